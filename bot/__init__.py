@@ -1,0 +1,1 @@
+"""planbot: turn GitHub issues into reviewable plans."""

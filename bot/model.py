@@ -1,0 +1,186 @@
+"""Plain data shared by every layer: issues, comments, trees, plan drafts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+STAGES: tuple[str, ...] = ("problem", "hypotheses", "tasks")
+FILENAMES: dict[str, str] = {
+    "problem": "problem-definition.md",
+    "hypotheses": "hypotheses.md",
+    "tasks": "tasks.md",
+}
+MAINTAINERS: tuple[str, ...] = ("OWNER", "MEMBER", "COLLABORATOR")
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str
+    author: str = ""
+    url: str = ""
+    labels: tuple[str, ...] = ()
+    is_pull_request: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    author: str = ""
+    author_type: str = "User"  # GitHub's user.type: "User", "Bot" or "Organization"
+    association: str = "NONE"
+    url: str = ""
+
+    @property
+    def by_bot(self) -> bool:
+        return self.author_type == "Bot" or self.author.endswith("[bot]")
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    """An inline comment of a pull-request review, with where it points."""
+
+    body: str
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class RepoTree:
+    commit_sha: str
+    entries: tuple[TreeEntry, ...]
+    truncated: bool = False
+
+    def paths(self) -> frozenset[str]:
+        return frozenset(entry.path for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class Repository:
+    full_name: str  # "owner/name"
+    default_branch: str = "main"
+    html_url: str = ""
+
+    @property
+    def owner(self) -> str:
+        return self.full_name.split("/", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.full_name.split("/", 1)[1]
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    url: str
+    head: str
+    body: str = ""
+    merged: bool = False
+
+
+ReactionTarget = tuple[Literal["issue", "comment"], int]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens one model call (or a sum of calls) used, and what it cost."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+            round(self.cost_usd + other.cost_usd, 6),
+        )
+
+    @property
+    def total(self) -> int:
+        return (
+            self.input_tokens
+            + self.output_tokens
+            + self.cache_read_tokens
+            + self.cache_write_tokens
+        )
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    title: str
+    likelihood: str  # "Most likely", "Possible" or "Unlikely"
+    evidence: tuple[str, ...] = ()
+    where_to_look: tuple[str, ...] = ()  # repository paths, optionally "path:line"
+    how_to_verify: str = ""
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    depends_on: tuple[int, ...] = ()  # 1-based numbers of earlier tasks
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Snippet:
+    path: str
+    start_line: int
+    end_line: int
+    text: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """What a planner may know of the repository: every path, and the best excerpts."""
+
+    commit_sha: str
+    paths: frozenset[str]
+    tree_summary: str = ""
+    snippets: tuple[Snippet, ...] = ()
+    languages: tuple[str, ...] = ()
+    prompt_text: str = ""  # tree summary + snippets, already inside the token budget
+
+    def exists(self, path: str) -> bool:
+        return path.strip("/") in self.paths
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """What stages 2 and 3 read: the (maybe edited) upstream documents and the repo."""
+
+    problem_md: str
+    context: RepoContext
+    hypotheses_md: str = ""
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class HypothesesDraft:
+    items: tuple[Hypothesis, ...]
+    generator: str
+    usage: Usage = field(default_factory=Usage)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TasksDraft:
+    items: tuple[Task, ...]
+    generator: str
+    usage: Usage = field(default_factory=Usage)
+    notes: tuple[str, ...] = ()

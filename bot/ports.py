@@ -1,0 +1,125 @@
+"""The outside world as planbot sees it: one small interface per service.
+
+Only bot/github_app.py imports `github`, only bot/planners/anthropic.py imports
+`anthropic`. Orchestration receives these as arguments; tests/fakes.py holds
+one in-memory fake per interface.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+
+from bot.model import (
+    Comment,
+    HypothesesDraft,
+    Issue,
+    PlanInput,
+    PullRequest,
+    ReactionTarget,
+    Repository,
+    RepoTree,
+    ReviewComment,
+    TasksDraft,
+)
+
+
+class GitHubError(RuntimeError):
+    """A GitHub call failed; `status` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class GitHub(abc.ABC):
+    """One repository, as seen by an authenticated App installation."""
+
+    @abc.abstractmethod
+    def repository(self) -> Repository: ...
+
+    @abc.abstractmethod
+    def issue(self, number: int) -> Issue: ...
+
+    @abc.abstractmethod
+    def issue_comments(self, number: int) -> list[Comment]: ...
+
+    @abc.abstractmethod
+    def read_file(self, path: str, ref: str) -> str | None:
+        """The file's text at `ref` (branch or sha), or None when it does not exist."""
+
+    @abc.abstractmethod
+    def tree(self, ref: str) -> RepoTree:
+        """Every blob at `ref`, from one recursive tree request."""
+
+    @abc.abstractmethod
+    def archive(self, ref: str) -> bytes:
+        """The repository at `ref` as one tar.gz (GitHub's tarball endpoint)."""
+
+    @abc.abstractmethod
+    def branch_sha(self, branch: str) -> str | None:
+        """The head commit of `branch`, or None when the branch does not exist."""
+
+    @abc.abstractmethod
+    def commit_files(
+        self, branch: str, base_sha: str, files: Mapping[str, str], message: str
+    ) -> str:
+        """Write `files` in one commit on top of `base_sha`, move (or create) `branch`
+        to it, and return the new commit's sha."""
+
+    @abc.abstractmethod
+    def find_pull(self, head_branch: str) -> PullRequest | None:
+        """The open pull request from `head_branch`, if any."""
+
+    @abc.abstractmethod
+    def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest: ...
+
+    @abc.abstractmethod
+    def update_pull(self, number: int, body: str) -> None: ...
+
+    @abc.abstractmethod
+    def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]: ...
+
+    @abc.abstractmethod
+    def create_comment(self, issue_number: int, body: str) -> Comment: ...
+
+    @abc.abstractmethod
+    def edit_comment(self, comment_id: int, body: str) -> None: ...
+
+    @abc.abstractmethod
+    def add_reaction(self, target: ReactionTarget, content: str) -> None:
+        """React on the issue/PR itself or on one issue comment ("eyes", "rocket", "confused")."""
+
+    @abc.abstractmethod
+    def add_label(self, issue_number: int, label: str) -> None: ...
+
+
+class GitHubApp(abc.ABC):
+    """The App itself: finds installations and hands out per-repository clients."""
+
+    @abc.abstractmethod
+    def installation_id(self, full_name: str) -> int:
+        """The installation on `owner/repo`, for deliveries that carry none."""
+
+    @abc.abstractmethod
+    def client(self, installation_id: int, full_name: str) -> GitHub: ...
+
+
+class PlannerError(RuntimeError):
+    """The planner could not produce a valid draft (after its own retries)."""
+
+
+class BudgetExceeded(PlannerError):
+    """A model call would exceed the plan's token budget; nothing was spent on it."""
+
+
+class Planner(abc.ABC):
+    """Stages 2 and 3. Implementations: offline heuristics and Anthropic."""
+
+    name: str = "planner"
+
+    @abc.abstractmethod
+    def hypotheses(self, plan: PlanInput) -> HypothesesDraft: ...
+
+    @abc.abstractmethod
+    def tasks(self, plan: PlanInput) -> TasksDraft: ...
