@@ -6,12 +6,20 @@ import re
 
 # Zero-width, bidirectional-control and other invisible code points that can hide
 # instructions from a human reader ("Trojan Source", CVE-2021-42574).
-_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 # @user and @org/team, not e-mail addresses (GitHub's rule: a mention follows a non-word char).
-_MENTION = re.compile(r"(?<![\w`])@([A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9_.-]+)?)")
+# A team slug does not end in punctuation: "@org/team." leaves the full stop outside.
+_MENTION = re.compile(r"(?<![\w`])@([A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)")
 _MARKER = re.compile(r"planbot\s*:", re.IGNORECASE)
+# A code span, never across a blank line (CommonMark spans stay inside one paragraph).
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*\n))+?)(?<!`)\1(?!`)")
+_HOLE = re.compile("\ue000(\\d+)\ue001")  # private-use characters: in none of the patterns
+# In code only the form documents.py reads back is a forgery; the rest is the user's code.
+_CODE_MARKER = re.compile(r"<!--(\s*)planbot\s*:", re.IGNORECASE)
 
 
 def strip_invisible(text: str) -> str:
@@ -23,16 +31,30 @@ def for_model(text: str) -> str:
     return strip_invisible(_HTML_COMMENT.sub("", text))
 
 
+def code_text(text: str) -> str:
+    """Code keeps every character (tracebacks are evidence) but cannot forge a marker."""
+    return strip_invisible(_CODE_MARKER.sub(r"<!--\1planbot -", text))
+
+
 def model_text(text: str) -> str:
-    """Model (or issue) text on its way into a published document.
+    """Model (or issue) prose on its way into a published document.
 
     It must not ping people (a mention is wrapped in a code span, which GitHub does
-    not notify), must not forge planbot's markers, and must carry no raw HTML.
+    not notify), must not forge planbot's markers, and must carry no raw HTML. Code
+    spans keep their content: stripping `<module>` from one would change the
+    evidence, and wrapping an @name inside a span would close the span early and
+    leave the name free to ping.
     """
-    text = strip_invisible(_HTML_COMMENT.sub("", text))
-    text = _TAG.sub("", text)
-    text = _MARKER.sub("planbot -", text)
-    return _MENTION.sub(lambda m: f"`@{m.group(1)}`", text)
+    spans: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        spans.append(code_text(match.group(0)))
+        return f"\ue000{len(spans) - 1}\ue001"
+
+    text = _CODE_SPAN.sub(hide, strip_invisible(_HTML_COMMENT.sub("", text)))
+    text = _MARKER.sub("planbot -", _TAG.sub("", text))
+    text = _MENTION.sub(lambda m: f"`@{m.group(1)}`", text)
+    return _HOLE.sub(lambda m: spans[int(m.group(1))], text)
 
 
 def fence(text: str, info: str = "text") -> str:
