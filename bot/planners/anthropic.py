@@ -1,0 +1,194 @@
+"""The Anthropic planner: each stage is one forced tool call, validated, cached and budgeted."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Collection
+from typing import Any
+
+import anthropic
+from anthropic.types import (
+    Message,
+    MessageParam,
+    TextBlock,
+    TextBlockParam,
+    ToolParam,
+    ToolUseBlock,
+)
+
+from bot.config import ContextBudget
+from bot.model import HypothesesDraft, PlanInput, RepoContext, TasksDraft, Usage
+from bot.planners import prompts, schema
+from bot.planners.pricing import priced
+from bot.planners.schema import HYPOTHESES, TASKS, Output
+from bot.ports import BudgetExceeded, Planner, PlannerError
+from bot.settings import DEFAULT_MODEL
+
+log = logging.getLogger(__name__)
+
+# Anthropic's rule of thumb for English text. The estimate only guards the budget before a
+# call (counting tokens exactly would cost a round trip per call); what a call really used
+# is read from its response.
+CHARS_PER_TOKEN = 4
+DEFAULT_MAX_TOKENS = 4096  # 7 hypotheses or 20 tasks fit with room to spare
+
+BUDGET_EXCEEDED = (
+    "The {stage} stage needs about {needed:,} tokens, but this plan has already spent "
+    "{spent:,} of its {budget:,}-token budget. Raise `context.plan_tokens` in "
+    ".github/planbot.yml to allow more."
+)
+INVALID_TWICE = (
+    "The model's {stage} did not validate, even after one repair round: {problems}. "
+    "Run the stage again, or write the document by hand."
+)
+# What the user can do about each kind of API failure, most specific first.
+API_FAILURES: tuple[tuple[type[anthropic.APIError], str], ...] = (
+    (anthropic.AuthenticationError, "the API key was rejected; check ANTHROPIC_API_KEY"),
+    (anthropic.PermissionDeniedError, "the API key may not use this model"),
+    (anthropic.NotFoundError,
+     "the model was not found; check `model` in .github/planbot.yml or PLANBOT_MODEL"),
+    (anthropic.RateLimitError, "still rate limited after retries; try again in a few minutes"),
+    (anthropic.InternalServerError,
+     "the API is unavailable or overloaded; try again in a few minutes"),
+    (anthropic.APIConnectionError, "the API could not be reached; check ANTHROPIC_BASE_URL"),
+)
+
+
+def _failure(exc: anthropic.APIError, model: str) -> PlannerError:
+    hint = next((h for kind, h in API_FAILURES if isinstance(exc, kind)), "the call failed")
+    status = f" ({exc.status_code})" if isinstance(exc, anthropic.APIStatusError) else ""
+    return PlannerError(f"Anthropic{status}, model {model}: {hint}. {exc.message}")
+
+
+class AnthropicPlanner(Planner):
+    """One run's planner: it tracks every token the run spends against `plan_tokens`."""
+
+    def __init__(
+        self,
+        api_key: str,
+        model: str = DEFAULT_MODEL,
+        base_url: str | None = None,
+        plan_tokens: int = ContextBudget.plan_tokens,
+        max_retries: int = 2,
+        timeout: float = 120.0,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+    ) -> None:
+        self.model = model
+        self.name = f"anthropic:{model}"
+        self.plan_tokens = plan_tokens
+        self.max_tokens = max_tokens
+        self.spent = Usage()
+        # base_url None lets the SDK read ANTHROPIC_BASE_URL; its retries cover 408/429/5xx.
+        self._client = anthropic.Anthropic(
+            api_key=api_key, base_url=base_url or None, max_retries=max_retries, timeout=timeout
+        )
+        # Both tools in every request: tools open the cache prefix, so they must not vary
+        # by stage; tool_choice picks the stage's tool without touching the prefix.
+        self._tools = [
+            ToolParam(name=o.tool, description=o.description, input_schema=o.schema)
+            for o in schema.OUTPUTS
+        ]
+
+    def close(self) -> None:
+        self._client.close()
+
+    def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
+        data, usage = self._answer(HYPOTHESES, plan)
+        items, notes = schema.to_hypotheses(data, plan.context.paths)
+        return HypothesesDraft(items, self.name, usage, notes)
+
+    def tasks(self, plan: PlanInput) -> TasksDraft:
+        data, usage = self._answer(TASKS, plan)
+        items, notes = schema.to_tasks(data, plan.context.paths)
+        return TasksDraft(items, self.name, usage, notes)
+
+    def _system(self, context: RepoContext) -> list[TextBlockParam]:
+        return [
+            {"type": "text", "text": prompts.SYSTEM_PROMPT},
+            {"type": "text", "text": prompts.repository_text(context),
+             "cache_control": {"type": "ephemeral"}},
+        ]
+
+    def _answer(self, output: Output, plan: PlanInput) -> tuple[dict[str, Any], Usage]:
+        """The validated tool input, after at most one repair round, and what it cost."""
+        system = self._system(plan.context)
+        messages: list[MessageParam] = [
+            {"role": "user", "content": prompts.stage_request(output, plan)}
+        ]
+        # The first answer must also cite real paths; after the repair round, stray paths
+        # are dropped with a note rather than failing the whole stage.
+        known: Collection[str] | None = plan.context.paths
+        usage = Usage()
+        for attempt in (1, 2):
+            response = self._create(output, system, messages)
+            usage += self._record(response)
+            call = next((b for b in response.content
+                         if isinstance(b, ToolUseBlock) and b.name == output.tool), None)
+            if call is None:
+                found = [f"no `{output.tool}` call came back (stop_reason: {response.stop_reason})"]
+            else:
+                found = schema.problems(output, call.input, known)
+                if not found:
+                    return call.input, usage
+            if response.stop_reason == "max_tokens":
+                found.append(f"the answer was cut off at {self.max_tokens} tokens; write less")
+            log.warning("%s: invalid %s (attempt %d): %s", self.name, output.key, attempt, found)
+            messages += _repair_turns(output, response, call, found)
+            known = None
+        raise PlannerError(INVALID_TWICE.format(stage=output.key, problems="; ".join(found)))
+
+    def _create(
+        self, output: Output, system: list[TextBlockParam], messages: list[MessageParam]
+    ) -> Message:
+        chars = len(json.dumps([self._tools, system, messages], ensure_ascii=False))
+        needed = math.ceil(chars / CHARS_PER_TOKEN) + self.max_tokens
+        if self.spent.total + needed > self.plan_tokens:
+            raise BudgetExceeded(BUDGET_EXCEEDED.format(
+                stage=output.key, needed=needed, spent=self.spent.total, budget=self.plan_tokens))
+        try:
+            return self._client.messages.create(
+                model=self.model,
+                max_tokens=self.max_tokens,
+                system=system,
+                tools=self._tools,
+                tool_choice={"type": "tool", "name": output.tool},
+                messages=messages,
+            )
+        except anthropic.APIError as exc:
+            raise _failure(exc, self.model) from exc
+
+    def _record(self, response: Message) -> Usage:
+        u = response.usage
+        usage = priced(self.model, Usage(
+            input_tokens=u.input_tokens,
+            output_tokens=u.output_tokens,
+            cache_read_tokens=u.cache_read_input_tokens or 0,
+            cache_write_tokens=u.cache_creation_input_tokens or 0,
+        ))
+        self.spent += usage
+        log.info("%s: in=%d out=%d cache_read=%d cache_write=%d cost=$%.4f", self.name,
+                 usage.input_tokens, usage.output_tokens, usage.cache_read_tokens,
+                 usage.cache_write_tokens, usage.cost_usd)
+        return usage
+
+
+def _repair_turns(
+    output: Output, response: Message, call: ToolUseBlock | None, found: list[str]
+) -> list[MessageParam]:
+    """The model's answer and our reply quoting what failed. A tool call must be answered
+    by a tool_result for the same id; anything else by a plain user turn."""
+    text = prompts.repair_request(output, found)
+    if call is not None:
+        return [
+            {"role": "assistant", "content": [
+                {"type": "tool_use", "id": call.id, "name": call.name, "input": call.input}]},
+            {"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": call.id, "is_error": True,
+                 "content": text}]},
+        ]
+    said: list[TextBlockParam] = [{"type": "text", "text": b.text} for b in response.content
+                                  if isinstance(b, TextBlock) and b.text.strip()]
+    turns: list[MessageParam] = [{"role": "assistant", "content": said}] if said else []
+    return [*turns, {"role": "user", "content": text}]
