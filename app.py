@@ -1,0 +1,115 @@
+"""The HTTP edge: verify a GitHub delivery, decide, enqueue, answer. Nothing slower."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import redis
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from bot import events
+from bot.queueing import Enqueuer, JobQueue
+from bot.redis_conn import connect
+from bot.settings import Settings, from_env
+from bot.signature import InvalidSignature, verify
+
+log = logging.getLogger("planbot.web")
+
+# How long a 503 asks the sender to wait: a Redis restart or failover.
+RETRY_AFTER_SECONDS = 30
+
+
+def _json(code: int, /, **body: Any) -> Response:
+    response = jsonify(body)
+    response.status_code = code
+    return response
+
+
+def _error(code: int, reason: str) -> tuple[Response, str]:
+    return _json(code, status="error", reason=reason), f"rejected: {reason}"
+
+
+def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) -> Flask:
+    """The receiver. Collaborators come in as arguments; nothing is read at import."""
+    if settings is None:
+        settings = from_env()
+    settings.require_webhook_secret()
+    logging.basicConfig(level=settings.log_level)  # a no-op when the host set logging up
+    jobs: Enqueuer = queue if queue is not None else JobQueue(connect(settings))
+
+    app = Flask(__name__)
+    # The backstop for bodies without a Content-Length (chunked): werkzeug stops reading.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        return _json(exc.code or 500, status="error", reason=exc.description)
+
+    @app.post("/webhook")
+    def webhook() -> Response:
+        delivery = request.headers.get("X-GitHub-Delivery", "") or "-"
+        event = request.headers.get("X-GitHub-Event", "") or "-"
+        try:
+            response, outcome = _receive(settings, jobs)
+        except Exception:
+            # The edge's one catch-all: GitHub sees a 500, so the delivery can be
+            # redelivered, and the log names it.
+            log.exception("delivery=%s event=%s status=500 crashed", delivery, event)
+            return _json(500, status="error", reason="internal error")
+        # One line per delivery, whatever became of it.
+        level = logging.WARNING if response.status_code >= 500 else logging.INFO
+        log.log(level, "delivery=%s event=%s status=%d %s",
+                delivery, event, response.status_code, outcome)
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        if jobs.ping():
+            return _json(200, status="ok", redis="up")
+        return _json(503, status="unavailable", redis="down")
+
+    return app
+
+
+def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
+    """Answer one delivery; returns the response and what became of the delivery."""
+    length = request.content_length
+    if length is not None and length > settings.max_body_bytes:
+        return _error(413, "body too large")
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        return _error(413, "body too large")
+    try:
+        # Over the raw bytes, before any parsing: GitHub signed exactly these.
+        verify(settings.webhook_secret, body, request.headers.get("X-Hub-Signature-256"))
+    except InvalidSignature as exc:
+        return _error(401, str(exc))
+    event = request.headers.get("X-GitHub-Event", "")
+    delivery = request.headers.get("X-GitHub-Delivery", "")
+    if not event or not delivery:
+        return _error(400, "X-GitHub-Event and X-GitHub-Delivery headers are required")
+    try:
+        payload = json.loads(body)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+        payload = None
+    if not isinstance(payload, dict):
+        return _error(400, "body must be a JSON object")
+
+    decision = events.decide(event, delivery, payload)
+    if isinstance(decision, events.Ignore):
+        return _json(200, status="ignored", reason=decision.reason), f"ignored: {decision.reason}"
+    job_id = decision.request.job_id
+    try:
+        queued = jobs.enqueue(decision.request)
+    except redis.RedisError as exc:
+        # Never 2xx unless the job is stored: GitHub would not deliver it again.
+        response = _json(503, status="unavailable", reason="queue unavailable, retry later")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response, f"unavailable: {type(exc).__name__}: {exc}"
+    if not queued:
+        return _json(200, status="duplicate", job_id=job_id), f"duplicate of {job_id}"
+    return _json(202, status="queued", job_id=job_id), f"queued {job_id}"
