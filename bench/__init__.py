@@ -1,0 +1,1 @@
+"""Benchmark of repository context: index time and peak memory on synthetic repositories."""

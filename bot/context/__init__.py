@@ -1,0 +1,53 @@
+"""Repository context for planners: snapshot a commit, rank files for the issue, fit the budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import ContextBudget
+from bot.context.assemble import assemble, estimate_tokens
+from bot.context.fetch import fetch_snapshot
+from bot.context.ranking import RankedFile, rank
+from bot.context.snapshot import Snapshot, from_directory
+from bot.context.tracebacks import PathIndex, traceback_paths
+from bot.model import RepoContext
+from bot.ports import GitHub
+
+NO_REPOSITORY = (
+    "No repository is available for this plan: cite no file paths, "
+    "and say which files would need to be looked at instead."
+)
+
+__all__ = [
+    "RankedFile", "Snapshot", "build_context", "empty_context", "estimate_tokens",
+    "fetch_snapshot", "local_context", "match_paths", "rank", "traceback_paths",
+]
+
+
+def build_context(
+    github: GitHub,
+    ref: str,
+    issue_text: str,
+    budget: ContextBudget,
+    cache_dir: Path | None = None,
+) -> RepoContext:
+    """Context from the repository at `ref`: one tree request, at most one archive per commit."""
+    snapshot = fetch_snapshot(github, ref, budget, cache_dir)
+    return assemble(snapshot, rank(snapshot, issue_text, budget.max_files), budget)
+
+
+def local_context(repo_dir: Path, issue_text: str, budget: ContextBudget) -> RepoContext:
+    """Context from a working copy on disk (`python -m bot plan --repo-dir DIR`)."""
+    snapshot = from_directory(repo_dir, budget)
+    return assemble(snapshot, rank(snapshot, issue_text, budget.max_files), budget)
+
+
+def empty_context() -> RepoContext:
+    """No repository at all: a dry run without --repo-dir."""
+    return RepoContext(commit_sha="", paths=frozenset(), tree_summary=NO_REPOSITORY,
+                       prompt_text=NO_REPOSITORY)
+
+
+def match_paths(raw: str, paths: frozenset[str]) -> list[str]:
+    """Tree paths a raw frame or prose path names (longest suffix); [] if none or ambiguous."""
+    return PathIndex(paths).match(raw)

@@ -1,0 +1,152 @@
+"""Find the files an issue points at (traceback frames, named paths) and match them to the tree."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+SOURCE_EXTENSIONS = (
+    "py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|java|kt|kts|scala|groovy|rb|php|cs|fs|"
+    "c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|ex|exs|erl|hrl|lua|pl|pm|sh|bash|zig|clj|hs|ml|r|jl"
+)
+# Python: File "/srv/app/src/app/views.py", line 42, in index
+PYTHON_FRAME = re.compile(
+    r'File "(?P<path>[^"\n]+)", line (?P<line>\d+)(?:, in (?P<func>[\w<>.]+))?'
+)
+# Java/Kotlin: at com.acme.web.Router.route(Router.java:42)
+JAVA_FRAME = re.compile(
+    r"at (?P<qual>[\w$.]+)\.(?P<func>[\w$<>]+)"
+    r"\((?P<file>[\w$-]+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)"
+)
+# JS "at fn (src/a.js:10:5)", Go "/x/main.go:42 +0x1d", Rust "src/main.rs:10:5", Ruby "a.rb:3:in"
+POSITION_FRAME = re.compile(
+    r"(?:at (?P<func>[\w$.<>\[\] ]+?) \()?(?P<path>(?:[A-Za-z][\w+.-]*://)?[\w@~./\\:-]*?"
+    rf"[\w@~.-]+\.(?:{SOURCE_EXTENSIONS})):(?P<line>\d+)(?::\d+)?\)?(?![\w.])"
+)
+# C#: in C:\src\Shop\Cart.cs:line 42
+CSHARP_FRAME = re.compile(r" in (?P<path>[^\s:]*?(?:[A-Za-z]:)?[^\s:]+\.cs):line (?P<line>\d+)")
+# A path named in prose: "src/app/views.py", `views.py`, a blob URL.
+MENTION = re.compile(
+    r"(?<![\w@/.-])(?P<path>(?:[\w@.-]+/)*[\w@-][\w@.-]*\.[A-Za-z][A-Za-z0-9]{0,9})(?![\w/])"
+)
+SCHEME = re.compile(r"^[A-Za-z][\w+.-]*://[^/]*")
+DRIVE = re.compile(r"^[A-Za-z]:")
+# Frames inside installed packages or a standard library: keep only the part below the
+# install folder, which must then match in full and have a folder in it (the project may
+# be that very package: flask/app.py); runtime internals are dropped.
+LIBRARY = re.compile(
+    r"(?<![^/])(?:site-packages|dist-packages|node_modules|lib/python\d[\d.]*|pkg/mod|"
+    r"\.cargo/registry|gems)/"
+)
+INTERNAL = ("<frozen", "<string>", "<stdin>", "node:", "internal/", "/rustc/", "<anonymous>")
+MAX_AMBIGUOUS = 3  # a bare file name shared by more tree files than this says nothing
+
+
+@dataclass(frozen=True)
+class Frame:
+    path: str  # as written (Java: derived from the package, e.g. "com/acme/Router.java")
+    line: int | None
+    function: str = ""
+    python: bool = False  # Python prints the innermost frame last, other runtimes first
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def frames(text: str) -> list[Frame]:
+    """Every stack frame in `text`, in text order, without duplicates."""
+    found: list[tuple[int, Frame]] = []
+    for m in PYTHON_FRAME.finditer(text):
+        found.append((m.start(), Frame(m["path"], int(m["line"]), m["func"] or "", True)))
+    for m in JAVA_FRAME.finditer(text):
+        package = m["qual"].rsplit(".", 1)[0].replace(".", "/") if "." in m["qual"] else ""
+        path = f"{package}/{m['file']}" if package else m["file"]
+        found.append((m.start(), Frame(path, int(m["line"]), m["func"])))
+    # Frames already read are blanked out (same length: offsets still sort) so that
+    # "Router.java:88" inside a Java frame is not read again as a position frame.
+    rest = _blank(_blank(text, PYTHON_FRAME), JAVA_FRAME)
+    for pattern in (CSHARP_FRAME, POSITION_FRAME):
+        for m in pattern.finditer(rest):
+            func = (m.groupdict().get("func") or "").split()
+            found.append((m.start(), Frame(m["path"], int(m["line"]), func[-1] if func else "")))
+        rest = _blank(rest, pattern)
+    seen: set[tuple[str, int | None]] = set()
+    out: list[Frame] = []
+    for _, frame in sorted(found, key=lambda item: item[0]):
+        if (frame.path, frame.line) not in seen:
+            seen.add((frame.path, frame.line))
+            out.append(frame)
+    return out
+
+
+def traceback_paths(text: str) -> list[tuple[str, int | None]]:
+    """Raw (path, line) of every stack frame in `text`, in text order."""
+    return [(f.path, f.line) for f in frames(text)]
+
+
+def innermost_first(found: Iterable[Frame]) -> list[Frame]:
+    """Frames ordered from where the error was raised outwards."""
+    found = list(found)
+    python = [f for f in found if f.python]
+    return python[::-1] + [f for f in found if not f.python]
+
+
+def mentioned_paths(text: str) -> list[str]:
+    """Path-like words in prose (file names with an extension), in text order."""
+    out: list[str] = []
+    for m in MENTION.finditer(text):
+        if m["path"] not in out:
+            out.append(m["path"])
+    return out
+
+
+def normalize(raw: str) -> tuple[str, bool]:
+    """A frame path as slash-separated components, and whether it lies in an installed package."""
+    path = SCHEME.sub("", raw.strip().replace("\\", "/"))
+    path = DRIVE.sub("", path)
+    installed = list(LIBRARY.finditer(path))
+    if installed:
+        last = installed[-1]
+        rest = path[last.end() :].split("/")
+        if "node_modules" in last.group():  # the package name is no folder of its own repo
+            rest = rest[2:] if rest[0].startswith("@") else rest[1:]
+        return "/".join(rest), True
+    parts = [p for p in path.split("/") if p not in ("", ".", "..")]
+    return "/".join(parts), False
+
+
+class PathIndex:
+    """Tree paths by file name, to match partial or foreign paths by their longest suffix."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        for path in paths:
+            self.by_name[path.rsplit("/", 1)[-1]].append(path)
+
+    def match(self, raw: str) -> list[str]:
+        """Tree paths that `raw` names: one is a suffix of the other, longest suffix wins."""
+        if any(raw.startswith(tag) or tag in raw for tag in INTERNAL):
+            return []
+        path, library = normalize(raw)
+        if not path or (library and "/" not in path):
+            return []
+        parts = path.split("/")
+        best, matches = 0, []
+        for candidate in self.by_name.get(parts[-1], ()):
+            cparts = candidate.split("/")
+            common, most = 0, min(len(parts), len(cparts))
+            while common < most and parts[-1 - common] == cparts[-1 - common]:
+                common += 1
+            # Absolute frames carry an unknown prefix (tree suffix of frame); relative
+            # ones may omit leading folders (frame suffix of tree). Anything else differs.
+            whole_frame = common == len(parts)
+            if not whole_frame and (library or common < len(cparts)):
+                continue
+            if common > best:
+                best, matches = common, [candidate]
+            elif common == best:
+                matches.append(candidate)
+        return sorted(matches) if len(matches) <= MAX_AMBIGUOUS else []
