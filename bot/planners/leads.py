@@ -1,0 +1,261 @@
+"""Hypotheses from the issue's signals: traceback frames, error lines, names, search hits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, mentioned_paths
+from bot.model import Hypothesis, RepoContext, Snippet
+from bot.planners import reading
+from bot.planners.layout import is_test
+from bot.validate import Grounding, normalise
+
+NO_SIGNAL_TITLE = "The issue gives too little to localise the problem"
+NO_SIGNAL_ASK = (
+    "Ask the reporter for the exact error output or traceback, the version or commit where it "
+    "happens, and the smallest steps that reproduce it; then comment `/plan hypotheses` again."
+)
+MAX_LEADS = 5
+MAX_SNIPPET_LEADS = 2
+MAX_SYMBOLS = 3
+TITLE = 190  # under bot.validate.MAX_TITLE, so validation never has to cut our titles
+LINES = re.compile(r":\d+(?:-\d+)?$")
+_MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    if cut.count("`") % 2:  # never leave a code span open
+        cut = cut[: cut.rfind("`")].rstrip()
+    return cut.rstrip(" ,;:—-") + "…"
+
+
+def quote(text: str, limit: int = 140) -> str:
+    # Quoted issue text loses its backticks: a path in it is the reporter's, not ours.
+    return f"“{clip(text.replace('`', ''), limit)}”"
+
+
+def _code(text: str) -> str:
+    return f"`{clip(text.replace('`', chr(39)), 100)}`"
+
+
+def _at(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line else path
+
+
+def _line_with(text: str, needle: str) -> str:
+    """The reporter's own line naming `needle`, before any line of pasted code."""
+    for part in (reading.prose(text), text):
+        line = next((ln for ln in part.splitlines() if needle in ln), None)
+        if line:
+            return _MARKUP.sub("", line, count=1)
+    return needle
+
+
+@dataclass
+class _Lead:
+    """A hypothesis under construction; leads about the same file merge into the first."""
+
+    path: str
+    title: str
+    verify: str
+    evidence: list[str] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+    weak: bool = False
+
+    def absorb(self, other: _Lead) -> None:
+        self.evidence += [e for e in other.evidence if e not in self.evidence]
+        self.where += [w for w in other.where if w not in self.where]
+
+
+class _Leads:
+    def __init__(self) -> None:
+        self.by_path: dict[str, _Lead] = {}
+
+    def add(self, lead: _Lead) -> None:
+        if lead.path in self.by_path:
+            self.by_path[lead.path].absorb(lead)
+        else:
+            self.by_path[lead.path] = lead
+
+    def ranked(self) -> list[Hypothesis]:
+        leads = list(self.by_path.values())[:MAX_LEADS]
+        return [Hypothesis(
+            title=clip(lead.title, TITLE),
+            likelihood="Most likely" if rank == 0 else "Unlikely" if lead.weak else "Possible",
+            evidence=tuple(lead.evidence),
+            where_to_look=tuple(lead.where),
+            how_to_verify=lead.verify,
+        ) for rank, lead in enumerate(leads)]
+
+
+class Repo:
+    """The tree as the planner matches the issue's words to it."""
+
+    def __init__(self, context: RepoContext) -> None:
+        self.context = context
+        self.ground = Grounding(context)
+        self.index = PathIndex(sorted(context.paths))
+
+    def resolve(self, raw: str) -> str | None:
+        path = normalise(LINES.sub("", raw.strip().strip("`")))
+        if path is None:
+            return None
+        found = self.ground.find(path)
+        matches = self.index.match(path) if found is None else [found]
+        return matches[0] if len(matches) == 1 else None
+
+    def span(self, path: str) -> str:
+        """`path:start-end` of the best snippet of `path`, else the bare path."""
+        snippet = next((s for s in self.context.snippets if s.path == path), None)
+        return f"{path}:{snippet.start_line}-{snippet.end_line}" if snippet else path
+
+
+def _frame_text(frame: Frame) -> str:
+    if frame.python:
+        return f'File "{frame.path}", line {frame.line}, in {frame.function}'
+    return f"{_at(frame.path, frame.line)} {frame.function}".strip()
+
+
+def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> list[_Lead]:
+    inside = [(f, m[0]) for f in innermost_first(frames(text))
+              if len(m := repo.index.match(f.path)) == 1]
+    if not inside:
+        return []
+    frame, path = inside[0]
+    where = _at(path, frame.line)
+    func = f" (`{frame.function}`)" if frame.function else ""
+    evidence = [f"Innermost traceback frame inside the repository: {quote(_frame_text(frame))}"]
+    if error:
+        evidence.append(f"The issue reports {quote(error)}")
+    code = reading.code_at(repo.context.snippets, path, frame.line) if frame.line else ""
+    if code:
+        evidence.append(f"Line {frame.line} of `{path}` reads {_code(code)}")
+    callee = f"`{frame.function}`" if frame.function else "the failing code"
+    test = _code(calls[frame.function]) if frame.function in calls else callee
+    leads = [_Lead(path, f"The failure originates in `{where}`{func}", (
+        f"Run the reproduction steps with a breakpoint at `{where}` and inspect the values "
+        f"there; a failing test that calls {test} with the issue's input confirms it, a "
+        "passing one points elsewhere."), evidence, [where])]
+    outer = next(((f, p) for f, p in inside[1:] if (p, f.line) != (path, frame.line)), None)
+    if outer:
+        caller, caller_path = outer
+        at = _at(caller_path, caller.line)
+        name = f" (`{caller.function}`)" if caller.function else ""
+        leads.append(_Lead(caller_path, f"The caller `{at}`{name} passes {callee} a value it "
+                           "does not expect", (
+            f"Set a breakpoint at `{at}` and compare what it passes on with what {callee} "
+            "expects; if the value is already wrong there, the fix belongs in the caller."),
+            [f"Next frame out in the traceback: {quote(_frame_text(caller))}"], [at]))
+    return leads
+
+
+def _error_lead(repo: Repo, error: str) -> _Lead | None:
+    found = reading.message_source(error.split(":", 1)[-1], repo.context.snippets)
+    if not found:
+        return None
+    snippet, line, code = found
+    at = _at(snippet.path, line)
+    kind = error.split(":", 1)[0]
+    return _Lead(snippet.path, f"The check at `{at}` rejects the issue's input (`{kind}`)", (
+        f"Write a failing test that feeds the input from the reproduction steps to the code "
+        f"around `{at}`, then decide whether the input or the check is wrong."),
+        [f"The issue reports {quote(error)}", f"`{at}` holds that message: {_code(code)}"],
+        [at])
+
+
+def _symbol_leads(repo: Repo, text: str, calls: dict[str, str]) -> list[_Lead]:
+    leads = []
+    for name, call in list(calls.items())[:MAX_SYMBOLS]:
+        found = reading.definition(name, repo.context.snippets)
+        if not found:
+            continue
+        snippet, line, code = found
+        at = _at(snippet.path, line)
+        test = f"calling {_code(call)}" if call else f"calling `{name}` with the issue's input"
+        leads.append(_Lead(snippet.path, f"`{name}` in `{snippet.path}` mishandles the case "
+                           "the issue describes", (
+            f"Write a failing test {test}; if it passes, rule this out."),
+            [f"The issue shows {quote(_line_with(text, name))}",
+             f"`{name}` is defined at `{at}`: {_code(code)}"], [at]))
+    return leads
+
+
+def _file_leads(repo: Repo, text: str, source: str) -> list[_Lead]:
+    leads = []
+    for raw in mentioned_paths(text):
+        path = repo.resolve(raw)
+        if path is None:
+            continue
+        leads.append(_Lead(path, f"The problem lies in `{path}`, which the {source} names", (
+            f"Read `{path}` for the behaviour the issue describes and write a failing test that "
+            "exercises it with the reproduction input; a passing test rules it out."),
+            [f"The {source} says {quote(_line_with(text, raw))}"], [repo.span(path)]))
+    return leads
+
+
+def _snippet_leads(repo: Repo, taken: Iterable[str], error: str) -> list[_Lead]:
+    what = f"`{error.split(':', 1)[0]}`" if error else "the case the issue describes"
+    leads: list[_Lead] = []
+    for s in _best_snippets(repo.context.snippets, taken):
+        at = f"{s.path}:{s.start_line}-{s.end_line}"
+        first = next((ln for ln in s.text.splitlines() if ln.strip()), "")
+        leads.append(_Lead(s.path, f"The behaviour lives in `{s.path}`, the closest match to "
+                           "the issue text", (
+            f"Read `{at}`: if it does not handle {what}, it is a candidate; if a breakpoint "
+            "there is never hit during the reproduction, rule it out."),
+            [f"Repository search ranks `{at}` among the best matches: {_code(first)}"], [at],
+            weak=True))
+        if len(leads) == MAX_SNIPPET_LEADS:
+            break
+    return leads
+
+
+def _best_snippets(snippets: Sequence[Snippet], taken: Iterable[str]) -> list[Snippet]:
+    seen = set(taken)
+    out = []
+    for s in snippets:
+        if s.path not in seen and not is_test(s.path):
+            seen.add(s.path)
+            out.append(s)
+    return out
+
+
+def _no_signal(repo: Repo, error: str) -> Hypothesis:
+    evidence = ["The issue has no traceback frame, error location, file or code name that "
+                "matches the repository."]
+    if error:
+        evidence.append(f"The issue reports {quote(error)}, but nothing in the repository "
+                        "context shows where it comes from.")
+    top = _best_snippets(repo.context.snippets, ())[:3]
+    verify = NO_SIGNAL_ASK
+    if top:
+        verify += " Meanwhile, start reading the files repository search ranks highest."
+    return Hypothesis(NO_SIGNAL_TITLE, "Most likely", tuple(evidence),
+                      tuple(f"{s.path}:{s.start_line}-{s.end_line}" for s in top), verify)
+
+
+def hypotheses(repo: Repo, text: str, feedback: str) -> list[Hypothesis]:
+    """Ranked hypotheses: files the feedback names, the traceback, the error's source,
+    named code, named files, then search hits; one honest hypothesis when nothing matches."""
+    errors = reading.errors(text)
+    error = errors[-1] if errors else ""  # the last one printed is the one that surfaced
+    calls = dict(reading.symbols(text))
+    leads = _Leads()
+    for lead in [*_file_leads(repo, feedback, "review feedback"),
+                 *_frame_leads(repo, text, error, calls)]:
+        leads.add(lead)
+    if error and (found := _error_lead(repo, error)):
+        leads.add(found)
+    for lead in [*_symbol_leads(repo, text, calls), *_file_leads(repo, text, "issue")]:
+        leads.add(lead)
+    if not leads.by_path:
+        return [_no_signal(repo, error)]
+    for lead in _snippet_leads(repo, leads.by_path, error):
+        leads.add(lead)
+    return leads.ranked()

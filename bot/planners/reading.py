@@ -1,0 +1,235 @@
+"""What the offline planner reads: document sections, error lines, symbols, hypotheses.md."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from bot.model import Snippet
+
+_MD = MarkdownIt("commonmark")
+
+# "_Not given in the issue._", "N/A", "_No response_": what an empty section says instead.
+_PLACEHOLDER = re.compile(
+    r"^[\W_]*(?:(?:none|n/?a|nothing|no response)[\W_]*"
+    r"|not (?:given|provided|specified)\b[^\n]{0,40}"
+    r"|no [\w ]{0,30}(?:given|provided|specified)[\W_]*)$",
+    re.IGNORECASE,
+)
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
+# ValueError: ..., json.decoder.JSONDecodeError: ..., Go "panic: ...", Rust "panicked at ..."
+_ERROR = re.compile(
+    r"(?<![\w.])(?P<type>(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Fault|Panic))\b"
+    r"(?::[ \t]*(?P<message>[^\n`]{0,200}))?"
+    r"|\b(?P<panic>panic:|panicked at)[ \t]*(?P<panic_message>[^\n`]{1,200})"
+)
+_CALL = re.compile(
+    r"(?<![\w.])(?P<expr>(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\((?P<args>[^()\n]{0,40})\))"
+)
+# Arguments a test can copy: literals only (`parse_date('')`, not `parse_date(row)`).
+_LITERALS = re.compile(
+    r"^\s*(?:(?:'[^']*'|\"[^\"]*\"|-?\d[\d.]*|None|True|False|null|true|false|nil)\s*"
+    r"(?:,\s*|$))*$"
+)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
+                    re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(.*\))?$")
+# snake_case and camelCase words in prose are names copied from code.
+_CODE_WORD = re.compile(r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*)\b")
+# Names too common to point anywhere (builtins, test runners, HTTP verbs).
+_COMMON = frozenset({
+    "print", "len", "str", "int", "float", "dict", "list", "set", "tuple", "open", "range",
+    "type", "isinstance", "super", "format", "get", "post", "put", "delete", "patch", "main",
+    "run", "init", "new", "self", "this", "test", "setup", "append", "join", "split", "items",
+    "keys", "values", "require", "import", "export", "return", "true", "false", "null", "none",
+})
+_LABELS = r"evidence|where to look|how to (?:verify|confirm|check)|verif(?:y|ication)"
+# "**Where to look**", "**How to verify:** run it", "Evidence:", "### Where to look"
+_LABEL = re.compile(
+    rf"^\s*(?:(?P<mark>\*\*|__)\s*(?P<bold>{_LABELS})\s*:?\s*(?P=mark)"
+    rf"|(?P<plain>{_LABELS})\s*(?::|$))\s*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_H_HEADING = re.compile(
+    r"^\s*(?:H(?P<number>\d+)\b\s*[—–:.-]*\s*)?"
+    r"(?:(?P<likelihood>most likely|likely|possible|unlikely)\s*[:—–-]\s*)?(?P<title>.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class WrittenHypothesis:
+    """One `## H<n> — <likelihood>: <title>` section of hypotheses.md, as a person left it."""
+
+    number: int
+    likelihood: str
+    title: str
+    refs: tuple[str, ...] = ()  # "Where to look" entries, as written
+    evidence: tuple[str, ...] = ()
+    verify: str = ""
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Level-2 sections by lower-case heading; headings inside code blocks do not count."""
+    lines = markdown.splitlines()
+    tokens = _MD.parse(markdown)
+    heads = [(t.map[0], t.map[1], t.tag, tokens[i + 1].content.strip().casefold())
+             for i, t in enumerate(tokens)
+             if t.type == "heading_open" and t.level == 0 and t.map and t.tag in ("h1", "h2")]
+    found: dict[str, str] = {}
+    for i, (_, body, tag, title) in enumerate(heads):
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(lines)
+        if tag == "h2":
+            found.setdefault(title, "\n".join(lines[body:end]).strip())
+    return found
+
+
+def lead(text: str) -> str:
+    """A section up to its first subheading (stage 1 puts "### Expected behaviour" and the
+    like under the reproduction steps)."""
+    lines = text.splitlines()
+    starts = [t.map[0] for t in _MD.parse(text)
+              if t.type == "heading_open" and t.level == 0 and t.map]
+    return "\n".join(lines[: starts[0]] if starts else lines)
+
+
+def items(text: str) -> list[str]:
+    """The top-level list items of a section, else its paragraphs; placeholders dropped."""
+    tokens = _MD.parse(text)
+    listed = [t.content for t in tokens if t.type == "inline" and t.level == 3]
+    found = listed or [t.content for t in tokens if t.type == "inline" and t.level == 1]
+    if not listed:
+        found += [t.content.strip() for t in tokens if t.type in ("fence", "code_block")]
+    cleaned = (" ".join(_CHECKBOX.sub("", item).split()) for item in found)
+    return [item for item in cleaned if item and not _PLACEHOLDER.match(item)]
+
+
+def prose(text: str) -> str:
+    """`text` without its fenced code blocks: what the reporter wrote in their own words."""
+    return _FENCE.sub("", text)
+
+
+def errors(text: str) -> list[str]:
+    """Error lines (`ValueError: bad date`, `panic: ...`) in text order, without repeats."""
+    found: list[str] = []
+    for m in _ERROR.finditer(text):
+        if m["type"]:
+            line = m["type"] + (f": {m['message'].strip()}" if (m["message"] or "").strip()
+                                else "")
+        else:
+            line = f"{m['panic'].rstrip(':')}: {m['panic_message'].strip()}"
+        if line not in found:
+            found.append(line)
+    return found
+
+
+def symbols(text: str) -> list[tuple[str, str]]:
+    """Code names the issue mentions, with a call expression when it shows one, e.g.
+    ("parse_date", "parse_date('')"); in text order, common names left out."""
+    found: dict[str, str] = {}
+
+    def add(dotted: str, call: str = "") -> None:
+        name = dotted.rsplit(".", 1)[-1]
+        if len(name) < 3 or name.casefold() in _COMMON or _ERROR.fullmatch(name):
+            return
+        if call or name not in found:
+            found[name] = found.get(name) or call
+
+    for m in _CALL.finditer(text):
+        add(m["name"], m["expr"] if _LITERALS.match(m["args"]) else "")
+    for span in _CODE_SPAN.findall(text):
+        if _IDENTIFIER.match(span.strip()):
+            add(span.strip().split("(", 1)[0])
+    for word in _CODE_WORD.findall(text):
+        add(word)
+    order = {name: text.find(name) for name in found}
+    return sorted(found.items(), key=lambda item: (order[item[0]], item[0]))
+
+
+def _definition(name: str) -> re.Pattern[str]:
+    n = re.escape(name)
+    return re.compile(
+        rf"^\s*(?:(?:export|pub(?:\([^)]*\))?|public|private|static|async|default)\s+)*"
+        rf"(?:(?:def|class|function\*?|fn|func(?:\s*\([^)]*\))?|const|let|var|struct|enum|"
+        rf"interface|type|module|sub)\s+{n}\b|{n}\s*(?:=\s*(?:async\s*)?(?:function|\()|"
+        rf"\([^)]*\)\s*\{{))"
+    )
+
+
+def definition(name: str, snippets: Sequence[Snippet]) -> tuple[Snippet, int, str] | None:
+    """Where `name` is defined in the ranked snippets: (snippet, line number, code line)."""
+    pattern = _definition(name)
+    for snippet in snippets:
+        for offset, line in enumerate(snippet.text.splitlines()):
+            if pattern.match(line):
+                return snippet, snippet.start_line + offset, line.strip()
+    return None
+
+
+def code_at(snippets: Sequence[Snippet], path: str, line: int) -> str:
+    """The code line at `path:line` when a snippet holds it, else ""."""
+    for snippet in snippets:
+        if snippet.path == path and snippet.start_line <= line <= snippet.end_line:
+            lines = snippet.text.splitlines()
+            index = line - snippet.start_line
+            return lines[index].strip() if index < len(lines) else ""
+    return ""
+
+
+def message_source(message: str, snippets: Sequence[Snippet]) -> tuple[Snippet, int, str] | None:
+    """The code line that holds the literal part of an error message, if a snippet has it."""
+    chunks = sorted(re.findall(r"[A-Za-z][\w ,-]{10,}\w", message), key=len, reverse=True)
+    if not chunks:
+        return None
+    for snippet in snippets:
+        for offset, line in enumerate(snippet.text.splitlines()):
+            if chunks[0] in line:
+                return snippet, snippet.start_line + offset, line.strip()
+    return None
+
+
+def written_hypotheses(markdown: str) -> list[WrittenHypothesis]:
+    """Every level-2 section of hypotheses.md, in document order, however it was edited."""
+    tokens = _MD.parse(markdown)
+    out: list[WrittenHypothesis] = []
+    current: dict[str, list[str]] = {}
+    head: re.Match[str] | None = None
+    label = ""
+
+    def close() -> None:
+        if head is None:
+            return
+        number = int(head["number"]) if head["number"] else len(out) + 1
+        title = head["title"].strip() or f"H{number}"
+        out.append(WrittenHypothesis(
+            number, (head["likelihood"] or "Possible").capitalize(), title,
+            tuple(current.get("where", ())), tuple(current.get("evidence", ())),
+            " ".join(current.get("verify", ())),
+        ))
+
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0:
+            text = tokens[i + 1].content
+            if token.tag in ("h1", "h2"):
+                close()
+                head = _H_HEADING.match(text) if token.tag == "h2" else None
+                current, label = {}, ""
+            elif (m := _LABEL.match(text)) is not None:
+                label = _label_key(m["bold"] or m["plain"])
+        elif token.type == "inline" and head is not None and tokens[i - 1].type != "heading_open":
+            text = token.content
+            if (m := _LABEL.match(text)) is not None:
+                label, text = _label_key(m["bold"] or m["plain"]), m["rest"]
+            if text.strip():
+                current.setdefault(label or "evidence", []).append(" ".join(text.split()))
+    close()
+    return out
+
+
+def _label_key(label: str) -> str:
+    word = label.casefold()
+    return "where" if word.startswith("where") else "evidence" if word == "evidence" else "verify"
