@@ -67,7 +67,8 @@ def _list(key: str, value: Any, allowed: Any, upper: bool = False) -> tuple[str,
     items = tuple(str(v).upper() if upper else str(v) for v in value)
     unknown = [v for v in items if v not in allowed]
     if unknown:
-        raise ConfigError(key, f"unknown value {unknown[0]!r}; use any of {', '.join(sorted(allowed))}")
+        choices = ", ".join(sorted(allowed))
+        raise ConfigError(key, f"unknown value {unknown[0]!r}; use any of {choices}")
     return items
 
 
@@ -78,7 +79,8 @@ def _budget(value: Any) -> ContextBudget:
     values: dict[str, int] = {}
     for name, number in value.items():
         if name not in known:
-            raise ConfigError(f"context.{name}", f"unknown key; use any of {', '.join(sorted(known))}")
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"context.{name}", f"unknown key; use any of {choices}")
         if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
             raise ConfigError(f"context.{name}", "must be a positive whole number")
         values[name] = number
@@ -116,6 +118,7 @@ def parse(text: str | None) -> RepoConfig:
             values[key] = _text(key, value)
         else:
             values[key] = _text(key, value)
-    if "plans_dir" in values and (values["plans_dir"].startswith("/") or ".." in values["plans_dir"]):
+    plans_dir = values.get("plans_dir", "")
+    if plans_dir.startswith("/") or ".." in plans_dir:
         raise ConfigError("plans_dir", "must be a relative path inside the repository")
     return RepoConfig(**values)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from bot.model import Hypothesis, Task, Usage
 from bot.sanitize import model_text
@@ -15,7 +15,7 @@ _PROVENANCE = re.compile(r"^<!-- planbot:stage=(?P<stage>\w+)(?P<rest>[^>]*)-->\
 _FIELD = re.compile(r"(\w+)=(\S+)")
 
 
-class State(str, Enum):
+class State(StrEnum):
     MISSING = "missing"
     CURRENT = "current"
     EDITED = "edited by a person"
@@ -77,9 +77,9 @@ def usage_fields(usage: Usage) -> tuple[str, str]:
     return tokens, f"{usage.cost_usd:.4f}"
 
 
-def finish(stage: str, body: str, inputs: str, generator: str, usage: Usage = Usage()) -> str:
+def finish(stage: str, body: str, inputs: str, generator: str, usage: Usage | None = None) -> str:
     """Append the provenance line that later runs read to tell edits and staleness."""
-    tokens, cost = usage_fields(usage)
+    tokens, cost = usage_fields(usage or Usage())
     mark = Provenance(stage, inputs, generator, digest(body), tokens, cost)
     return body.rstrip() + "\n\n" + mark.line() + "\n"
 

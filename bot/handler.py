@@ -1,0 +1,170 @@
+"""One job: load config, check who asked, run the commands, publish, report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot import config as repo_config
+from bot import progress, requests
+from bot.commands import Command, help_text, may_run, refusal, unknown_reply
+from bot.config import RepoConfig
+from bot.documents import State
+from bot.events import PLANNED_LABEL
+from bot.failures import describe
+from bot.model import STAGES, ReactionTarget, RepoContext, Repository
+from bot.pipeline import Inputs, Outcome, Stages, run, states
+from bot.ports import GitHub, Planner
+from bot.progress import StageRow, StatusBoard
+from bot.stores import BranchStore, PlanStore
+
+log = logging.getLogger(__name__)
+
+MERGED = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url}). "
+          "Its tasks are ready to be worked on.")
+RUN_COMMANDS = {"plan", "problem", "hypotheses", "tasks", "again", "revise", "label"}
+
+
+@dataclass
+class Collaborators:
+    """What a job needs besides GitHub, made per repository config."""
+
+    make_store: Callable[[GitHub, Repository, RepoConfig, int], PlanStore]
+    make_planner: Callable[[RepoConfig], Planner]
+    make_context: Callable[[GitHub, Repository, RepoConfig, str], RepoContext]
+
+
+StageNames = tuple[str, ...]
+
+
+def stages_for(command: str, arg: str, config: RepoConfig) -> tuple[StageNames, StageNames]:
+    """(wanted, forced) stages of a run command (DESIGN.md's command table)."""
+    if command == "label":
+        return config.stages, ()
+    if command == "plan":
+        return STAGES, ()
+    if command in STAGES:
+        return (command,), (command,)
+    if command == "again":
+        return STAGES, STAGES
+    return ("hypotheses", "tasks"), ("hypotheses", "tasks")  # revise
+
+
+class Job:
+    def __init__(self, request: requests.PlanRequest, gh: GitHub, helpers: Collaborators) -> None:
+        self.request, self.gh, self.helpers = request, gh, helpers
+        self.number = request.issue_number
+        self.board = StatusBoard(gh, self.number)
+        self.rows: list[StageRow] = []
+        self.trigger: ReactionTarget = (
+            ("comment", request.comment_id) if request.comment_id
+            else ("issue", request.pull_number or self.number))
+
+    def react(self, content: str) -> None:
+        try:
+            self.gh.add_reaction(self.trigger, content)
+        except Exception:  # a missing reaction must never cost the plan itself
+            log.warning("reaction %s failed", content, exc_info=True)
+
+    def handle(self) -> str:
+        try:
+            repo = self.gh.repository()
+            config = repo_config.parse(self.gh.read_file(repo_config.CONFIG_PATH,
+                                                         repo.default_branch))
+            return self._dispatch(repo, config)
+        except Exception as exc:
+            failure = describe(exc)
+            log.exception("delivery %s failed: %s", self.request.delivery_id, failure.what)
+            self.react("confused")
+            self.board.show(progress.status_comment(
+                "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
+                f"**What to do:** {failure.todo}"))
+            raise
+
+    def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
+        req = self.request
+        if req.trigger == requests.LABEL and req.commands[0][1] != config.label:
+            return f"ignored: label {req.commands[0][1]!r} is not the trigger label"
+        if req.trigger == requests.MERGED:
+            return self._merged(repo, config)
+        if not may_run(req.trigger, req.association, config.allowed):
+            first = Command(*req.commands[0])
+            self.gh.create_comment(self.number, refusal(first, req.association, config.allowed))
+            return "refused"
+        done = []
+        for name, arg in req.commands:
+            done.append(self._command(repo, config, name, arg))
+        return "; ".join(done)
+
+    def _command(self, repo: Repository, config: RepoConfig, name: str, arg: str) -> str:
+        store = self.helpers.make_store(self.gh, repo, config, self.number)
+        if name == "help":
+            self.gh.create_comment(self.number, help_text(config.allowed))
+            return "help"
+        if name == "status":
+            inputs = self._inputs(repo, store)
+            rows = [progress.row_for(s, st.value, inputs.documents[s], store.link(s))
+                    for s, st in states(inputs).items()]
+            self.gh.create_comment(self.number, progress.table(rows) + "\n")
+            return "status"
+        if name not in RUN_COMMANDS:
+            self.gh.create_comment(self.number, unknown_reply(Command(name, arg), config.allowed))
+            return "unknown"
+        return self._plan(repo, config, store, name, arg)
+
+    def _inputs(self, repo: Repository, store: PlanStore) -> Inputs:
+        issue = self.gh.issue(self.number)
+        return Inputs(repo.full_name, issue, self.gh.issue_comments(self.number), store.load())
+
+    def _plan(self, repo: Repository, config: RepoConfig, store: PlanStore, name: str,
+              arg: str) -> str:
+        self.react("eyes")
+        wanted, forced = stages_for(name, arg, config)
+        inputs = self._inputs(repo, store)
+        feedback = arg if name == "revise" else ""
+        if self.request.review_id and self.request.pull_number:
+            notes = self.gh.review_comments(self.request.pull_number, self.request.review_id)
+            feedback = "\n".join([feedback, *(f"- `{n.path}:{n.line or ''}`: {n.body}"
+                                              for n in notes)]).strip()
+        progress_rows = {s: StageRow(s, st.value) for s, st in states(inputs).items()}
+
+        def moved(stage: str, event: str) -> None:
+            progress_rows[stage] = StageRow(stage, event)
+            self.rows = list(progress_rows.values())
+            self.board.show(progress.status_comment(f"working on #{self.number}", self.rows))
+
+        stages = Stages(lambda: self.helpers.make_planner(config),
+                        lambda text: self.helpers.make_context(self.gh, repo, config, text))
+        outcome = run(inputs, stages, wanted, forced, feedback, moved)
+        self._publish(inputs, store, outcome, name)
+        self.react("rocket")
+        return f"{name}: ran {', '.join(outcome.ran) or 'nothing'}"
+
+    def _publish(self, inputs: Inputs, store: PlanStore, outcome: Outcome, name: str) -> None:
+        if outcome.changed:
+            store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{self.number}"
+                       f" ({name})")
+        final = Inputs(inputs.repo, inputs.issue, inputs.comments, outcome.documents)
+        rows = [progress.row_for(s, "updated" if s in outcome.ran else st.value,
+                                 outcome.documents[s], store.link(s))
+                for s, st in states(final).items()]
+        if isinstance(store, BranchStore) and any(outcome.documents.values()):
+            pull = store.ensure_pull(f"Plan: {inputs.issue.title}",
+                                     progress.pull_body(self.number, rows))
+            footer = f"Plan PR: {pull.url}"
+        else:
+            footer = ""
+        kept = [s for s, st in states(final).items() if st is State.EDITED]
+        if kept:
+            footer += ("\n\n" if footer else "") + "Kept as edited by a person: " + ", ".join(
+                f"`{s}`" for s in kept) + " (`/plan again` regenerates everything)."
+        self.board.show(progress.status_comment("plan published", rows, footer))
+
+    def _merged(self, repo: Repository, config: RepoConfig) -> str:
+        plan_dir = config.plan_dir(self.number)
+        url = f"{repo.html_url}/tree/{repo.default_branch}/{plan_dir}"
+        self.gh.create_comment(self.number, MERGED.format(
+            pull=self.request.pull_number, plan_dir=plan_dir, url=url))
+        self.gh.add_label(self.number, PLANNED_LABEL)
+        return "merged"

@@ -1,0 +1,53 @@
+"""Small builders shared by unit tests (payload-free): requests and jobs over fakes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.config import RepoConfig
+from bot.handler import Collaborators, Job
+from bot.model import Issue, RepoContext, Repository
+from bot.ports import GitHub, Planner
+from bot.requests import COMMENT, LABEL, PlanRequest
+from bot.stores import BranchStore, CommentStore, PlanStore
+from tests.fakes import FakeGitHub, FakePlanner
+
+ISSUE = Issue(1, "Parser drops the last line", "Parsing `a\\nb` returns only `a`.\n\n"
+              "## Acceptance Criteria\n\n- [ ] every line is parsed\n", "alice")
+
+
+def repo(files: dict[str, str] | None = None, **kwargs: Any) -> FakeGitHub:
+    gh = FakeGitHub(files={"src/parser.py": "def parse(text):\n    return text.split()[0]\n",
+                           **(files or {})}, **kwargs)
+    gh.issues[1] = ISSUE
+    return gh
+
+
+def helpers(planner: Planner) -> Collaborators:
+    def store(gh: GitHub, repository: Repository, config: RepoConfig, number: int) -> PlanStore:
+        if config.output == "comments":
+            return CommentStore(gh, number)
+        return BranchStore(gh, repository, config, number)
+
+    def context(gh: GitHub, repository: Repository, config: RepoConfig, text: str) -> RepoContext:
+        tree = gh.tree(repository.default_branch)
+        return RepoContext(tree.commit_sha, tree.paths(), languages=("Python",))
+
+    return Collaborators(store, lambda config: planner, context)
+
+
+def comment(*commands: tuple[str, str], association: str = "OWNER", **kw: Any) -> PlanRequest:
+    return PlanRequest("d-1", "octo/widgets", 1, COMMENT, tuple(commands), 1, "alice",
+                       association, comment_id=77, **kw)
+
+
+LABELED = PlanRequest("d-0", "octo/widgets", 1, LABEL, (("label", "plan"),), 1, "alice", "OWNER")
+
+
+def run(gh: FakeGitHub, request: PlanRequest, planner: FakePlanner | None = None) -> str:
+    return Job(request, gh, helpers(planner or FakePlanner())).handle()
+
+
+def relabel(request: PlanRequest, label: str) -> PlanRequest:
+    return replace(request, commands=(("label", label),))

@@ -1,0 +1,53 @@
+"""RQ job functions: plain arguments in, the installation authenticated here."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from redis import Redis
+from rq import get_current_job
+
+from bot import settings as bot_settings
+from bot.failures import describe
+from bot.handler import Job
+from bot.requests import PlanRequest
+from bot.wiring import collaborators, github_for
+
+log = logging.getLogger(__name__)
+
+# Longer than any run (the queue's job_timeout): a crashed worker's lock expires.
+LOCK_SECONDS = 20 * 60
+
+
+@contextlib.contextmanager
+def issue_lock(connection: Redis | None, request: PlanRequest) -> Iterator[None]:
+    """One run per issue at a time: a label and a comment arriving together, or a second
+    /plan while one runs, wait here for each other instead of racing on the same branch."""
+    if connection is None:  # called outside a worker (CLI, unit tests): nothing to race
+        yield
+        return
+    name = f"planbot:lock:{request.repo}#{request.issue_number}"
+    with connection.lock(name, timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS):
+        yield
+
+
+def run_plan(**job: Any) -> str:
+    """The one job: run the delivery's commands for one issue."""
+    request = PlanRequest.from_job(job)
+    current = get_current_job()
+    settings = bot_settings.from_env()
+    log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
+             request.issue_number, request.commands)
+    try:
+        with issue_lock(current.connection if current else None, request):
+            gh = github_for(settings, request)
+            outcome = Job(request, gh, collaborators(settings)).handle()
+    except Exception as exc:
+        if current is not None and not describe(exc).retry:
+            current.retries_left = 0  # retrying unchanged input cannot help; fail now
+        raise
+    log.info("delivery %s: %s", request.delivery_id, outcome)
+    return outcome
