@@ -91,6 +91,12 @@ def test_python_traceback_makes_the_innermost_repository_frame_the_first_hypothe
     assert "breakpoint at `src/widgets/dates.py:8`" in first.how_to_verify
 
 
+def test_a_frame_function_named_without_a_call_is_never_an_empty_code_span() -> None:
+    named = TRACEBACK.replace("crashes.", "crashes in `parse_date`.")
+    first = PLANNER.hypotheses(plan(problem(named))).items[0]
+    assert "``" not in first.how_to_verify and "calls `parse_date`" in first.how_to_verify
+
+
 def test_the_next_frame_out_becomes_the_caller_hypothesis() -> None:
     second = PLANNER.hypotheses(plan()).items[1]
     assert second.likelihood == "Possible"

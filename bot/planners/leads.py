@@ -137,7 +137,7 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
     if code:
         evidence.append(f"Line {frame.line} of `{path}` reads {_code(code)}")
     callee = f"`{frame.function}`" if frame.function else "the failing code"
-    test = _code(calls[frame.function]) if frame.function in calls else callee
+    test = _code(calls[frame.function]) if calls.get(frame.function) else callee
     leads = [_Lead(path, f"The failure originates in `{where}`{func}", (
         f"Run the reproduction steps with a breakpoint at `{where}` and inspect the values "
         f"there; a failing test that calls {test} with the issue's input confirms it, a "
