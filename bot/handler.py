@@ -57,6 +57,7 @@ class Job:
         self.number = request.issue_number
         self.board = StatusBoard(gh, self.number)
         self.rows: list[StageRow] = []
+        self._loaded: tuple[Repository, RepoConfig] | None = None
         self.trigger: ReactionTarget = (
             ("comment", request.comment_id) if request.comment_id
             else ("issue", request.pull_number or self.number))
@@ -67,12 +68,35 @@ class Job:
         except Exception:  # a missing reaction must never cost the plan itself
             log.warning("reaction %s failed", content, exc_info=True)
 
+    def _load(self) -> tuple[Repository, RepoConfig]:
+        if self._loaded is None:
+            repo = self.gh.repository()
+            text = self.gh.read_file(repo_config.CONFIG_PATH, repo.default_branch)
+            self._loaded = (repo, repo_config.parse(text))
+        return self._loaded
+
+    def _not_for_us(self, config: RepoConfig) -> str:
+        """Why this trigger asks nothing of planbot here, or "" when it does."""
+        req = self.request
+        if req.trigger == requests.LABEL and req.commands[0][1] != config.label:
+            return f"ignored: label {req.commands[0][1]!r} is not the trigger label"
+        return ""
+
+    def queued(self) -> None:
+        """Another run on this issue is in progress; say so while this one waits."""
+        try:
+            _, config = self._load()
+            if self._not_for_us(config) or not may_run(
+                    self.request.trigger, self.request.association, config.allowed):
+                return
+            self.board.show(progress.status_comment(
+                "queued: waiting for another planbot run on this issue to finish", self.rows))
+        except Exception:  # the wait itself matters more than announcing it
+            log.warning("could not show the queued status", exc_info=True)
+
     def handle(self) -> str:
         try:
-            repo = self.gh.repository()
-            config = repo_config.parse(self.gh.read_file(repo_config.CONFIG_PATH,
-                                                         repo.default_branch))
-            return self._dispatch(repo, config)
+            return self._dispatch(*self._load())
         except Exception as exc:
             failure = describe(exc)
             log.exception("delivery %s failed: %s", self.request.delivery_id, failure.what)
@@ -84,8 +108,9 @@ class Job:
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
-        if req.trigger == requests.LABEL and req.commands[0][1] != config.label:
-            return f"ignored: label {req.commands[0][1]!r} is not the trigger label"
+        ignored = self._not_for_us(config)
+        if ignored:
+            return ignored
         if req.trigger == requests.MERGED:
             return self._merged(repo, config)
         if not may_run(req.trigger, req.association, config.allowed):

@@ -10,7 +10,7 @@ from bot.config import ConfigError
 from bot.documents import State, provenance
 from bot.events import PLANNED_LABEL
 from bot.failures import NeedsUpstream
-from bot.handler import MERGED
+from bot.handler import MERGED, Job
 from bot.model import Comment, ReviewComment
 from bot.progress import STATUS_MARKER
 from bot.requests import MERGED as MERGED_TRIGGER
@@ -18,7 +18,7 @@ from bot.requests import REVIEW, PlanRequest
 from bot.stores import STAGE_MARKER
 from bot.validate import PlanRejected
 from tests.fakes import FakePlanner
-from tests.helpers import LABELED, comment, relabel, repo, run
+from tests.helpers import LABELED, comment, helpers, relabel, repo, run
 
 BRANCH = "planbot/issue-1"
 DOCS = [".plans/issue-1/problem-definition.md", ".plans/issue-1/hypotheses.md",
@@ -216,3 +216,19 @@ def test_documents_carry_provenance_with_their_generator():
     marks = [provenance(gh.branches[BRANCH][path]) for path in DOCS]
     assert [(m.stage, m.generator) for m in marks if m] == [
         ("problem", "template"), ("hypotheses", "fake"), ("tasks", "fake")]
+
+
+def test_a_run_waiting_for_another_says_it_is_queued_in_the_status_comment():
+    gh = repo()
+    job = Job(LABELED, gh, helpers(FakePlanner()))
+    job.queued()
+    (status,) = gh.bot_comments(1)
+    assert "queued" in status.body
+    job.handle()
+    assert len(gh.bot_comments(1)) == 1 and "plan published" in gh.bot_comments(1)[0].body
+
+
+def test_a_label_that_is_not_the_trigger_is_never_announced_as_queued():
+    gh = repo()
+    Job(relabel(LABELED, "bug"), gh, helpers(FakePlanner())).queued()
+    assert gh.bot_comments(1) == []

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import LockError
 from rq import get_current_job
 
 from bot import settings as bot_settings
@@ -23,15 +24,28 @@ LOCK_SECONDS = 20 * 60
 
 
 @contextlib.contextmanager
-def issue_lock(connection: Redis | None, request: PlanRequest) -> Iterator[None]:
+def issue_lock(connection: Redis | None, request: PlanRequest,
+               on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
     """One run per issue at a time: a label and a comment arriving together, or a second
-    /plan while one runs, wait here for each other instead of racing on the same branch."""
+    /plan while one runs, wait here for each other instead of racing on the same branch.
+    `on_wait` tells people the run is queued, only when it actually has to wait."""
     if connection is None:  # called outside a worker (CLI, unit tests): nothing to race
         yield
         return
-    name = f"planbot:lock:{request.repo}#{request.issue_number}"
-    with connection.lock(name, timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS):
+    lock = connection.lock(f"planbot:lock:{request.repo}#{request.issue_number}",
+                           timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        on_wait()
+        if not lock.acquire(blocking=True):
+            raise LockError(f"{request.repo}#{request.issue_number} stayed busy for "
+                            f"{LOCK_SECONDS} s")
+    try:
         yield
+    finally:
+        try:
+            lock.release()
+        except LockError:  # it expired under a run longer than LOCK_SECONDS
+            log.warning("issue lock of %s#%s had expired", request.repo, request.issue_number)
 
 
 def run_plan(**job: Any) -> str:
@@ -42,9 +56,9 @@ def run_plan(**job: Any) -> str:
     log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
              request.issue_number, request.commands)
     try:
-        with issue_lock(current.connection if current else None, request):
-            gh = github_for(settings, request)
-            outcome = Job(request, gh, collaborators(settings)).handle()
+        work = Job(request, github_for(settings, request), collaborators(settings))
+        with issue_lock(current.connection if current else None, request, work.queued):
+            outcome = work.handle()
     except Exception as exc:
         if current is not None and not describe(exc).retry:
             current.retries_left = 0  # retrying unchanged input cannot help; fail now
