@@ -104,11 +104,14 @@ def _path_ref(ref: str) -> str:
     return f"`{ref}`"
 
 
+def _head(title: str, notes: Iterable[str]) -> list[str]:
+    """The document's title, then its notes as a quote (what was changed, by whom)."""
+    quoted = [f"> {model_text(note)}" for note in notes]
+    return [title, "", *quoted, *([""] if quoted else [])]
+
+
 def render_hypotheses(items: Iterable[Hypothesis], notes: Iterable[str] = ()) -> str:
-    lines = ["# Hypotheses", ""]
-    lines += [f"> {model_text(note)}" for note in notes]
-    if lines[-1] != "":
-        lines.append("")
+    lines = _head("# Hypotheses", notes)
     for rank, h in enumerate(items, 1):
         lines += [f"## H{rank} — {h.likelihood}: {model_text(h.title).strip()}", ""]
         if h.evidence:
@@ -121,10 +124,7 @@ def render_hypotheses(items: Iterable[Hypothesis], notes: Iterable[str] = ()) ->
 
 
 def render_tasks(items: Iterable[Task], notes: Iterable[str] = ()) -> str:
-    lines = ["# Tasks", ""]
-    lines += [f"> {model_text(note)}" for note in notes]
-    if lines[-1] != "":
-        lines.append("")
+    lines = _head("# Tasks", notes)
     for number, task in enumerate(items, 1):
         text = model_text(task.title).strip()
         extra = []
