@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from rq.job import Job
+from rq.job import Job, JobStatus
 
 from bot import settings as bot_settings
 from bot.model import FILENAMES
@@ -82,9 +82,10 @@ def demo() -> int:
         if status != 202:
             return 1
         job = Job.fetch(f"planbot-{delivery_id}", connection=redis)
-        _wait(lambda: job.get_status() in ("finished", "failed"), 120, "the worker's job")
-        print(f"worker job {job.id}: {job.get_status()} -> {job.return_value()}")
-        if job.get_status() != "finished":
+        ended = (JobStatus.FINISHED, JobStatus.FAILED)
+        _wait(lambda: job.get_status() in ended, 120, "the worker's job")
+        print(f"worker job {job.id}: {job.get_status().value} -> {job.return_value()}")
+        if job.get_status() != JobStatus.FINISHED:
             result = job.latest_result()
             print(result.exc_string if result else "no result recorded", file=sys.stderr)
             return 1
