@@ -38,6 +38,10 @@ _FILE_EXTENSIONS = frozenset(f".{ext}" for ext in LANGUAGES) | {
 
 _REF = re.compile(r"^(?P<path>.+?)(?P<lines>:\d+(?:-\d+)?)?$")  # path, path:12, path:3-9
 _SPAN = re.compile(r"`([^`\n]+)`")
+# A path written in prose without backticks ("see src/a.py."): it holds a "/", and is never
+# the tail of a URL or an absolute path (the lookbehind); a sentence's full stop stays out.
+_BARE = r"(?<![\w./:@~`-])(?:[\w.-]+/)+[\w.-]*\w(?::\d+(?:-\d+)?)?(?![\w/`])"
+_CITED = re.compile(f"{_SPAN.pattern}|{_BARE}")  # a span first, so no path inside one is bare
 # What a path must look like to appear in a note: no mention, marker or HTML can hide in it.
 _SAFE = re.compile(r"^[\w.+/-]{1,160}$")
 _HEX = re.compile(r"^[0-9a-f]{7,40}$")
@@ -129,9 +133,9 @@ class Grounding:
         return tuple(dict.fromkeys(r for r in kept if r))
 
     def text(self, text: str) -> str:
-        """`text` with every code span that names a missing file marked as such."""
+        """`text` with every code span or bare path that names a missing file marked as such."""
         def mark(m: re.Match[str]) -> str:
-            span = m.group(1).strip()
+            span = (m.group(0) if m.group(1) is None else m.group(1)).strip()
             parts = _REF.match(span)
             path = normalise(parts["path"]) if parts else None
             if path is None or not self._looks_like_file(path):
@@ -146,7 +150,7 @@ class Grounding:
             self.missing.setdefault(path, set()).add("marked")
             return m.group(0) + NOT_FOUND
 
-        return _SPAN.sub(mark, text)
+        return _CITED.sub(mark, text)
 
     def _looks_like_file(self, path: str) -> bool:
         if any(c.isspace() for c in path) or "://" in path or "(" in path:
