@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot import config as repo_config
@@ -13,7 +13,7 @@ from bot.config import RepoConfig
 from bot.documents import State
 from bot.events import PLANNED_LABEL
 from bot.failures import describe
-from bot.model import STAGES, ReactionTarget, RepoContext, Repository
+from bot.model import STAGES, ReactionTarget, RepoContext, Repository, ReviewComment
 from bot.pipeline import Inputs, Outcome, Stages, run, states
 from bot.ports import GitHub, Planner
 from bot.progress import StageRow, StatusBoard
@@ -49,6 +49,20 @@ def stages_for(command: str, arg: str, config: RepoConfig) -> tuple[StageNames, 
     if command == "again":
         return STAGES, STAGES
     return ("hypotheses", "tasks"), ("hypotheses", "tasks")  # revise
+
+
+def review_feedback(body: str, notes: Sequence[ReviewComment], plan_dir: str) -> str:
+    """A review's text and its inline comments as one feedback for `revise`.
+
+    A plan PR's diff holds only the plan's own files, so inline comments sit on them;
+    those are not in the tree the stages are grounded in (the default branch), so the
+    document is named without the plan folder, or validation would mark it "not found".
+    """
+    def where(note: ReviewComment) -> str:
+        path = note.path.removeprefix(plan_dir.rstrip("/") + "/")
+        return f"{path}:{note.line}" if note.line else path
+
+    return "\n".join([body, *(f"- `{where(n)}`: {n.body}" for n in notes)]).strip()
 
 
 class Job:
@@ -150,8 +164,7 @@ class Job:
         feedback = arg if name == "revise" else ""
         if self.request.review_id and self.request.pull_number:
             notes = self.gh.review_comments(self.request.pull_number, self.request.review_id)
-            feedback = "\n".join([feedback, *(f"- `{n.path}:{n.line or ''}`: {n.body}"
-                                              for n in notes)]).strip()
+            feedback = review_feedback(feedback, notes, config.plan_dir(self.number))
         progress_rows = {s: StageRow(s, st.value) for s, st in states(inputs).items()}
 
         def moved(stage: str, event: str) -> None:

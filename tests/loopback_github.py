@@ -199,6 +199,11 @@ class LoopbackGitHub:
             return int(self.world.comment(repo, issue_number, body, user(author, user_type),
                                           association)["id"])
 
+    def edit_comment(self, full_name: str, comment_id: int, body: str) -> None:
+        """A person edits a comment in the web UI (maintainers may edit anyone's, planbot's too)."""
+        with self._lock:
+            self.world.repos[full_name].comments[comment_id]["body"] = body
+
     def add_pull(self, full_name: str, head: str, *, title: str = "A pull", body: str = "",
                  draft: bool = True) -> int:
         with self._lock:

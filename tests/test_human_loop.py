@@ -10,7 +10,7 @@ from bot.config import ConfigError
 from bot.documents import State, provenance
 from bot.events import PLANNED_LABEL
 from bot.failures import NeedsUpstream
-from bot.handler import MERGED, Job
+from bot.handler import MERGED, Job, review_feedback
 from bot.model import Comment, ReviewComment
 from bot.progress import STATUS_MARKER
 from bot.requests import MERGED as MERGED_TRIGGER
@@ -232,3 +232,10 @@ def test_a_label_that_is_not_the_trigger_is_never_announced_as_queued():
     gh = repo()
     Job(relabel(LABELED, "bug"), gh, helpers(FakePlanner())).queued()
     assert gh.bot_comments(1) == []
+
+
+def test_review_feedback_names_plan_documents_and_file_level_comments_without_a_line():
+    notes = [ReviewComment("Too vague", ".plans/issue-1/hypotheses.md", 3),
+             ReviewComment("Split this file", ".plans/issue-1/tasks.md")]
+    assert review_feedback("Please rework", notes, ".plans/issue-1") == (
+        "Please rework\n- `hypotheses.md:3`: Too vague\n- `tasks.md`: Split this file")
