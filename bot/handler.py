@@ -170,7 +170,10 @@ class Job:
         def moved(stage: str, event: str) -> None:
             progress_rows[stage] = StageRow(stage, event)
             self.rows = list(progress_rows.values())
-            self.board.show(progress.status_comment(f"working on #{self.number}", self.rows))
+            # Shown as each stage starts (the rows say which are done); the end of the
+            # last stage is the "published" status itself: half the edits, same news.
+            if event == "running":
+                self.board.show(progress.status_comment(f"working on #{self.number}", self.rows))
 
         stages = Stages(lambda: self.helpers.make_planner(config),
                         lambda text: self.helpers.make_context(self.gh, repo, config, text))
