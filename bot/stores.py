@@ -42,9 +42,12 @@ class BranchStore(PlanStore):
 
     def load(self) -> dict[str, str | None]:
         # Read at the branch head: a person's commits on the plan branch are inputs.
+        # Without the branch (never made, or deleted after its PR merged) the plan
+        # on the default branch, if one was merged, is where the documents live.
+        ref = self.branch
         if self.gh.branch_sha(self.branch) is None:
-            return dict.fromkeys(STAGES)
-        return {stage: self.gh.read_file(self.path(stage), self.branch) for stage in STAGES}
+            ref = self.repo.default_branch
+        return {stage: self.gh.read_file(self.path(stage), ref) for stage in STAGES}
 
     def save(self, documents: Mapping[str, str], message: str) -> None:
         if not documents:

@@ -239,3 +239,18 @@ def test_review_feedback_names_plan_documents_and_file_level_comments_without_a_
              ReviewComment("Split this file", ".plans/issue-1/tasks.md")]
     assert review_feedback("Please rework", notes, ".plans/issue-1") == (
         "Please rework\n- `hypotheses.md:3`: Too vague\n- `tasks.md`: Split this file")
+
+
+def test_after_the_plan_is_merged_and_its_branch_deleted_plan_builds_on_the_merged_plan():
+    gh, planner = repo(), FakePlanner()
+    run(gh, LABELED, planner)
+    merged = dict(gh.branches[BRANCH])
+    merged[DOCS[0]] = merged[DOCS[0]].replace("## Overview", "## Overview\nAgreed in review.")
+    gh.human_commit("main", merged)
+    del gh.branches[BRANCH], gh._shas[BRANCH]
+    gh.pulls.clear()
+    planner.seen.clear()
+
+    assert run(gh, comment(("plan", "")), planner) == "plan: ran hypotheses, tasks"
+    assert "Agreed in review." in planner.seen[0][1].problem_md
+    assert gh.branches[BRANCH][DOCS[0]] == merged[DOCS[0]]
