@@ -14,13 +14,16 @@ from rq import get_current_job
 from bot import settings as bot_settings
 from bot.failures import describe
 from bot.handler import Job
+from bot.queueing import JOB_TIMEOUT
 from bot.requests import PlanRequest
 from bot.wiring import collaborators, github_for
 
 log = logging.getLogger(__name__)
 
-# Longer than any run (the queue's job_timeout): a crashed worker's lock expires.
-LOCK_SECONDS = 20 * 60
+# The lock outlives any run (RQ kills a job at JOB_TIMEOUT), so a crashed worker's
+# lock expires; a waiting job gives up well before its own timeout and is retried.
+LOCK_SECONDS = JOB_TIMEOUT + 60
+WAIT_SECONDS = JOB_TIMEOUT * 2 // 3
 
 
 @contextlib.contextmanager
@@ -33,12 +36,12 @@ def issue_lock(connection: Redis | None, request: PlanRequest,
         yield
         return
     lock = connection.lock(f"planbot:lock:{request.repo}#{request.issue_number}",
-                           timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS)
+                           timeout=LOCK_SECONDS, blocking_timeout=WAIT_SECONDS)
     if not lock.acquire(blocking=False):
         on_wait()
         if not lock.acquire(blocking=True):
             raise LockError(f"{request.repo}#{request.issue_number} stayed busy for "
-                            f"{LOCK_SECONDS} s")
+                            f"{WAIT_SECONDS} s")
     try:
         yield
     finally:
