@@ -77,3 +77,17 @@ def deliver(client: FlaskClient) -> Deliver:
         return client.post("/webhook", data=body, headers={k: v for k, v in sent.items() if v})
 
     return post
+
+
+@pytest.fixture
+def github() -> Iterator[Any]:
+    """The loopback GitHub holding GitHub's sample repository and its issue #1, as the
+    recorded deliveries in tests/payloads describe them."""
+    from tests.loopback_github import LoopbackGitHub  # its OpenAPI load is for e2e tests only
+
+    with LoopbackGitHub() as server:
+        server.add_repo("Codertocat/Hello-World", {"README.md": "# Hello World\n"})
+        issue = deliveries.load_payload("issues.labeled")["issue"]
+        server.add_issue("Codertocat/Hello-World", 1, issue["title"], issue["body"],
+                         author="Codertocat")
+        yield server

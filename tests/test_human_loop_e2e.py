@@ -9,7 +9,6 @@ scenario through several steps rather than planning from scratch for each check.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +49,6 @@ class Steps:
         burst(self.env)
         return status_of(self.conn, response)
 
-
-@pytest.fixture
-def github() -> Iterator[LoopbackGitHub]:
-    with LoopbackGitHub() as server:
-        server.add_repo(REPO, {"README.md": "# Hello World\nA commmit a day.\n"})
-        issue = load_payload("issues.labeled")["issue"]
-        server.add_issue(REPO, 1, issue["title"], issue["body"], author="Codertocat")
-        yield server
 
 
 @pytest.fixture

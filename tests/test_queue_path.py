@@ -10,10 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import redis
 from rq import Queue, Worker
 from rq.job import Job
@@ -28,14 +26,6 @@ BRANCH = "planbot/issue-1"
 PLAN_FILES = {f".plans/issue-1/{name}" for name in
               ("problem-definition.md", "hypotheses.md", "tasks.md")}
 
-
-@pytest.fixture
-def github() -> Iterator[LoopbackGitHub]:
-    with LoopbackGitHub() as server:
-        server.add_repo(REPO, {"README.md": "# Hello World\nA commmit a day.\n"})
-        sample = load_payload("issues.labeled")["issue"]
-        server.add_issue(REPO, 1, sample["title"], sample["body"], author="Codertocat")
-        yield server
 
 
 def test_dry_run_worker_writes_three_documents_and_the_status_comment(
