@@ -100,6 +100,8 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
         return _error(400, "body must be a JSON object")
 
     decision = events.decide(event, delivery, payload)
+    if isinstance(decision, events.Invalid):
+        return _error(400, decision.reason)
     if isinstance(decision, events.Ignore):
         return _json(200, status="ignored", reason=decision.reason), f"ignored: {decision.reason}"
     job_id = decision.request.job_id

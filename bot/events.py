@@ -29,7 +29,14 @@ class Ignore:
     reason: str
 
 
-Decision = Enqueue | Ignore
+@dataclass(frozen=True)
+class Invalid:
+    """A delivery planbot acts on, without the fields it needs: the body is malformed."""
+
+    reason: str
+
+
+Decision = Enqueue | Ignore | Invalid
 
 
 def plan_pr_marker(issue_number: int) -> str:
@@ -185,4 +192,4 @@ def decide(event: str, delivery_id: str, payload: Mapping[str, Any]) -> Decision
     try:
         return handler(delivery_id, payload)
     except _Malformed as exc:
-        return Ignore(f"{event}.{action} payload has no valid {exc}")
+        return Invalid(f"{event}.{action} payload has no valid {exc}")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.events import Enqueue, Ignore, decide, plan_pr_issue, plan_pr_marker
+from bot.events import Decision, Enqueue, Ignore, Invalid, decide, plan_pr_issue, plan_pr_marker
 from bot.requests import COMMENT, LABEL, MERGED, REVIEW, PlanRequest
 
 Payload = dict[str, Any]
@@ -147,6 +147,9 @@ IGNORE = [
      review("changes_requested", plan=False), "not a plan PR"),
     ("pull_request.closed", "pull_request", merged_plan_pr(merged=False), "without merging"),
     ("pull_request.closed", "pull_request", merged_plan_pr(plan=False), "not a plan PR"),
+]
+
+MALFORMED = [
     ("issues.labeled", "issues", no_repository, "repository.full_name"),
     ("issues.labeled", "issues", string_issue_number, "issue.number"),
 ]
@@ -163,7 +166,18 @@ def test_decisions_that_ignore(load_payload: Loader, name: str, event: str,
     assert reason in decision.reason
 
 
-def enqueued(decision: Enqueue | Ignore) -> PlanRequest:
+@pytest.mark.parametrize(("name", "event", "edit", "field"), MALFORMED,
+                         ids=[f"{row[0]}-{row[3]}" for row in MALFORMED])
+def test_a_delivery_without_the_fields_planbot_needs_is_malformed(
+        load_payload: Loader, name: str, event: str, edit: Callable[[Payload], None],
+        field: str) -> None:
+    payload = load_payload(name)
+    edit(payload)
+    decision = decide(event, "delivery-1", payload)
+    assert decision == Invalid(f"{name} payload has no valid {field}")
+
+
+def enqueued(decision: Decision) -> PlanRequest:
     assert isinstance(decision, Enqueue), decision
     return decision.request
 

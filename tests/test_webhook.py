@@ -149,6 +149,18 @@ def test_signed_body_that_is_not_a_json_object_is_400(deliver: Deliver, body: by
     assert response.json == {"status": "error", "reason": "body must be a JSON object"}
 
 
+def test_signed_delivery_missing_the_fields_planbot_needs_is_400(
+        deliver: Deliver, load_payload: Loader, redis_conn: redis.Redis) -> None:
+    payload = load_payload("issues.labeled")
+    payload["label"]["name"] = "plan"
+    del payload["issue"]["number"]  # what a truncated or hand-made body would look like
+    response = deliver("issues", payload)
+    assert response.status_code == 400
+    assert response.json == {"status": "error",
+                             "reason": "issues.labeled payload has no valid issue.number"}
+    assert Queue(QUEUE_NAME, connection=redis_conn).count == 0
+
+
 @pytest.mark.parametrize("missing", ["X-GitHub-Event", "X-GitHub-Delivery"])
 def test_missing_github_header_is_400(deliver: Deliver, load_payload: Loader,
                                       missing: str) -> None:
