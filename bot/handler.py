@@ -100,13 +100,13 @@ class Job:
         """Another run on this issue is in progress; say so while this one waits."""
         try:
             _, config = self._load()
-            if self._not_for_us(config) or not may_run(
-                    self.request.trigger, self.request.association, config.allowed):
-                return
-            self.board.show(progress.status_comment(
-                "queued: waiting for another planbot run on this issue to finish", self.rows))
-        except Exception:  # the wait itself matters more than announcing it
-            log.warning("could not show the queued status", exc_info=True)
+        except Exception:  # handle() meets the same error and reports it
+            return
+        if self._not_for_us(config) or not may_run(
+                self.request.trigger, self.request.association, config.allowed):
+            return
+        self.board.try_show(progress.status_comment(
+            "queued: waiting for another planbot run on this issue to finish", self.rows))
 
     def handle(self) -> str:
         try:
@@ -115,7 +115,7 @@ class Job:
             failure = describe(exc)
             log.exception("delivery %s failed: %s", self.request.delivery_id, failure.what)
             self.react("confused")
-            self.board.show(progress.status_comment(
+            self.board.try_show(progress.status_comment(
                 "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
                 f"**What to do:** {failure.todo}"))
             raise
@@ -173,7 +173,8 @@ class Job:
             # Shown as each stage starts (the rows say which are done); the end of the
             # last stage is the "published" status itself: half the edits, same news.
             if event == "running":
-                self.board.show(progress.status_comment(f"working on #{self.number}", self.rows))
+                self.board.try_show(progress.status_comment(f"working on #{self.number}",
+                                                            self.rows))
 
         stages = Stages(lambda: self.helpers.make_planner(config),
                         lambda text: self.helpers.make_context(self.gh, repo, config, text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,9 @@ def pull_body(issue_number: int, rows: Sequence[StageRow]) -> str:
     ]) + "\n"
 
 
+log = logging.getLogger(__name__)
+
+
 class StatusBoard:
     """The one status comment on the issue, edited in place as stages move."""
 
@@ -82,3 +86,12 @@ class StatusBoard:
             self._comment_id = self.gh.create_comment(self.number, text).id
         else:
             self.gh.edit_comment(self._comment_id, text)
+
+    def try_show(self, text: str) -> None:
+        """Progress, queued and failure notes: worth a try, never worth failing a run for
+        (when GitHub is what failed, the original error is the one to keep)."""
+        try:
+            self.show(text)
+        except Exception:
+            log.warning("could not update the status comment on #%s", self.number,
+                        exc_info=True)

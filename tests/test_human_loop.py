@@ -12,6 +12,7 @@ from bot.events import PLANNED_LABEL
 from bot.failures import NeedsUpstream
 from bot.handler import MERGED, Job, review_feedback
 from bot.model import Comment, ReviewComment
+from bot.ports import GitHubError
 from bot.progress import STATUS_MARKER
 from bot.requests import MERGED as MERGED_TRIGGER
 from bot.requests import REVIEW, PlanRequest
@@ -254,3 +255,9 @@ def test_after_the_plan_is_merged_and_its_branch_deleted_plan_builds_on_the_merg
     assert run(gh, comment(("plan", "")), planner) == "plan: ran hypotheses, tasks"
     assert "Agreed in review." in planner.seen[0][1].problem_md
     assert gh.branches[BRANCH][DOCS[0]] == merged[DOCS[0]]
+
+
+def test_when_github_fails_the_original_error_is_raised_not_the_failed_report():
+    gh = repo(fail_on={"commit_files", "create_comment", "edit_comment"})
+    with pytest.raises(GitHubError, match="commit_files failed"):
+        run(gh, LABELED)
