@@ -95,8 +95,6 @@ def association_rule(allowed: Iterable[str] = MAINTAINERS) -> str:
     )
 
 
-ASSOCIATION_RULE = association_rule()
-
 REFUSAL = (
     "planbot did not run `{command}`: your association with this repository is `{association}`."
 )

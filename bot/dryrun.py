@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import tarfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,13 +15,10 @@ from bot.model import (
     Repository,
     RepoTree,
     ReviewComment,
-    TreeEntry,
 )
 from bot.ports import GitHub, GitHubError
 
 BOT_LOGIN = "planbot[bot]"
-_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".planbot", ".mypy_cache",
-              ".pytest_cache", ".ruff_cache"}
 
 
 def issue_from_snapshot(number: int, snapshot: Mapping[str, Any]) -> Issue:
@@ -64,35 +58,18 @@ class DryRunGitHub(GitHub):
         return [Comment(int(p.stem[8:]), p.read_text(), BOT_LOGIN, "Bot", "NONE", str(p))
                 for p in files]
 
-    def _walk(self) -> list[Path]:
-        if self.repo_dir is None:
-            return []
-        found = []
-        for root, dirs, files in os.walk(self.repo_dir):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            found += [Path(root, f) for f in sorted(files)]
-        return found
-
     def read_file(self, path: str, ref: str) -> str | None:
         if self.repo_dir is None or not (self.repo_dir / path).is_file():
             return None
         return (self.repo_dir / path).read_text(errors="replace")
 
+    # The repository context of a dry run comes from bot.context.local_context (with
+    # --repo-dir) or is empty; nothing asks this port for trees or archives.
     def tree(self, ref: str) -> RepoTree:
-        root = self.repo_dir
-        if root is None:
-            return RepoTree("local", ())
-        return RepoTree("local", tuple(TreeEntry(p.relative_to(root).as_posix(), p.stat().st_size)
-                                       for p in self._walk()))
+        raise GitHubError("dry-run mode reads a repository only through --repo-dir")
 
     def archive(self, ref: str) -> bytes:
-        buf = io.BytesIO()
-        root = self.repo_dir
-        with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-            for path in self._walk():
-                assert root is not None  # _walk finds nothing without a folder
-                tar.add(path, f"local/{path.relative_to(root).as_posix()}")
-        return buf.getvalue()
+        raise GitHubError("dry-run mode reads a repository only through --repo-dir")
 
     def branch_sha(self, branch: str) -> str | None:
         return "local" if branch == "main" else None

@@ -38,7 +38,7 @@ class Collaborators:
 StageNames = tuple[str, ...]
 
 
-def stages_for(command: str, arg: str, config: RepoConfig) -> tuple[StageNames, StageNames]:
+def stages_for(command: str, config: RepoConfig) -> tuple[StageNames, StageNames]:
     """(wanted, forced) stages of a run command (DESIGN.md's command table)."""
     if command == "label":
         return config.stages, ()
@@ -159,7 +159,7 @@ class Job:
     def _plan(self, repo: Repository, config: RepoConfig, store: PlanStore, name: str,
               arg: str) -> str:
         self.react("eyes")
-        wanted, forced = stages_for(name, arg, config)
+        wanted, forced = stages_for(name, config)
         inputs = self._inputs(repo, store)
         feedback = arg if name == "revise" else ""
         if self.request.review_id and self.request.pull_number:

@@ -15,7 +15,7 @@ from bot.documents import (
     state,
 )
 from bot.failures import NeedsUpstream
-from bot.model import FILENAMES, STAGES, Comment, Issue, PlanInput, RepoContext, Usage
+from bot.model import FILENAMES, STAGES, Comment, Issue, PlanInput, RepoContext
 from bot.ports import Planner
 from bot.problem import problem_inputs, render_problem
 from bot.validate import check_hypotheses, check_tasks
@@ -58,7 +58,6 @@ def should_run(stage: str, current: State, wanted: Sequence[str], forced: Sequen
 class Outcome:
     documents: dict[str, str | None]
     ran: list[str] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
 
     @property
     def changed(self) -> dict[str, str]:
@@ -84,7 +83,7 @@ class Stages:
         return self._context
 
     def build(self, stage: str, inputs: Inputs, docs: dict[str, str | None],
-              feedback: str) -> tuple[str, Usage]:
+              feedback: str) -> str:
         needed = {"hypotheses": ("problem",), "tasks": ("problem", "hypotheses")}.get(stage, ())
         for upstream in needed:
             if not docs[upstream]:
@@ -93,17 +92,17 @@ class Stages:
         expected = expected_inputs(stage, inputs, docs)
         if stage == "problem":
             body = render_problem(inputs.repo, inputs.issue, inputs.comments)
-            return finish(stage, body, expected, TEMPLATE), Usage()
+            return finish(stage, body, expected, TEMPLATE)
         problem = body_of(docs["problem"] or "")
         plan = PlanInput(problem, self.context(problem), body_of(docs["hypotheses"] or ""),
                          feedback)
         if stage == "hypotheses":
             hyp = check_hypotheses(self.planner().hypotheses(plan), plan.context)
             text = render_hypotheses(hyp.items, hyp.notes)
-            return finish(stage, text, expected, hyp.generator, hyp.usage), hyp.usage
+            return finish(stage, text, expected, hyp.generator, hyp.usage)
         tasks = check_tasks(self.planner().tasks(plan), plan.context)
         text = render_tasks(tasks.items, tasks.notes)
-        return finish(stage, text, expected, tasks.generator, tasks.usage), tasks.usage
+        return finish(stage, text, expected, tasks.generator, tasks.usage)
 
 
 def run(inputs: Inputs, stages: Stages, wanted: Sequence[str], forced: Sequence[str] = (),
@@ -120,9 +119,7 @@ def run(inputs: Inputs, stages: Stages, wanted: Sequence[str], forced: Sequence[
         if not should_run(stage, current, wanted, forced):
             continue
         on_stage(stage, "running")
-        text, usage = stages.build(stage, inputs, docs, feedback)
-        docs[stage] = text
+        docs[stage] = stages.build(stage, inputs, docs, feedback)
         outcome.ran.append(stage)
-        outcome.usage = outcome.usage + usage
         on_stage(stage, "done")
     return outcome

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ContextBudget
-from bot.context import Snapshot, fetch_snapshot, match_paths, rank, traceback_paths
+from bot.context import Snapshot, fetch_snapshot, rank
 from bot.context.ranking import CHUNK_LINES, chunk_spans
 from bot.context.tokens import path_tokens, tokenize
+from bot.context.tracebacks import PathIndex, frames
 from tests.context_samples import (
     COUPON_TRACEBACK,
     SHOP_FILES,
@@ -160,3 +161,11 @@ def test_chunks_stay_within_the_window_and_cut_at_definitions() -> None:
     assert all(end - start + 1 <= CHUNK_LINES for start, end in spans)
     assert any(start == 101 for start, _ in spans)
     assert spans[-1][1] == len(lines)
+
+
+def match_paths(raw: str, paths: frozenset[str]) -> list[str]:
+    return PathIndex(paths).match(raw)
+
+
+def traceback_paths(text: str) -> list[tuple[str, int | None]]:
+    return [(frame.path, frame.line) for frame in frames(text)]

@@ -9,7 +9,6 @@ from bot.context.assemble import assemble, estimate_tokens
 from bot.context.fetch import fetch_snapshot
 from bot.context.ranking import RankedFile, rank
 from bot.context.snapshot import Snapshot, from_directory
-from bot.context.tracebacks import PathIndex, traceback_paths
 from bot.model import RepoContext
 from bot.ports import GitHub
 
@@ -20,7 +19,7 @@ NO_REPOSITORY = (
 
 __all__ = [
     "RankedFile", "Snapshot", "build_context", "empty_context", "estimate_tokens",
-    "fetch_snapshot", "local_context", "match_paths", "rank", "traceback_paths",
+    "fetch_snapshot", "local_context", "rank",
 ]
 
 
@@ -46,8 +45,3 @@ def empty_context() -> RepoContext:
     """No repository at all: a dry run without --repo-dir."""
     return RepoContext(commit_sha="", paths=frozenset(), tree_summary=NO_REPOSITORY,
                        prompt_text=NO_REPOSITORY)
-
-
-def match_paths(raw: str, paths: frozenset[str]) -> list[str]:
-    """Tree paths a raw frame or prose path names (longest suffix); [] if none or ambiguous."""
-    return PathIndex(paths).match(raw)

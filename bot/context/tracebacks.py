@@ -82,11 +82,6 @@ def frames(text: str) -> list[Frame]:
     return out
 
 
-def traceback_paths(text: str) -> list[tuple[str, int | None]]:
-    """Raw (path, line) of every stack frame in `text`, in text order."""
-    return [(f.path, f.line) for f in frames(text)]
-
-
 def innermost_first(found: Iterable[Frame]) -> list[Frame]:
     """Frames ordered from where the error was raised outwards."""
     found = list(found)

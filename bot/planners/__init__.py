@@ -11,7 +11,7 @@ def make_planner(settings: Settings, repo_config: RepoConfig) -> Planner:
     """Anthropic when an API key is set, else the offline heuristics. A new planner per run:
     it counts the run's tokens against `context.plan_tokens`."""
     # Imported here so that the offline path never loads the anthropic SDK.
-    if not settings.anthropic_api_key:
+    if settings.offline_planner:
         from bot.planners.offline import OfflinePlanner
 
         return OfflinePlanner()
