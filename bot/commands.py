@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from bot.model import MAINTAINERS
+from bot.model import MAINTAINERS, STAGES
 from bot.requests import LABEL, MERGED
 from bot.sanitize import strip_invisible
 
-STAGE_COMMANDS: tuple[str, ...] = ("problem", "hypotheses", "tasks")
-SUBCOMMANDS: frozenset[str] = frozenset({*STAGE_COMMANDS, "again", "revise", "status", "help"})
+SUBCOMMANDS: frozenset[str] = frozenset({*STAGES, "again", "revise", "status", "help"})
 
 # A command is a whole line: up to 3 leading spaces (4 would be an indented code
 # block in Markdown), then `/plan` ending the line or followed by blanks, so that
@@ -43,6 +42,11 @@ def _hidden_lines(text: str) -> set[int]:
         if token.type in _HIDING_BLOCKS or html_comment:
             hidden.update(range(*token.map))
     return hidden
+
+
+def is_command_line(line: str) -> bool:
+    """Whether `line`, on its own, is a `/plan` command line (code and quotes aside)."""
+    return _COMMAND_LINE.match(line) is not None
 
 
 def _command(rest: str, raw_line: str, number: int, feedback: list[str]) -> Command:

@@ -12,6 +12,7 @@ FILENAMES: dict[str, str] = {
     "tasks": "tasks.md",
 }
 MAINTAINERS: tuple[str, ...] = ("OWNER", "MEMBER", "COLLABORATOR")
+LIKELIHOODS: tuple[str, ...] = ("Most likely", "Possible", "Unlikely")  # a hypothesis's rank
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Usage:
 @dataclass(frozen=True)
 class Hypothesis:
     title: str
-    likelihood: str  # "Most likely", "Possible" or "Unlikely"
+    likelihood: str  # one of LIKELIHOODS
     evidence: tuple[str, ...] = ()
     where_to_look: tuple[str, ...] = ()  # repository paths, optionally "path:line"
     how_to_verify: str = ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.commands import is_command_line
 from bot.documents import digest
+from bot.events import OWN_MARKER
 from bot.issue_sections import IssueSections, sections
 from bot.model import MAINTAINERS, Comment, Issue
 from bot.quoting import embed, shorten
@@ -46,12 +48,9 @@ _BUG_WORDS = re.compile(
     r"|broken|regression|segfault|panic|does ?n[o']t work|not working)\b",
     re.IGNORECASE,
 )
-_COMMAND = re.compile(r"^\s*/plan\b")
-
-
 def _is_command_only(body: str) -> bool:
     lines = [line for line in body.splitlines() if line.strip()]
-    return bool(lines) and all(_COMMAND.match(line) for line in lines)
+    return bool(lines) and all(is_command_line(line) for line in lines)
 
 
 def discussion(comments: Sequence[Comment]) -> tuple[list[Comment], int]:
@@ -60,7 +59,7 @@ def discussion(comments: Sequence[Comment]) -> tuple[list[Comment], int]:
     Bots (planbot included) and bare `/plan` commands say nothing about the problem.
     """
     said = [c for c in comments
-            if not c.by_bot and "<!-- planbot:" not in c.body and c.body.strip()
+            if not c.by_bot and OWN_MARKER not in c.body and c.body.strip()
             and not _is_command_only(c.body)]
     return said[-MAX_COMMENTS:], max(0, len(said) - MAX_COMMENTS)
 

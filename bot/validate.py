@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.context.assemble import LANGUAGES
-from bot.model import HypothesesDraft, Hypothesis, RepoContext, Task, TasksDraft
+from bot.context.query import CODE_SPAN
+from bot.model import LIKELIHOODS, HypothesesDraft, Hypothesis, RepoContext, Task, TasksDraft
 from bot.ports import PlannerError
 
 MAX_HYPOTHESES = 7
@@ -16,7 +17,6 @@ MAX_TASKS = 20
 MAX_TITLE = 200
 MAX_EVIDENCE = 400
 MAX_PATH_NOTES = 6
-LIKELIHOODS = ("Most likely", "Possible", "Unlikely")
 NOT_FOUND = " (not found in the repository)"
 NOT_VERIFIED = " (not verified: repository not available)"
 
@@ -36,12 +36,13 @@ _FILE_EXTENSIONS = frozenset(f".{ext}" for ext in LANGUAGES) | {
     ".csv", ".proto", ".gradle", ".mod", ".env",
 }
 
-_REF = re.compile(r"^(?P<path>.+?)(?P<lines>:\d+(?:-\d+)?)?$")  # path, path:12, path:3-9
-_SPAN = re.compile(r"`([^`\n]+)`")
+_LINES = r":\d+(?:-\d+)?"
+LINE_SUFFIX = re.compile(f"{_LINES}$")  # the ":12" or ":3-9" after a cited path
+_REF = re.compile(f"^(?P<path>.+?)(?P<lines>{_LINES})?$")  # path, path:12, path:3-9
 # A path written in prose without backticks ("see src/a.py."): it holds a "/", and is never
 # the tail of a URL or an absolute path (the lookbehind); a sentence's full stop stays out.
 _BARE = r"(?<![\w./:@~`-])(?:[\w.-]+/)+[\w.-]*\w(?::\d+(?:-\d+)?)?(?![\w/`])"
-_CITED = re.compile(f"{_SPAN.pattern}|{_BARE}")  # a span first, so no path inside one is bare
+_CITED = re.compile(f"{CODE_SPAN.pattern}|{_BARE}")  # a span first, so no path inside one is bare
 # What a path must look like to appear in a note: no mention, marker or HTML can hide in it.
 _SAFE = re.compile(r"^[\w.+/-]{1,160}$")
 _HEX = re.compile(r"^[0-9a-f]{7,40}$")
@@ -108,7 +109,7 @@ class Grounding:
 
     def ref(self, ref: str) -> str | None:
         """`ref` (maybe `path:line`) spelled as in the tree, or None to drop it."""
-        spans = _SPAN.findall(ref)  # "`src/a.py` (line 3)": the span is the path
+        spans = CODE_SPAN.findall(ref)  # "`src/a.py` (line 3)": the span is the path
         match = _REF.match((spans[0] if spans else ref).strip())
         path = normalise(match["path"]) if match else None
         if path is None:

@@ -123,6 +123,14 @@ def test_discussion_leaves_out_bots_planbot_and_bare_commands() -> None:
     )
 
 
+def test_a_comment_that_only_looks_like_a_command_is_discussion() -> None:
+    # The command grammar of bot/commands.py: "/plan-ahead" and "/planning" are words.
+    comments = [human(1, "/plan-ahead: split this before the release"),
+                human(2, "  /plan again", author="alice", association="OWNER")]
+    text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
+    assert text == "### `@carol`\n\n/plan-ahead: split this before the release"
+
+
 def test_every_maintainer_association_is_marked_and_nobody_is_pinged() -> None:
     comments = [human(n, f"note from @{who} cc @dave", author=who, association=role)
                 for n, (who, role) in enumerate([("o", "OWNER"), ("m", "MEMBER"),

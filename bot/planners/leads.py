@@ -10,7 +10,7 @@ from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, me
 from bot.model import Hypothesis, RepoContext, Snippet
 from bot.planners import reading
 from bot.planners.layout import is_test
-from bot.validate import Grounding, normalise
+from bot.validate import LINE_SUFFIX, Grounding, normalise
 
 NO_SIGNAL_TITLE = "The issue gives too little to localise the problem"
 NO_SIGNAL_ASK = (
@@ -21,7 +21,6 @@ MAX_LEADS = 5
 MAX_SNIPPET_LEADS = 2
 MAX_SYMBOLS = 3
 TITLE = 190  # under bot.validate.MAX_TITLE, so validation never has to cut our titles
-LINES = re.compile(r":\d+(?:-\d+)?$")
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
 
 
@@ -103,7 +102,7 @@ class Repo:
         self.index = PathIndex(sorted(context.paths))
 
     def resolve(self, raw: str) -> str | None:
-        path = normalise(LINES.sub("", raw.strip().strip("`")))
+        path = normalise(LINE_SUFFIX.sub("", raw.strip().strip("`")))
         if path is None:
             return None
         found = self.ground.find(path)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.context.query import CODE_SPAN
 from bot.context.tracebacks import mentioned_paths
 from bot.model import HypothesesDraft, PlanInput, Task, TasksDraft
 from bot.planners import leads, reading
 from bot.planners.layout import is_test, regression_test, suite_commands
 from bot.ports import Planner
-from bot.validate import MAX_HYPOTHESES, MAX_TASKS, normalise
+from bot.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS, normalise
 
 NOTE = ("Made by planbot's offline planner (no language model): heuristics over the issue "
         "text, tracebacks and repository search.")
@@ -19,7 +20,6 @@ DERIVED_NOTE = ("hypotheses.md has no `## H<n>` sections: the checks below follo
                 "derived from the issue again.")
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _HYPOTHESIS_NUMBER = re.compile(r"\bH(\d+)\b")
 
 
@@ -118,15 +118,15 @@ def _reproduce(sections: dict[str, str], text: str) -> str:
 
 def _cited(h: reading.WrittenHypothesis, repo: leads.Repo) -> tuple[str, ...]:
     """The repository files a (maybe hand-written) hypothesis points at."""
-    raw = [span for ref in h.refs for span in (_CODE_SPAN.findall(ref) or ref.split()[:1])]
+    raw = [span for ref in h.refs for span in (CODE_SPAN.findall(ref) or ref.split()[:1])]
     if not raw:  # no "Where to look": take the paths its text names
-        raw = [s for part in (h.title, *h.evidence, h.verify) for s in _CODE_SPAN.findall(part)]
+        raw = [s for part in (h.title, *h.evidence, h.verify) for s in CODE_SPAN.findall(part)]
     found: list[str] = []
     for ref in raw:
         if repo.context.paths:
             path = repo.resolve(ref)
         else:  # nothing to check against: keep file-like refs, validation marks them
-            path = normalise(leads.LINES.sub("", ref))
+            path = normalise(LINE_SUFFIX.sub("", ref))
             path = path if path and "." in path.rsplit("/", 1)[-1] else None
         if path and path not in found:
             found.append(path)

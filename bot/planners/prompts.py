@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.model import PlanInput, RepoContext
-from bot.planners.schema import HYPOTHESES, MAX_HYPOTHESES, MAX_TASKS, TASKS, Output
+from bot.planners.schema import HYPOTHESES, TASKS, Output
 from bot.sanitize import fence, for_model, strip_invisible
+from bot.validate import MAX_HYPOTHESES, MAX_TASKS
 
 SYSTEM_PROMPT = f"""\
 You are planbot, a planning assistant for software maintainers. From a GitHub issue's \

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
+from bot.context.query import CODE_SPAN
 from bot.model import Snippet
 
 _MD = MarkdownIt("commonmark")
@@ -36,7 +37,6 @@ _LITERALS = re.compile(
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
                     re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(.*\))?$")
 # snake_case and camelCase words in prose are names copied from code.
 _CODE_WORD = re.compile(r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*)\b")
@@ -141,7 +141,7 @@ def symbols(text: str) -> list[tuple[str, str]]:
 
     for m in _CALL.finditer(text):
         add(m["name"], m["expr"] if _LITERALS.match(m["args"]) else "")
-    for span in _CODE_SPAN.findall(text):
+    for span in CODE_SPAN.findall(text):
         if _IDENTIFIER.match(span.strip()):
             add(span.strip().split("(", 1)[0])
     for word in _CODE_WORD.findall(text):

@@ -11,11 +11,9 @@ from typing import Any
 # validated here, and its errors carry JSON paths that make a precise repair prompt.
 from jsonschema import Draft202012Validator
 
-from bot.model import Hypothesis, Task
+from bot.model import LIKELIHOODS, Hypothesis, Task
+from bot.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS
 
-LIKELIHOODS: tuple[str, ...] = ("Most likely", "Possible", "Unlikely")
-MAX_HYPOTHESES = 7
-MAX_TASKS = 20
 MAX_PROBLEMS = 12  # a repair prompt quoting more errors than this helps no one
 
 _TEXT = {"type": "string", "pattern": r"\S"}  # not blank
@@ -111,13 +109,12 @@ TASKS = Output(
 )
 OUTPUTS: tuple[Output, ...] = (HYPOTHESES, TASKS)
 
-_LINE_SUFFIX = re.compile(r":\d+(?:-\d+)?$")
 _VALIDATORS = {o.tool: Draft202012Validator(o.schema) for o in OUTPUTS}
 
 
 def file_of(ref: str) -> str:
     """`src/app.py:10-20` → `src/app.py`."""
-    return _LINE_SUFFIX.sub("", ref.strip())
+    return LINE_SUFFIX.sub("", ref.strip())
 
 
 def _where(path: Collection[Any]) -> str:
