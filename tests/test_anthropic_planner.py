@@ -17,6 +17,7 @@ from bot.planners.pricing import PRICES, price_of
 from bot.planners.schema import HYPOTHESES, TASKS
 from bot.ports import BudgetExceeded, PlannerError
 from bot.settings import DEFAULT_MODEL, Settings
+from bot.validate import check_tasks
 from tests.loopback_anthropic import (
     LoopbackAnthropic,
     api_key_of,
@@ -200,11 +201,12 @@ def test_an_unknown_path_is_repaired_once_then_dropped_with_a_note(api: Loopback
     api.respond_with_tool(TASKS.tool, invented)
     api.respond_with_tool(TASKS.tool, invented)
 
-    draft = planner().tasks(stage3())
+    draft = check_tasks(planner().tasks(stage3()), CONTEXT)  # as the pipeline does
 
     assert "'src/widgets/lexer.py' is not in the repository tree" in user_text(api.messages()[1], 2)
     assert all(t.paths == () for t in draft.items)
-    assert draft.notes == ("Dropped `src/widgets/lexer.py`: it is not a path in this repository.",)
+    assert [n for n in draft.notes if "lexer.py" in n] == [
+        "Path `src/widgets/lexer.py` is not in the repository: dropped from the lists."]
 
 
 def test_an_overloaded_api_is_retried_by_the_sdk(api: LoopbackAnthropic, planner: Planners) -> None:

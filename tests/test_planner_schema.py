@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.model import HypothesesDraft, RepoContext, TasksDraft
 from bot.planners.schema import HYPOTHESES, TASKS, problems, to_hypotheses, to_tasks
+from bot.validate import check_hypotheses, check_tasks
 
 KNOWN = frozenset({"src/app.py", "tests/test_app.py"})
 
@@ -58,21 +60,23 @@ def test_absolute_escaping_and_unknown_paths_are_problems_only_when_paths_are_ch
     assert problems(HYPOTHESES, data) == []
 
 
-def test_conversion_ranks_most_likely_first_and_drops_unknown_paths_once() -> None:
+def test_conversion_ranks_most_likely_first_and_validation_drops_unknown_paths_once() -> None:
     data = {"hypotheses": [
         hypothesis("Cache", "Unlikely", ["src/nope.py"]),
         hypothesis("Parser", "Most likely", ["src/app.py:3-9", "src/nope.py"]),
         hypothesis("Config", "Possible"),
     ]}
-    items, notes = to_hypotheses(data, KNOWN)
+    items = to_hypotheses(data)
     assert [h.title for h in items] == ["Parser", "Config", "Cache"]
-    assert items[0].where_to_look == ("src/app.py:3-9",)
-    assert notes == ("Dropped `src/nope.py`: it is not a path in this repository.",)
+    # Every planner's draft passes bot/validate.py before publishing: the one path rule.
+    checked = check_hypotheses(HypothesesDraft(items, "anthropic"), RepoContext("", KNOWN))
+    assert checked.items[0].where_to_look == ("src/app.py:3-9",)
+    assert checked.notes == (
+        "Path `src/nope.py` is not in the repository: dropped from the lists.",)
 
 
 def test_task_conversion_keeps_order_and_numbers() -> None:
-    items, notes = to_tasks({"tasks": [task(" Reproduce "), task("Fix", [1], ["src/app.py"])]},
-                            KNOWN)
+    items = to_tasks({"tasks": [task(" Reproduce "), task("Fix", [1], ["src/app.py"])]})
     assert [(t.title, t.depends_on, t.paths) for t in items] == [
         ("Reproduce", (), ()), ("Fix", (1,), ("src/app.py",))]
-    assert notes == ()
+    assert check_tasks(TasksDraft(items, "anthropic"), RepoContext("", KNOWN)).notes == ()

@@ -96,13 +96,11 @@ class AnthropicPlanner(Planner):
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
         data, usage = self._answer(HYPOTHESES, plan)
-        items, notes = schema.to_hypotheses(data, plan.context.paths)
-        return HypothesesDraft(items, self.name, usage, notes)
+        return HypothesesDraft(schema.to_hypotheses(data), self.name, usage)
 
     def tasks(self, plan: PlanInput) -> TasksDraft:
         data, usage = self._answer(TASKS, plan)
-        items, notes = schema.to_tasks(data, plan.context.paths)
-        return TasksDraft(items, self.name, usage, notes)
+        return TasksDraft(schema.to_tasks(data), self.name, usage)
 
     def _system(self, context: RepoContext) -> list[TextBlockParam]:
         return [
@@ -118,7 +116,7 @@ class AnthropicPlanner(Planner):
             {"role": "user", "content": prompts.stage_request(output, plan)}
         ]
         # The first answer must also cite real paths; after the repair round, stray paths
-        # are dropped with a note rather than failing the whole stage.
+        # are left to bot/validate.py, which drops them with a note, for every planner.
         known: Collection[str] | None = plan.context.paths
         usage = Usage()
         for attempt in (1, 2):

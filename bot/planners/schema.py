@@ -172,48 +172,35 @@ def problems(
     return found[:MAX_PROBLEMS]
 
 
-def _kept(refs: list[str], known_paths: Collection[str], notes: list[str]) -> tuple[str, ...]:
-    kept = []
-    for ref in refs:
-        ref = ref.strip()
-        if _path_problem(ref) or (known_paths and file_of(ref).strip("/") not in known_paths):
-            notes.append(f"Dropped `{ref}`: it is not a path in this repository.")
-        elif ref not in kept:
-            kept.append(ref)
-    return tuple(kept)
+def _refs(refs: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.strip() for r in refs if r.strip()))
 
 
-def to_hypotheses(data: Mapping[str, Any], known_paths: Collection[str] = ()) -> tuple[
-    tuple[Hypothesis, ...], tuple[str, ...]
-]:
-    """Hypotheses from validated tool input, most likely first; notes say what was dropped."""
-    notes: list[str] = []
+# Conversion only: whether cited paths exist is bot/validate.py's rule, for every planner.
+def to_hypotheses(data: Mapping[str, Any]) -> tuple[Hypothesis, ...]:
+    """Hypotheses from validated tool input, most likely first."""
     items = [
         Hypothesis(
             title=h["title"].strip(),
             likelihood=h["likelihood"],
             evidence=tuple(e.strip() for e in h["evidence"] if e.strip()),
-            where_to_look=_kept(h["where_to_look"], known_paths, notes),
+            where_to_look=_refs(h["where_to_look"]),
             how_to_verify=h["how_to_verify"].strip(),
         )
         for h in data[HYPOTHESES.key]
     ]
     # A stable sort keeps the model's order within one likelihood.
     items.sort(key=lambda h: LIKELIHOODS.index(h.likelihood))
-    return tuple(items), tuple(dict.fromkeys(notes))
+    return tuple(items)
 
 
-def to_tasks(data: Mapping[str, Any], known_paths: Collection[str] = ()) -> tuple[
-    tuple[Task, ...], tuple[str, ...]
-]:
-    """Tasks from validated tool input; notes say which cited paths were dropped."""
-    notes: list[str] = []
-    items = tuple(
+def to_tasks(data: Mapping[str, Any]) -> tuple[Task, ...]:
+    """Tasks from validated tool input, in the model's order."""
+    return tuple(
         Task(
             title=t["title"].strip(),
             depends_on=tuple(sorted(t["depends_on"])),
-            paths=_kept(t["paths"], known_paths, notes),
+            paths=_refs(t["paths"]),
         )
         for t in data[TASKS.key]
     )
-    return items, tuple(dict.fromkeys(notes))
