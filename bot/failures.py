@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import CONFIG_PATH, ConfigError
-from bot.ports import BudgetExceeded, GitHubError, PlannerError
+from bot.ports import BudgetExceeded, GitHubError, ModelUnavailable, PlannerError
+from bot.validate import PlanRejected
+
+REJECTED = {
+    "hypotheses": "Add what you know to `problem-definition.md` (the error output, the files "
+                  "involved, steps to reproduce) and comment `/plan hypotheses`, or write "
+                  "`hypotheses.md` by hand and comment `/plan tasks`.",
+    "tasks": "Add detail to `hypotheses.md` (where to look, how to verify) and comment "
+             "`/plan tasks`, or write `tasks.md` by hand.",
+}
 
 
 class NeedsUpstream(RuntimeError):
@@ -43,6 +52,17 @@ def describe(exc: BaseException) -> Failure:
         return Failure(f"The plan would exceed its token budget: {exc}",
                        f"Raise `context.plan_tokens` in `{CONFIG_PATH}`, or shorten the issue, "
                        "then comment `/plan`.", retry=False)
+    if isinstance(exc, ModelUnavailable):
+        if exc.transient:
+            return Failure(f"The model could not be reached: {exc}",
+                           "planbot retries this automatically; if it keeps failing, comment "
+                           "`/plan` later.", retry=True)
+        return Failure(f"The model could not be used: {exc}",
+                       "Fix the setting named above (the installation's environment, or `model` "
+                       f"in `{CONFIG_PATH}`), then comment `/plan`.", retry=False)
+    if isinstance(exc, PlanRejected):
+        return Failure(f"The {exc.stage} stage: {exc}.",
+                       REJECTED[exc.stage], retry=False)
     if isinstance(exc, PlannerError):
         return Failure(f"The planner produced no usable document: {exc}",
                        "Edit the previous document to add detail, then comment `/plan`; "

@@ -109,6 +109,14 @@ class PlannerError(RuntimeError):
     """The planner could not produce a valid draft (after its own retries)."""
 
 
+class ModelUnavailable(PlannerError):
+    """The model's API could not be used: a setting is wrong, or the service is down."""
+
+    def __init__(self, message: str, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient  # an outage or rate limit: the same call may pass later
+
+
 class BudgetExceeded(PlannerError):
     """A model call would exceed the plan's token budget; nothing was spent on it."""
 

@@ -20,15 +20,8 @@ MAX_PATH_NOTES = 6
 NOT_FOUND = " (not found in the repository)"
 NOT_VERIFIED = " (not verified: repository not available)"
 
-NO_HYPOTHESES = (
-    "no hypothesis was left to publish. Add what you know to problem-definition.md (the error "
-    "output, the files involved, steps to reproduce) and comment `/plan hypotheses`, or write "
-    "hypotheses.md by hand and comment `/plan tasks`."
-)
-NO_TASKS = (
-    "no task was left to publish (a plan needs at least one). Add detail to hypotheses.md "
-    "(where to look, how to verify) and comment `/plan tasks`, or write tasks.md by hand."
-)
+NO_HYPOTHESES = "no hypothesis was left to publish"
+NO_TASKS = "no task was left to publish (a plan needs at least one)"
 
 # Other extensions that make a code span read as a file name (besides source files).
 _FILE_EXTENSIONS = frozenset(f".{ext}" for ext in LANGUAGES) | {
@@ -55,7 +48,11 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 
 
 class PlanRejected(PlannerError):
-    """Nothing publishable is left: the seed's 422. The message says what to do."""
+    """Nothing publishable is left: the seed's 422. bot/failures.py says what to do."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(message)
+        self.stage = stage
 
 
 def language_of(path: str) -> str | None:
@@ -239,7 +236,7 @@ def check_hypotheses(draft: HypothesesDraft, context: RepoContext) -> Hypotheses
                      f"{MAX_HYPOTHESES} dropped.")
         items = items[:MAX_HYPOTHESES]
     if not items:
-        raise PlanRejected(NO_HYPOTHESES)
+        raise PlanRejected("hypotheses", NO_HYPOTHESES)
     return replace(draft, items=tuple(items), notes=(*draft.notes, *ground.notes(), *notes))
 
 
@@ -300,5 +297,5 @@ def check_tasks(draft: TasksDraft, context: RepoContext) -> TasksDraft:
         notes.append(f"{len(items) - MAX_TASKS} tasks beyond the limit of {MAX_TASKS} dropped.")
         items = items[:MAX_TASKS]
     if not items:
-        raise PlanRejected(NO_TASKS)
+        raise PlanRejected("tasks", NO_TASKS)
     return replace(draft, items=tuple(items), notes=(*draft.notes, *ground.notes(), *notes))

@@ -23,7 +23,7 @@ from bot.model import HypothesesDraft, PlanInput, RepoContext, TasksDraft, Usage
 from bot.planners import prompts, schema
 from bot.planners.pricing import priced
 from bot.planners.schema import HYPOTHESES, TASKS, Output
-from bot.ports import BudgetExceeded, Planner, PlannerError
+from bot.ports import BudgetExceeded, ModelUnavailable, Planner, PlannerError
 from bot.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -34,15 +34,12 @@ log = logging.getLogger(__name__)
 CHARS_PER_TOKEN = 4
 DEFAULT_MAX_TOKENS = 4096  # 7 hypotheses or 20 tasks fit with room to spare
 
+# What failed; bot/failures.py says what to do about it.
 BUDGET_EXCEEDED = (
-    "The {stage} stage needs about {needed:,} tokens, but this plan has already spent "
-    "{spent:,} of its {budget:,}-token budget. Raise `context.plan_tokens` in "
-    ".github/planbot.yml to allow more."
+    "the {stage} stage needs about {needed:,} tokens, but this plan has already spent "
+    "{spent:,} of its {budget:,}-token budget (`context.plan_tokens`)"
 )
-INVALID_TWICE = (
-    "The model's {stage} did not validate, even after one repair round: {problems}. "
-    "Run the stage again, or write the document by hand."
-)
+INVALID_TWICE = "the model's {stage} did not validate, even after one repair round: {problems}"
 # What the user can do about each kind of API failure, most specific first.
 API_FAILURES: tuple[tuple[type[anthropic.APIError], str], ...] = (
     (anthropic.AuthenticationError, "the API key was rejected; check ANTHROPIC_API_KEY"),
@@ -56,10 +53,15 @@ API_FAILURES: tuple[tuple[type[anthropic.APIError], str], ...] = (
 )
 
 
-def _failure(exc: anthropic.APIError, model: str) -> PlannerError:
+# Worth the same call again later (after the SDK's own retries gave up).
+TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError)
+
+
+def _failure(exc: anthropic.APIError, model: str) -> ModelUnavailable:
     hint = next((h for kind, h in API_FAILURES if isinstance(exc, kind)), "the call failed")
     status = f" ({exc.status_code})" if isinstance(exc, anthropic.APIStatusError) else ""
-    return PlannerError(f"Anthropic{status}, model {model}: {hint}. {exc.message}")
+    return ModelUnavailable(f"Anthropic{status}, model {model}: {hint}. {exc.message}",
+                            transient=isinstance(exc, TRANSIENT))
 
 
 class AnthropicPlanner(Planner):
