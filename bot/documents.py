@@ -31,6 +31,12 @@ class Provenance:
     tokens: str = ""
     cost: str = ""
 
+    @property
+    def token_total(self) -> int:
+        """All tokens the `tokens=in:..,out:..,...` field counts (0 without one)."""
+        counts = (part.partition(":")[2] for part in self.tokens.split(","))
+        return sum(int(n) for n in counts if n.isdigit())
+
     def line(self) -> str:
         fields = [f"stage={self.stage}", f"inputs={self.inputs}", f"generator={self.generator}"]
         fields += [f"{k}={v}" for k, v in (("output", self.output), ("tokens", self.tokens),

@@ -65,6 +65,13 @@ def review_feedback(body: str, notes: Sequence[ReviewComment], plan_dir: str) ->
     return "\n".join([body, *(f"- `{where(n)}`: {n.body}" for n in notes)]).strip()
 
 
+def stage_rows(current: dict[str, State], documents: dict[str, str | None], store: PlanStore,
+               ran: Sequence[str] = ()) -> list[StageRow]:
+    """One status row per stage: "updated" when this run wrote it, else its state."""
+    return [progress.row_for(stage, "updated" if stage in ran else st.value, documents[stage],
+                             store.link(stage)) for stage, st in current.items()]
+
+
 class Job:
     def __init__(self, request: requests.PlanRequest, gh: GitHub, helpers: Collaborators) -> None:
         self.request, self.gh, self.helpers = request, gh, helpers
@@ -143,8 +150,7 @@ class Job:
             return "help"
         if name == "status":
             inputs = self._inputs(repo, store)
-            rows = [progress.row_for(s, st.value, inputs.documents[s], store.link(s))
-                    for s, st in states(inputs).items()]
+            rows = stage_rows(states(inputs), inputs.documents, store)
             self.gh.create_comment(self.number, progress.table(rows) + "\n")
             return "status"
         if name not in RUN_COMMANDS:
@@ -187,17 +193,15 @@ class Job:
         if outcome.changed:
             store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{self.number}"
                        f" ({name})")
-        final = Inputs(inputs.repo, inputs.issue, inputs.comments, outcome.documents)
-        rows = [progress.row_for(s, "updated" if s in outcome.ran else st.value,
-                                 outcome.documents[s], store.link(s))
-                for s, st in states(final).items()]
+        current = states(Inputs(inputs.repo, inputs.issue, inputs.comments, outcome.documents))
+        rows = stage_rows(current, outcome.documents, store, outcome.ran)
         if isinstance(store, BranchStore) and any(outcome.documents.values()):
             pull = store.ensure_pull(f"Plan: {inputs.issue.title}",
                                      progress.pull_body(self.number, rows))
             footer = f"Plan PR: {pull.url}"
         else:
             footer = ""
-        kept = [s for s, st in states(final).items() if st is State.EDITED]
+        kept = [s for s, st in current.items() if st is State.EDITED]
         if kept:
             footer += ("\n\n" if footer else "") + "Kept as edited by a person: " + ", ".join(
                 f"`{s}`" for s in kept) + " (`/plan again` regenerates everything)."

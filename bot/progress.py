@@ -27,10 +27,8 @@ def row_for(stage: str, state: str, document: str | None, link: str) -> StageRow
     """A status row, with generator and tokens read from the document's provenance."""
     mark = provenance(document) if document else None
     tokens = ""
-    if mark and mark.tokens:
-        parts = dict(p.split(":", 1) for p in mark.tokens.split(",") if ":" in p)
-        total = sum(int(v) for v in parts.values() if v.isdigit())
-        tokens = f"{total:,}" + (f" (${mark.cost})" if mark.cost else "")
+    if mark and mark.token_total:
+        tokens = f"{mark.token_total:,}" + (f" (${mark.cost})" if mark.cost else "")
     return StageRow(stage, state, mark.generator if mark else "", tokens, link if document else "")
 
 
