@@ -184,7 +184,10 @@ class Job:
 
         stages = Stages(lambda: self.helpers.make_planner(config),
                         lambda text: self.helpers.make_context(self.gh, repo, config, text))
-        outcome = run(inputs, stages, wanted, forced, feedback, moved)
+        try:
+            outcome = run(inputs, stages, wanted, forced, feedback, moved)
+        finally:
+            stages.close()
         self._publish(inputs, store, outcome, name)
         self.react("rocket")
         return f"{name}: ran {', '.join(outcome.ran) or 'nothing'}"

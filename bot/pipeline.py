@@ -78,6 +78,10 @@ class Stages:
         self._planner = self._planner or self.make_planner()
         return self._planner
 
+    def close(self) -> None:
+        if self._planner is not None:
+            self._planner.close()
+
     def context(self, problem_md: str) -> RepoContext:
         self._context = self._context or self.make_context(problem_md)
         return self._context

@@ -131,3 +131,6 @@ class Planner(abc.ABC):
 
     @abc.abstractmethod
     def tasks(self, plan: PlanInput) -> TasksDraft: ...
+
+    def close(self) -> None:  # noqa: B027 - optional: only planners holding connections
+        """Release what the planner holds; a run calls it once, when it ends."""

@@ -204,6 +204,7 @@ class FakePlanner(Planner):
     task_items: tuple[Task, ...] = (Task("Reproduce the bug"), Task("Fix the parser", (1,)))
     seen: list[tuple[str, PlanInput]] = field(default_factory=list)
     error: Exception | None = None
+    closed: int = 0
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
         self.seen.append(("hypotheses", plan))
@@ -216,3 +217,6 @@ class FakePlanner(Planner):
         if self.error:
             raise self.error
         return TasksDraft(self.task_items, self.name)
+
+    def close(self) -> None:
+        self.closed += 1

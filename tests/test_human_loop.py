@@ -261,3 +261,17 @@ def test_when_github_fails_the_original_error_is_raised_not_the_failed_report():
     gh = repo(fail_on={"commit_files", "create_comment", "edit_comment"})
     with pytest.raises(GitHubError, match="commit_files failed"):
         run(gh, LABELED)
+
+
+def test_a_run_closes_the_planner_it_made_even_when_a_stage_fails():
+    made: list[FakePlanner] = []
+
+    def planner() -> FakePlanner:
+        made.append(FakePlanner(task_items=()))
+        return made[-1]
+
+    gh = repo()
+    job = Job(LABELED, gh, replace(helpers(FakePlanner()), make_planner=lambda c: planner()))
+    with pytest.raises(PlanRejected):
+        job.handle()
+    assert [p.closed for p in made] == [1]

@@ -94,6 +94,7 @@ class AnthropicPlanner(Planner):
         ]
 
     def close(self) -> None:
+        # A worker lives for days and makes a planner per run: give back its HTTP pool.
         self._client.close()
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
