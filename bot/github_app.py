@@ -127,9 +127,7 @@ class PyGitHubRepo(GitHub):
 
     @translated
     def issue_comments(self, number: int) -> list[Comment]:
-        return [Comment(c.id, c.body or "", c.user.login, c.user.type, c.author_association,
-                        c.html_url)
-                for c in self._repo.get_issue(number).get_comments()]
+        return [_to_comment(c) for c in self._repo.get_issue(number).get_comments()]
 
     @translated
     def read_file(self, path: str, ref: str) -> str | None:
@@ -226,9 +224,7 @@ class PyGitHubRepo(GitHub):
 
     @translated
     def create_comment(self, issue_number: int, body: str) -> Comment:
-        c = self._repo.get_issue(issue_number).create_comment(body)
-        return Comment(c.id, c.body, c.user.login, c.user.type, c.author_association,
-                       c.html_url)
+        return _to_comment(self._repo.get_issue(issue_number).create_comment(body))
 
     @translated
     def edit_comment(self, comment_id: int, body: str) -> None:
@@ -249,6 +245,11 @@ class PyGitHubRepo(GitHub):
         # what its own getters build, and it sends nothing until edited or reacted to.
         url = f"{self._repo.url}/issues/comments/{comment_id}"
         return IssueComment(self._repo.requester, url=url)
+
+
+def _to_comment(c: IssueComment) -> Comment:
+    return Comment(c.id, c.body or "", c.user.login, c.user.type, c.author_association,
+                   c.html_url)
 
 
 def _pull(pull: PyPull) -> PullRequest:

@@ -177,14 +177,19 @@ class Grounding:
         return notes
 
 
-def _clean_title(text: str, limit: int = MAX_TITLE) -> str:
-    text = " ".join(_LEAD.sub("", text, count=1).split())
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word to at most `limit` characters (… marks a cut)."""
+    text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     if cut.count("`") % 2:  # never leave a code span open
         cut = cut[: cut.rfind("`")].rstrip()
-    return cut + "…"
+    return cut.rstrip(" ,;:—-") + "…"
+
+
+def _clean_title(text: str, limit: int = MAX_TITLE) -> str:
+    return clip(_LEAD.sub("", text, count=1), limit)
 
 
 def _key(text: str) -> str:

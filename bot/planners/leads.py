@@ -10,7 +10,7 @@ from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, me
 from bot.model import Hypothesis, RepoContext, Snippet
 from bot.planners import reading
 from bot.planners.layout import is_test
-from bot.validate import LINE_SUFFIX, Grounding, normalise
+from bot.validate import LINE_SUFFIX, Grounding, clip, normalise
 
 NO_SIGNAL_TITLE = "The issue gives too little to localise the problem"
 NO_SIGNAL_ASK = (
@@ -22,16 +22,6 @@ MAX_SNIPPET_LEADS = 2
 MAX_SYMBOLS = 3
 TITLE = 190  # under bot.validate.MAX_TITLE, so validation never has to cut our titles
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
-
-
-def clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    if cut.count("`") % 2:  # never leave a code span open
-        cut = cut[: cut.rfind("`")].rstrip()
-    return cut.rstrip(" ,;:—-") + "…"
 
 
 def quote(text: str, limit: int = 140) -> str:

@@ -11,7 +11,7 @@ from bot.model import HypothesesDraft, PlanInput, Task, TasksDraft
 from bot.planners import leads, reading
 from bot.planners.layout import is_test, regression_test, suite_commands
 from bot.ports import Planner
-from bot.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS, normalise
+from bot.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS, clip, normalise
 
 NOTE = ("Made by planbot's offline planner (no language model): heuristics over the issue "
         "text, tracebacks and repository search.")
@@ -81,7 +81,7 @@ class _Steps:
 
     def add(self, title: str, depends_on: Sequence[int] = (), paths: Sequence[str] = ()) -> int:
         """Append a task; its number, for later tasks to depend on."""
-        self.items.append(Task(leads.clip(title, leads.TITLE), tuple(depends_on), tuple(paths)))
+        self.items.append(Task(clip(title, leads.TITLE), tuple(depends_on), tuple(paths)))
         return len(self.items)
 
 
@@ -107,7 +107,7 @@ def _reproduce(sections: dict[str, str], text: str) -> str:
     if steps:
         listed = "; ".join(f"{n}) {step}" for n, step in enumerate(steps, 1))
         return ("Reproduce the problem on the default branch and save the output, following "
-                f"the reproduction steps: {leads.clip(listed.replace('`', ''), 120)}")
+                f"the reproduction steps: {clip(listed.replace('`', ''), 120)}")
     errors = reading.errors(text)
     if errors:
         return (f"Reproduce the reported error {leads.quote(errors[-1], 100)} on the default "
