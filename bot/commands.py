@@ -66,12 +66,11 @@ def parse(body: str) -> list[Command]:
     """Every command line of a comment body, in order."""
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    candidates = [(i, m) for i, line in enumerate(lines) if (m := _COMMAND_LINE.match(line))]
+    if not candidates:
+        return []  # most comments on a busy repository: no Markdown parse in the request path
     hidden = _hidden_lines(text)
-    starts = [
-        (i, match)
-        for i, line in enumerate(lines)
-        if i not in hidden and (match := _COMMAND_LINE.match(line))
-    ]
+    starts = [(i, match) for i, match in candidates if i not in hidden]
     commands = []
     for k, (i, match) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
