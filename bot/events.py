@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import commands
+from bot.model import is_bot_account
 from bot.requests import COMMENT, LABEL, MERGED, REVIEW, PlanRequest
 
 # planbot's own label on a planned issue; it must not trigger another run.
@@ -70,7 +71,7 @@ def _number(obj: Mapping[str, Any], where: str) -> int:
 
 
 def is_bot(user: Mapping[str, Any]) -> bool:
-    return user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]")
+    return is_bot_account(str(user.get("type", "")), str(user.get("login", "")))
 
 
 def issue_snapshot(issue: Mapping[str, Any]) -> dict[str, Any]:

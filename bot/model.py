@@ -26,6 +26,11 @@ class Issue:
     is_pull_request: bool = False
 
 
+def is_bot_account(user_type: str, login: str) -> bool:
+    """GitHub marks App accounts `type: Bot`; their logins end in `[bot]`."""
+    return user_type == "Bot" or login.endswith("[bot]")
+
+
 @dataclass(frozen=True)
 class Comment:
     id: int
@@ -37,7 +42,7 @@ class Comment:
 
     @property
     def by_bot(self) -> bool:
-        return self.author_type == "Bot" or self.author.endswith("[bot]")
+        return is_bot_account(self.author_type, self.author)
 
 
 @dataclass(frozen=True)
