@@ -17,7 +17,7 @@ from bot.model import STAGES, ReactionTarget, RepoContext, Repository, ReviewCom
 from bot.pipeline import Inputs, Outcome, Stages, run, states
 from bot.ports import GitHub, Planner
 from bot.progress import StageRow, StatusBoard
-from bot.stores import BranchStore, PlanStore
+from bot.stores import PlanStore
 
 log = logging.getLogger(__name__)
 
@@ -198,12 +198,10 @@ class Job:
                        f" ({name})")
         current = states(Inputs(inputs.repo, inputs.issue, inputs.comments, outcome.documents))
         rows = stage_rows(current, outcome.documents, store, outcome.ran)
-        if isinstance(store, BranchStore) and any(outcome.documents.values()):
-            pull = store.ensure_pull(f"Plan: {inputs.issue.title}",
-                                     progress.pull_body(self.number, rows))
-            footer = f"Plan PR: {pull.url}"
-        else:
-            footer = ""
+        footer = ""
+        if any(outcome.documents.values()):
+            footer = store.open_review(f"Plan: {inputs.issue.title}",
+                                       progress.pull_body(self.number, rows))
         kept = [s for s, st in current.items() if st is State.EDITED]
         if kept:
             footer += ("\n\n" if footer else "") + "Kept as edited by a person: " + ", ".join(

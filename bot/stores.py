@@ -28,6 +28,11 @@ class PlanStore(abc.ABC):
     def link(self, stage: str) -> str:
         """Where a person reads (and edits) `stage`; empty when nowhere yet."""
 
+    def open_review(self, title: str, body: str) -> str:
+        """Where the team reviews the plan as a whole, made or refreshed; "" when the
+        documents themselves are the place (comments, a local folder)."""
+        return ""
+
 
 class BranchStore(PlanStore):
     """Branch mode: `.plans/issue-<n>/` on `planbot/issue-<n>`, one commit per run."""
@@ -61,7 +66,7 @@ class BranchStore(PlanStore):
     def link(self, stage: str) -> str:
         return f"{self.repo.html_url}/blob/{self.branch}/{self.path(stage)}"
 
-    def ensure_pull(self, title: str, body: str) -> PullRequest:
+    def open_review(self, title: str, body: str) -> str:
         """The one draft plan PR of this issue, created on first publish, body refreshed."""
         self.pull = self.pull or self.gh.find_pull(self.branch)
         if self.pull is None:
@@ -69,7 +74,7 @@ class BranchStore(PlanStore):
                 self.branch, self.repo.default_branch, title, body)
         else:
             self.gh.update_pull(self.pull.number, body)
-        return self.pull
+        return f"Plan PR: {self.pull.url}"
 
 
 class CommentStore(PlanStore):
