@@ -10,11 +10,11 @@ import redis
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from bot import events
-from bot.queueing import Enqueuer, JobQueue
-from bot.redis_conn import connect
+from bot.intake import events
+from bot.intake.connection import connect
+from bot.intake.queue import Enqueuer, JobQueue
+from bot.intake.signature import InvalidSignature, verify
 from bot.settings import Settings, from_env
-from bot.signature import InvalidSignature, verify
 
 log = logging.getLogger("planbot.web")
 

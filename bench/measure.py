@@ -14,7 +14,7 @@ from bot.config import ContextBudget
 from bot.context import rank, tokens
 from bot.context.assemble import assemble
 from bot.context.snapshot import Snapshot, from_archive, from_directory, tree_only
-from bot.model import RepoTree
+from bot.domain import RepoTree
 
 TRACEBACK_ISSUE = """Checkout crashes for guest carts
 When a guest checks out with an empty profile, `{function}` raises instead of skipping.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from bot.cli_plan import plan_from_payload
+    from bot.cli.plan import plan_from_payload
 
     folder = plan_from_payload(args.payload, args.repo_dir, args.out)
     print(f"documents written to {folder}")
@@ -17,7 +17,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from bot.replay import replay
+    from bot.cli.replay import replay
 
     status, body = replay(args.file, args.event, args.url)
     print(f"{status} {json.dumps(body)}")
@@ -25,7 +25,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.demo import demo
+    from bot.cli.demo import demo
 
     return demo()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.model import MAINTAINERS, STAGES
+from bot.domain import MAINTAINERS, STAGES
 
 CONFIG_PATH = ".github/planbot.yml"
 ASSOCIATIONS = frozenset(

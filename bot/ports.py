@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping
 
-from bot.model import (
+from bot.domain import (
     Comment,
     HypothesesDraft,
     Issue,

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
-from bot.redis_conn import connect, redis_url_for
+from bot.intake.connection import connect, redis_url_for
 from bot.settings import Settings
 from tests import deliveries
 from tests.deliveries import SECRET, Deliver

@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.test import TestResponse
 
-from bot.signature import sign
+from bot.intake.signature import sign
 
 PAYLOADS = Path(__file__).parent / "payloads"
 SECRET = "test-webhook-secret"

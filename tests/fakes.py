@@ -7,7 +7,7 @@ import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from bot.model import (
+from bot.domain import (
     Comment,
     HypothesesDraft,
     Hypothesis,

@@ -6,11 +6,11 @@ from dataclasses import replace
 from typing import Any
 
 from bot.config import RepoConfig
-from bot.handler import Collaborators, Job
-from bot.model import Issue, RepoContext, Repository
+from bot.domain import Issue, RepoContext, Repository
+from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.ports import GitHub, Planner
-from bot.requests import COMMENT, LABEL, PlanRequest
-from bot.stores import BranchStore, CommentStore, PlanStore
+from bot.run.plan_run import Collaborators, Job
+from bot.run.stores import BranchStore, CommentStore, PlanStore
 from tests.fakes import FakeGitHub, FakePlanner
 
 ISSUE = Issue(1, "Parser drops the last line", "Parsing `a\\nb` returns only `a`.\n\n"

@@ -8,8 +8,8 @@ import logging
 from rq import Queue, SimpleWorker
 
 from bot import settings as bot_settings
-from bot.queueing import QUEUE_NAME
-from bot.redis_conn import connect
+from bot.intake.connection import connect
+from bot.intake.queue import QUEUE_NAME
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = connect(settings)
     # SimpleWorker runs jobs in this process instead of a fork per job, so the App
-    # client cached in bot.wiring keeps its installation tokens between jobs (a
+    # client cached in bot.run.wiring keeps its installation tokens between jobs (a
     # forked child would mint a new token for every delivery). Job timeouts still
     # apply: RQ enforces them with SIGALRM in the main thread.
     worker = SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)

@@ -12,11 +12,11 @@ from redis.exceptions import LockError
 from rq import get_current_job
 
 from bot import settings as bot_settings
-from bot.failures import describe
-from bot.handler import Job
-from bot.queueing import JOB_TIMEOUT
-from bot.requests import PlanRequest
-from bot.wiring import collaborators, github_for
+from bot.intake.queue import JOB_TIMEOUT
+from bot.intake.request import PlanRequest
+from bot.run.failures import describe
+from bot.run.plan_run import Job
+from bot.run.wiring import collaborators, github_for
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from bot.context.assemble import assemble, estimate_tokens
 from bot.context.fetch import fetch_snapshot
 from bot.context.ranking import RankedFile, rank
 from bot.context.snapshot import Snapshot, from_directory
-from bot.model import RepoContext
+from bot.domain import RepoContext
 from bot.ports import GitHub
 
 NO_REPOSITORY = (

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from bot.config import ContextBudget
 from bot.context.ranking import RankedFile
 from bot.context.snapshot import Snapshot, is_noise
-from bot.model import RepoContext, Snippet, TreeEntry
+from bot.domain import RepoContext, Snippet, TreeEntry
 
 LANGUAGES = {
     "py": "Python", "pyi": "Python", "pyx": "Cython", "js": "JavaScript", "mjs": "JavaScript",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.config import ContextBudget
 from bot.context.snapshot import Snapshot, from_archive, total_bytes, tree_only
-from bot.model import RepoTree
+from bot.domain import RepoTree
 from bot.ports import GitHub, GitHubError
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from bot.context.query import Query, parse_query
 from bot.context.snapshot import Snapshot
 from bot.context.tokens import path_tokens, tokenize
 from bot.context.tracebacks import PathIndex, innermost_first
-from bot.model import Snippet
+from bot.domain import Snippet
 
 # Below this many characters every file is chunked and indexed; above it only the
 # candidates a cheap substring pass finds (see bench/README.md for the figures).

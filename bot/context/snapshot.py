@@ -15,7 +15,7 @@ from pathlib import Path
 import pathspec
 
 from bot.config import ContextBudget
-from bot.model import RepoTree, TreeEntry
+from bot.domain import RepoTree, TreeEntry
 
 log = logging.getLogger(__name__)
 

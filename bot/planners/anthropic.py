@@ -19,7 +19,7 @@ from anthropic.types import (
 )
 
 from bot.config import ContextBudget
-from bot.model import HypothesesDraft, PlanInput, RepoContext, TasksDraft, Usage
+from bot.domain import HypothesesDraft, PlanInput, RepoContext, TasksDraft, Usage
 from bot.planners import prompts, schema
 from bot.planners.pricing import priced
 from bot.planners.schema import HYPOTHESES, TASKS, Output

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.validate import language_of
+from bot.documents.validate import language_of
 
 _JS_TEST = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 # Marker file at the root → the command its ecosystem runs tests with.

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from bot.context.query import CODE_SPAN
 from bot.context.tracebacks import mentioned_paths
-from bot.model import HypothesesDraft, PlanInput, Task, TasksDraft
+from bot.documents.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS, clip, normalise
+from bot.domain import HypothesesDraft, PlanInput, Task, TasksDraft
 from bot.planners import leads, reading
 from bot.planners.layout import is_test, regression_test, suite_commands
 from bot.ports import Planner
-from bot.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS, clip, normalise
 
 NOTE = ("Made by planbot's offline planner (no language model): heuristics over the issue "
         "text, tracebacks and repository search.")

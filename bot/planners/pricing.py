@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.model import Usage
+from bot.domain import Usage
 
 
 @dataclass(frozen=True)

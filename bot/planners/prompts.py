@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.model import PlanInput, RepoContext
+from bot.documents.validate import MAX_HYPOTHESES, MAX_TASKS
+from bot.domain import PlanInput, RepoContext
 from bot.planners.schema import HYPOTHESES, TASKS, Output
-from bot.sanitize import fence, for_model, strip_invisible
-from bot.validate import MAX_HYPOTHESES, MAX_TASKS
+from bot.text import fence, for_model, strip_invisible
 
 SYSTEM_PROMPT = f"""\
 You are planbot, a planning assistant for software maintainers. From a GitHub issue's \

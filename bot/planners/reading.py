@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from bot.context.query import CODE_SPAN
-from bot.model import Snippet
+from bot.domain import Snippet
 
 _MD = MarkdownIt("commonmark")
 

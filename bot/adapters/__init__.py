@@ -1,0 +1,1 @@
+"""Real implementations of the GitHub ports: PyGithub, and dry run on disk."""

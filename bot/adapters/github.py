@@ -1,0 +1,258 @@
+"""GitHub through PyGithub: the App, its installation clients, and one repository's calls."""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from typing import ParamSpec, TypeVar
+
+from github import (
+    Auth,
+    Consts,
+    Github,
+    GithubException,
+    GithubIntegration,
+    GithubRetry,
+    InputGitTreeElement,
+)
+from github.GitRef import GitRef
+from github.IssueComment import IssueComment
+from github.PullRequest import PullRequest as PyPull
+
+from bot.domain import (
+    Comment,
+    Issue,
+    PullRequest,
+    ReactionTarget,
+    Repository,
+    RepoTree,
+    ReviewComment,
+    TreeEntry,
+)
+from bot.ports import GitHub, GitHubApp, GitHubError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
+ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
+
+
+def translated(call: Callable[P, R]) -> Callable[P, R]:
+    """The one place where PyGithub's and the network's exceptions become GitHubError."""
+
+    @functools.wraps(call)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return call(*args, **kwargs)
+        except GithubException as exc:
+            detail = exc.data.get("message") if isinstance(exc.data, dict) else None
+            message = exc.message or detail or "request failed"
+            raise GitHubError(f"GitHub {call.__name__}: {exc.status} {message}", exc.status) \
+                from exc
+        except urllib.error.HTTPError as exc:
+            raise GitHubError(f"GitHub {call.__name__}: {exc.code} {exc.reason}", exc.code) \
+                from exc
+        except OSError as exc:  # connection failures (requests' errors are OSErrors too)
+            raise GitHubError(f"GitHub {call.__name__}: {exc}") from exc
+
+    return wrapper
+
+
+class PyGitHubApp(GitHubApp):
+    """The App: mints JWTs and installation tokens (PyGithub does both) and caches clients.
+
+    One `Github` per installation, kept for the life of the process, so every job on
+    that installation reuses its token until PyGithub sees it near expiry.
+    """
+
+    def __init__(self, app_id: str, private_key: str, base_url: str, *,
+                 polite: bool = True) -> None:
+        # polite: PyGithub's pacing (GitHub asks for ~1 s between writes to stay clear of
+        # secondary rate limits) and its retries of 5xx and rate limits; off for loopbacks.
+        self._integration = GithubIntegration(
+            auth=Auth.AppAuth(app_id, private_key),
+            base_url=base_url.rstrip("/"),
+            lazy=True,  # objects fetch on first attribute read: no GET before every write
+            retry=GithubRetry() if polite else None,
+            seconds_between_requests=Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if polite else None,
+            seconds_between_writes=Consts.DEFAULT_SECONDS_BETWEEN_WRITES if polite else None,
+        )
+        self._clients: dict[int, Github] = {}
+
+    @translated
+    def installation_id(self, full_name: str) -> int:
+        owner, name = full_name.split("/", 1)
+        return int(self._integration.get_repo_installation(owner, name).id)
+
+    def client(self, installation_id: int, full_name: str) -> GitHub:
+        if installation_id not in self._clients:
+            self._clients[installation_id] = self._integration.get_github_for_installation(
+                installation_id)
+        return PyGitHubRepo(self._clients[installation_id], full_name)
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._integration.close()
+
+    def __enter__(self) -> PyGitHubApp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class PyGitHubRepo(GitHub):
+    """One repository through an installation client; every method is one port call."""
+
+    def __init__(self, client: Github, full_name: str) -> None:
+        self._full_name = full_name
+        self._repo = client.get_repo(full_name)  # lazy: no request yet
+
+    # Reads
+    @translated
+    def repository(self) -> Repository:
+        repo = self._repo
+        return Repository(repo.full_name, repo.default_branch, repo.html_url)
+
+    @translated
+    def issue(self, number: int) -> Issue:
+        issue = self._repo.get_issue(number)
+        return Issue(issue.number, issue.title, issue.body or "", issue.user.login,
+                     issue.html_url, tuple(label.name for label in issue.labels),
+                     issue.pull_request is not None)
+
+    @translated
+    def issue_comments(self, number: int) -> list[Comment]:
+        return [_to_comment(c) for c in self._repo.get_issue(number).get_comments()]
+
+    @translated
+    def read_file(self, path: str, ref: str) -> str | None:
+        try:
+            content = self._repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if isinstance(content, list):  # a directory, not a file
+            return None
+        if content.encoding != "base64":
+            # The contents API leaves out files over 1 MB ("encoding": "none").
+            raise GitHubError(f"{path} is too large for GitHub's contents API", 413)
+        return content.decoded_content.decode("utf-8", errors="replace")
+
+    @translated
+    def tree(self, ref: str) -> RepoTree:
+        sha = ref if COMMIT_SHA.fullmatch(ref) else self._head(ref)
+        if sha is None:
+            raise GitHubError(f"no branch {ref!r} in {self._full_name}", 404)
+        # GitHub resolves a commit sha to its root tree: one recursive request in all.
+        tree = self._repo.get_git_tree(sha, recursive=True)
+        blobs = tuple(TreeEntry(e.path, e.size or 0) for e in tree.tree if e.type == "blob")
+        return RepoTree(sha, blobs, truncated=bool(tree.truncated))
+
+    @translated
+    def archive(self, ref: str) -> bytes:
+        location = self._repo.get_archive_link("tarball", ref)
+        # GitHub redirects to a short-lived signed URL on another host (codeload). PyGithub
+        # follows redirects only under the API's own path, which GHES's /_codeload is not.
+        with urllib.request.urlopen(location, timeout=ARCHIVE_TIMEOUT) as response:
+            data: bytes = response.read()
+        return data
+
+    @translated
+    def branch_sha(self, branch: str) -> str | None:
+        return self._head(branch)
+
+    def _head(self, branch: str) -> str | None:
+        ref = self._ref(branch)
+        return None if ref is None else str(ref.object.sha)
+
+    def _ref(self, branch: str) -> GitRef | None:
+        # complete() fetches it now, and swaps PyGithub's read URL (.../git/ref/...) for the
+        # one GitHub returns (.../git/refs/...), which is where an update must go.
+        try:
+            return self._repo.get_git_ref(f"heads/{branch}").complete()
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    # Writes
+    @translated
+    def commit_files(
+        self, branch: str, base_sha: str, files: Mapping[str, str], message: str
+    ) -> str:
+        repo = self._repo
+        base = repo.get_git_commit(base_sha)
+        # Inline contents: one tree request for all files instead of one blob per file.
+        elements = [InputGitTreeElement(path, "100644", "blob", content=text)
+                    for path, text in sorted(files.items())]
+        tree = repo.create_git_tree(elements, base_tree=base.tree)
+        commit = repo.create_git_commit(message, tree, [base])
+        ref = self._ref(branch)
+        if ref is None:
+            repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
+        else:
+            ref.edit(commit.sha)  # not forced: a person's newer push is never overwritten
+        return str(commit.sha)
+
+    @translated
+    def find_pull(self, head_branch: str) -> PullRequest | None:
+        owner = self._full_name.split("/", 1)[0]
+        pulls = self._repo.get_pulls(state="open", head=f"{owner}:{head_branch}")
+        return next((_pull(p) for p in pulls), None)
+
+    @translated
+    def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest:
+        return _pull(self._repo.create_pull(base=base, head=head, title=title, body=body,
+                                            draft=True))
+
+    @translated
+    def update_pull(self, number: int, body: str) -> None:
+        self._repo.get_pull(number).edit(body=body)
+
+    @translated
+    def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]:
+        # GET .../pulls/{n}/comments lists every review's comments; keep this review's.
+        comments = self._repo.get_pull(pull_number).get_review_comments()
+        return [ReviewComment(c.body, c.path, c.line) for c in comments
+                if c.pull_request_review_id == review_id]
+
+    @translated
+    def create_comment(self, issue_number: int, body: str) -> Comment:
+        return _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+
+    @translated
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        self._comment(comment_id).edit(body)
+
+    @translated
+    def add_reaction(self, target: ReactionTarget, content: str) -> None:
+        kind, number = target
+        subject = self._repo.get_issue(number) if kind == "issue" else self._comment(number)
+        subject.create_reaction(content)
+
+    @translated
+    def add_label(self, issue_number: int, label: str) -> None:
+        self._repo.get_issue(issue_number).add_to_labels(label)
+
+    def _comment(self, comment_id: int) -> IssueComment:
+        # PyGithub's Repository has no issue-comment getter; a lazy object by URL is
+        # what its own getters build, and it sends nothing until edited or reacted to.
+        url = f"{self._repo.url}/issues/comments/{comment_id}"
+        return IssueComment(self._repo.requester, url=url)
+
+
+def _to_comment(c: IssueComment) -> Comment:
+    return Comment(c.id, c.body or "", c.user.login, c.user.type, c.author_association,
+                   c.html_url)
+
+
+def _pull(pull: PyPull) -> PullRequest:
+    # merged_at, not merged: list responses carry only the former.
+    return PullRequest(pull.number, pull.html_url, pull.head.ref, pull.body or "",
+                       pull.merged_at is not None)

@@ -1,0 +1,1 @@
+"""`python -m bot`: the commands a maintainer runs by hand."""

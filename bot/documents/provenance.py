@@ -1,0 +1,143 @@
+"""Render plan documents and read their provenance line back (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain import Hypothesis, Task, Usage
+from bot.text import model_text
+
+_PROVENANCE = re.compile(r"^<!-- planbot:stage=(?P<stage>\w+)(?P<rest>[^>]*)-->\s*$", re.M)
+_FIELD = re.compile(r"(\w+)=(\S+)")
+
+
+class State(StrEnum):
+    MISSING = "missing"
+    CURRENT = "current"
+    EDITED = "edited by a person"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    stage: str
+    inputs: str
+    generator: str
+    output: str = ""
+    tokens: str = ""
+    cost: str = ""
+
+    @property
+    def token_total(self) -> int:
+        """All tokens the `tokens=in:..,out:..,...` field counts (0 without one)."""
+        counts = (part.partition(":")[2] for part in self.tokens.split(","))
+        return sum(int(n) for n in counts if n.isdigit())
+
+    def line(self) -> str:
+        fields = [f"stage={self.stage}", f"inputs={self.inputs}", f"generator={self.generator}"]
+        fields += [f"{k}={v}" for k, v in (("output", self.output), ("tokens", self.tokens),
+                                           ("cost", self.cost)) if v]
+        return "<!-- planbot:" + " ".join(fields) + " -->"
+
+
+def body_of(document: str) -> str:
+    """A document without its provenance line, normalised so that an editor's line
+    endings or trailing blanks do not count as an edit."""
+    text = _PROVENANCE.sub("", document.replace("\r\n", "\n"))
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(body_of(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:12]
+
+
+def provenance(document: str) -> Provenance | None:
+    matches = list(_PROVENANCE.finditer(document.replace("\r\n", "\n")))
+    if not matches:
+        return None
+    last = matches[-1]
+    fields = dict(_FIELD.findall(last.group("rest")))
+    return Provenance(
+        stage=last.group("stage"),
+        inputs=fields.get("inputs", ""),
+        generator=fields.get("generator", ""),
+        output=fields.get("output", ""),
+        tokens=fields.get("tokens", ""),
+        cost=fields.get("cost", ""),
+    )
+
+
+def usage_fields(usage: Usage) -> tuple[str, str]:
+    if not usage.total:
+        return "", ""
+    tokens = (f"in:{usage.input_tokens},out:{usage.output_tokens},"
+              f"cache_read:{usage.cache_read_tokens},cache_write:{usage.cache_write_tokens}")
+    return tokens, f"{usage.cost_usd:.4f}"
+
+
+def finish(stage: str, body: str, inputs: str, generator: str, usage: Usage | None = None) -> str:
+    """Append the provenance line that later runs read to tell edits and staleness."""
+    tokens, cost = usage_fields(usage or Usage())
+    mark = Provenance(stage, inputs, generator, digest(body), tokens, cost)
+    return body.rstrip() + "\n\n" + mark.line() + "\n"
+
+
+def state(document: str | None, expected_inputs: str) -> State:
+    """Where a document stands against the inputs it would be built from now."""
+    if document is None or not document.strip():
+        return State.MISSING
+    mark = provenance(document)
+    if mark is None or mark.output != digest(document):
+        return State.EDITED
+    if mark.inputs != expected_inputs:
+        return State.STALE
+    return State.CURRENT
+
+
+def _bullets(items: Iterable[str]) -> list[str]:
+    return [f"- {model_text(item).strip()}" for item in items if item.strip()]
+
+
+def _path_ref(ref: str) -> str:
+    return f"`{ref}`"
+
+
+def _head(title: str, notes: Iterable[str]) -> list[str]:
+    """The document's title, then its notes as a quote (what was changed, by whom)."""
+    quoted = [f"> {model_text(note)}" for note in notes]
+    return [title, "", *quoted, *([""] if quoted else [])]
+
+
+def render_hypotheses(items: Iterable[Hypothesis], notes: Iterable[str] = ()) -> str:
+    lines = _head("# Hypotheses", notes)
+    for rank, h in enumerate(items, 1):
+        lines += [f"## H{rank} — {h.likelihood}: {model_text(h.title).strip()}", ""]
+        if h.evidence:
+            lines += ["**Evidence**", "", *_bullets(h.evidence), ""]
+        if h.where_to_look:
+            lines += ["**Where to look**", "", *(f"- {_path_ref(p)}" for p in h.where_to_look), ""]
+        if h.how_to_verify.strip():
+            lines += ["**How to verify**", "", model_text(h.how_to_verify).strip(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_tasks(items: Iterable[Task], notes: Iterable[str] = ()) -> str:
+    lines = _head("# Tasks", notes)
+    for number, task in enumerate(items, 1):
+        text = model_text(task.title).strip()
+        extra = []
+        if task.paths:
+            extra.append("in " + ", ".join(_path_ref(p) for p in task.paths))
+        if task.depends_on:
+            extra.append("after " + ", ".join(f"#{d}" for d in task.depends_on))
+        suffix = f" ({'; '.join(extra)})" if extra else ""
+        lines.append(f"- [ ] {number}. {text}{suffix}")
+    return "\n".join(lines).rstrip() + "\n"

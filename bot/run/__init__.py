@@ -1,0 +1,1 @@
+"""The worker's side: one PlanRun per queued request, from config to published plan."""

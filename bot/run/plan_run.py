@@ -1,0 +1,218 @@
+"""One job: load config, check who asked, run the commands, publish, report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot import config as repo_config
+from bot.config import RepoConfig
+from bot.documents.provenance import State
+from bot.domain import STAGES, ReactionTarget, RepoContext, Repository, ReviewComment
+from bot.intake import request as requests
+from bot.intake.commands import Command, help_text, may_run, refusal, unknown_reply
+from bot.intake.events import PLANNED_LABEL
+from bot.ports import GitHub, Planner
+from bot.run import status as progress
+from bot.run.failures import describe
+from bot.run.pipeline import Inputs, Outcome, Stages, run, states
+from bot.run.status import StageRow, StatusBoard
+from bot.run.stores import PlanStore
+
+log = logging.getLogger(__name__)
+
+MERGED = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url}). "
+          "Its tasks are ready to be worked on.")
+RUN_COMMANDS = {"plan", "problem", "hypotheses", "tasks", "again", "revise", "label"}
+
+
+@dataclass
+class Collaborators:
+    """What a job needs besides GitHub, made per repository config."""
+
+    make_store: Callable[[GitHub, Repository, RepoConfig, int], PlanStore]
+    make_planner: Callable[[RepoConfig], Planner]
+    make_context: Callable[[GitHub, Repository, RepoConfig, str], RepoContext]
+
+
+StageNames = tuple[str, ...]
+
+
+def stages_for(command: str, config: RepoConfig) -> tuple[StageNames, StageNames]:
+    """(wanted, forced) stages of a run command (DESIGN.md's command table)."""
+    if command == "label":
+        return config.stages, ()
+    if command == "plan":
+        return STAGES, ()
+    if command in STAGES:
+        return (command,), (command,)
+    if command == "again":
+        return STAGES, STAGES
+    return ("hypotheses", "tasks"), ("hypotheses", "tasks")  # revise
+
+
+def review_feedback(body: str, notes: Sequence[ReviewComment], plan_dir: str) -> str:
+    """A review's text and its inline comments as one feedback for `revise`.
+
+    A plan PR's diff holds only the plan's own files, so inline comments sit on them;
+    those are not in the tree the stages are grounded in (the default branch), so the
+    document is named without the plan folder, or validation would mark it "not found".
+    """
+    def where(note: ReviewComment) -> str:
+        path = note.path.removeprefix(plan_dir.rstrip("/") + "/")
+        return f"{path}:{note.line}" if note.line else path
+
+    return "\n".join([body, *(f"- `{where(n)}`: {n.body}" for n in notes)]).strip()
+
+
+def stage_rows(current: dict[str, State], documents: dict[str, str | None], store: PlanStore,
+               ran: Sequence[str] = ()) -> list[StageRow]:
+    """One status row per stage: "updated" when this run wrote it, else its state."""
+    return [progress.row_for(stage, "updated" if stage in ran else st.value, documents[stage],
+                             store.link(stage)) for stage, st in current.items()]
+
+
+class Job:
+    def __init__(self, request: requests.PlanRequest, gh: GitHub, helpers: Collaborators) -> None:
+        self.request, self.gh, self.helpers = request, gh, helpers
+        self.number = request.issue_number
+        self.board = StatusBoard(gh, self.number)
+        self.rows: list[StageRow] = []
+        self._loaded: tuple[Repository, RepoConfig] | None = None
+        self.trigger: ReactionTarget = (
+            ("comment", request.comment_id) if request.comment_id
+            else ("issue", request.pull_number or self.number))
+
+    def react(self, content: str) -> None:
+        try:
+            self.gh.add_reaction(self.trigger, content)
+        except Exception:  # a missing reaction must never cost the plan itself
+            log.warning("reaction %s failed", content, exc_info=True)
+
+    def _load(self) -> tuple[Repository, RepoConfig]:
+        if self._loaded is None:
+            repo = self.gh.repository()
+            text = self.gh.read_file(repo_config.CONFIG_PATH, repo.default_branch)
+            self._loaded = (repo, repo_config.parse(text))
+        return self._loaded
+
+    def _not_for_us(self, config: RepoConfig) -> str:
+        """Why this trigger asks nothing of planbot here, or "" when it does."""
+        req = self.request
+        if req.trigger == requests.LABEL and req.commands[0][1] != config.label:
+            return f"ignored: label {req.commands[0][1]!r} is not the trigger label"
+        return ""
+
+    def queued(self) -> None:
+        """Another run on this issue is in progress; say so while this one waits."""
+        try:
+            _, config = self._load()
+        except Exception:  # handle() meets the same error and reports it
+            return
+        if self._not_for_us(config) or not may_run(
+                self.request.trigger, self.request.association, config.allowed):
+            return
+        self.board.try_show(progress.status_comment(
+            "queued: waiting for another planbot run on this issue to finish", self.rows))
+
+    def handle(self) -> str:
+        try:
+            return self._dispatch(*self._load())
+        except Exception as exc:
+            failure = describe(exc)
+            log.exception("delivery %s failed: %s", self.request.delivery_id, failure.what)
+            self.react("confused")
+            self.board.try_show(progress.status_comment(
+                "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
+                f"**What to do:** {failure.todo}"))
+            raise
+
+    def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
+        req = self.request
+        ignored = self._not_for_us(config)
+        if ignored:
+            return ignored
+        if req.trigger == requests.MERGED:
+            return self._merged(repo, config)
+        if not may_run(req.trigger, req.association, config.allowed):
+            first = Command(*req.commands[0])
+            self.gh.create_comment(self.number, refusal(first, req.association, config.allowed))
+            return "refused"
+        done = []
+        for name, arg in req.commands:
+            done.append(self._command(repo, config, name, arg))
+        return "; ".join(done)
+
+    def _command(self, repo: Repository, config: RepoConfig, name: str, arg: str) -> str:
+        store = self.helpers.make_store(self.gh, repo, config, self.number)
+        if name == "help":
+            self.gh.create_comment(self.number, help_text(config.allowed))
+            return "help"
+        if name == "status":
+            inputs = self._inputs(repo, store)
+            rows = stage_rows(states(inputs), inputs.documents, store)
+            self.gh.create_comment(self.number, progress.table(rows) + "\n")
+            return "status"
+        if name not in RUN_COMMANDS:
+            self.gh.create_comment(self.number, unknown_reply(Command(name, arg), config.allowed))
+            return "unknown"
+        return self._plan(repo, config, store, name, arg)
+
+    def _inputs(self, repo: Repository, store: PlanStore) -> Inputs:
+        issue = self.gh.issue(self.number)
+        return Inputs(repo.full_name, issue, self.gh.issue_comments(self.number), store.load())
+
+    def _plan(self, repo: Repository, config: RepoConfig, store: PlanStore, name: str,
+              arg: str) -> str:
+        self.react("eyes")
+        wanted, forced = stages_for(name, config)
+        inputs = self._inputs(repo, store)
+        feedback = arg if name == "revise" else ""
+        if self.request.review_id and self.request.pull_number:
+            notes = self.gh.review_comments(self.request.pull_number, self.request.review_id)
+            feedback = review_feedback(feedback, notes, config.plan_dir(self.number))
+        progress_rows = {s: StageRow(s, st.value) for s, st in states(inputs).items()}
+
+        def moved(stage: str, event: str) -> None:
+            progress_rows[stage] = StageRow(stage, event)
+            self.rows = list(progress_rows.values())
+            # Shown as each stage starts (the rows say which are done); the end of the
+            # last stage is the "published" status itself: half the edits, same news.
+            if event == "running":
+                self.board.try_show(progress.status_comment(f"working on #{self.number}",
+                                                            self.rows))
+
+        stages = Stages(lambda: self.helpers.make_planner(config),
+                        lambda text: self.helpers.make_context(self.gh, repo, config, text))
+        try:
+            outcome = run(inputs, stages, wanted, forced, feedback, moved)
+        finally:
+            stages.close()
+        self._publish(inputs, store, outcome, name)
+        self.react("rocket")
+        return f"{name}: ran {', '.join(outcome.ran) or 'nothing'}"
+
+    def _publish(self, inputs: Inputs, store: PlanStore, outcome: Outcome, name: str) -> None:
+        if outcome.changed:
+            store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{self.number}"
+                       f" ({name})")
+        current = states(Inputs(inputs.repo, inputs.issue, inputs.comments, outcome.documents))
+        rows = stage_rows(current, outcome.documents, store, outcome.ran)
+        footer = ""
+        if any(outcome.documents.values()):
+            footer = store.open_review(f"Plan: {inputs.issue.title}",
+                                       progress.pull_body(self.number, rows))
+        kept = [s for s, st in current.items() if st is State.EDITED]
+        if kept:
+            footer += ("\n\n" if footer else "") + "Kept as edited by a person: " + ", ".join(
+                f"`{s}`" for s in kept) + " (`/plan again` regenerates everything)."
+        self.board.show(progress.status_comment("plan published", rows, footer))
+
+    def _merged(self, repo: Repository, config: RepoConfig) -> str:
+        plan_dir = config.plan_dir(self.number)
+        url = f"{repo.html_url}/tree/{repo.default_branch}/{plan_dir}"
+        self.gh.create_comment(self.number, MERGED.format(
+            pull=self.request.pull_number, plan_dir=plan_dir, url=url))
+        self.gh.add_label(self.number, PLANNED_LABEL)
+        return "merged"

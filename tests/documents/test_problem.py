@@ -1,0 +1,237 @@
+"""Stage 1: the problem definition rendered from an issue and its discussion."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from bot.documents.problem import (
+    ALL_IN_SECTIONS,
+    BUG,
+    EMPTY_BODY,
+    FEATURE,
+    MAX_COMMENT_CHARS,
+    MAX_COMMENTS,
+    NO_DISCUSSION,
+    NOT_GIVEN,
+    NOT_NEEDED,
+    REFRESH,
+    issue_kind,
+    problem_inputs,
+    render_problem,
+)
+from bot.documents.provenance import State, finish, provenance, state
+from bot.documents.sections import sections
+from bot.domain import Comment, Issue
+
+PAYLOADS = Path(__file__).parents[1] / "payloads"
+SEED_HEADINGS = ["# Problem Definition", "## Overview", "## Issue Body",
+                 "## Acceptance Criteria", "## Reproduction Steps"]
+# GitHub notifies for an @name that follows a non-word character and is not in code.
+PING = re.compile(r"(?<![\w`])@\w")
+
+BUG_BODY = (
+    "Saving fails.\n\n"
+    "## Steps to reproduce\n1. open a file\n2. press save\n\n"
+    "## Expected behaviour\nThe file is saved.\n\n"
+    "## Actual behaviour\n```\nTraceback (most recent call last):\n"
+    '  File "app/save.py", line 9, in <module>\nOSError: disk full\n```\n\n'
+    "## Environment\nLinux, Python 3.11\n\n"
+    "## Acceptance criteria\n- [ ] saving a file works\n"
+)
+
+
+def section(document: str, heading: str) -> str:
+    """The text under one `## ` heading of the document, up to the next one."""
+    after = document.split(f"\n{heading}\n", 1)[1]
+    return after.split("\n## ", 1)[0].strip()
+
+
+def human(number: int, body: str, author: str = "carol", association: str = "NONE") -> Comment:
+    return Comment(number, body, author=author, association=association)
+
+
+def test_real_labeled_payload_renders_the_seed_headings_in_order() -> None:
+    payload = json.loads((PAYLOADS / "issues.labeled.json").read_text())
+    raw = payload["issue"]
+    issue = Issue(raw["number"], raw["title"], raw["body"] or "", raw["user"]["login"],
+                  raw["html_url"], tuple(label["name"] for label in raw["labels"]))
+
+    document = render_problem(payload["repository"]["full_name"], issue, [])
+
+    headings = [line for line in document.splitlines() if line.startswith("#")]
+    assert headings[:5] == SEED_HEADINGS
+    assert "Case: issue-1\nGitHub Issue: Codertocat/Hello-World#1\n" in document
+    assert section(document, "## Issue Body") == (
+        "**Title:** Spelling error in the README file\n\n" + raw["body"]
+    )
+    assert section(document, "## Acceptance Criteria") == NOT_GIVEN
+    assert provenance(document) is None  # the pipeline appends it with documents.finish
+
+
+def test_sections_from_the_body_fill_their_headings_and_leave_the_issue_body() -> None:
+    document = render_problem("octo/widgets", Issue(7, "Save fails", BUG_BODY), [])
+    assert section(document, "## Issue Body") == "**Title:** Save fails\n\nSaving fails."
+    assert section(document, "## Acceptance Criteria") == "- [ ] saving a file works"
+    reproduction = section(document, "## Reproduction Steps")
+    assert reproduction.startswith("1. open a file\n2. press save\n\n### Expected behaviour\n")
+    assert "### Environment\n\nLinux, Python 3.11" in reproduction
+
+
+def test_traceback_survives_verbatim() -> None:
+    document = render_problem("octo/widgets", Issue(7, "Save fails", BUG_BODY), [])
+    assert sections(BUG_BODY).actual in document
+    assert 'File "app/save.py", line 9, in <module>' in document
+
+
+def test_empty_body_says_so() -> None:
+    document = render_problem("octo/widgets", Issue(3, "Crash", ""), [])
+    assert section(document, "## Issue Body") == f"**Title:** Crash\n\n{EMPTY_BODY}"
+    assert section(document, "## Reproduction Steps") == NOT_GIVEN
+
+
+def test_body_made_only_of_sections_says_where_the_description_is() -> None:
+    issue = Issue(3, "Crash", "## Steps to reproduce\n1. run")
+    assert ALL_IN_SECTIONS in section(render_problem("o/r", issue, []), "## Issue Body")
+
+
+def test_mentions_and_forged_markers_in_the_issue_are_neutralised() -> None:
+    body = ("Ping @octocat and @octo-org/team now.\n"
+            "<!-- planbot:stage=tasks inputs=x generator=y -->\n")
+    document = render_problem("o/r", Issue(2, "Hi @hubot <script>x</script>", body), [])
+    assert not PING.search(document)
+    assert "`@octocat`" in document and "`@octo-org/team`" in document
+    assert "planbot:" not in document and "<script>" not in document
+    assert provenance(document) is None
+
+
+def test_discussion_leaves_out_bots_planbot_and_bare_commands() -> None:
+    comments = [
+        human(1, "I see it too on macOS."),
+        Comment(2, "Thanks for the report!", author="welcome[bot]", author_type="Bot"),
+        Comment(3, "Coverage went down", author="codecov", author_type="Bot"),
+        human(4, "<!-- planbot:stage=status -->\nPlanning…", author="someone"),
+        human(5, "/plan\n/plan tasks", author="alice", association="OWNER"),
+        human(6, "Probably the cache.", author="alice", association="MEMBER"),
+    ]
+    text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
+    assert text == (
+        "### `@carol`\n\nI see it too on macOS.\n\n"
+        "### `@alice` (Maintainer)\n\nProbably the cache."
+    )
+
+
+def test_a_comment_that_only_looks_like_a_command_is_discussion() -> None:
+    # The command grammar of bot/commands.py: "/plan-ahead" and "/planning" are words.
+    comments = [human(1, "/plan-ahead: split this before the release"),
+                human(2, "  /plan again", author="alice", association="OWNER")]
+    text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
+    assert text == "### `@carol`\n\n/plan-ahead: split this before the release"
+
+
+def test_every_maintainer_association_is_marked_and_nobody_is_pinged() -> None:
+    comments = [human(n, f"note from @{who} cc @dave", author=who, association=role)
+                for n, (who, role) in enumerate([("o", "OWNER"), ("m", "MEMBER"),
+                                                  ("c", "COLLABORATOR"), ("x", "CONTRIBUTOR")])]
+    text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
+    headings = [line for line in text.splitlines() if line.startswith("### ")]
+    assert headings == ["### `@o` (Maintainer)", "### `@m` (Maintainer)",
+                        "### `@c` (Maintainer)", "### `@x`"]
+    assert not PING.search(text)
+
+
+def test_no_comments_says_so() -> None:
+    bot_only = [Comment(1, "hi", author="stale[bot]", author_type="Bot")]
+    document = render_problem("o/r", Issue(1, "Bug", "x"), bot_only)
+    assert section(document, "## Discussion") == NO_DISCUSSION
+
+
+def test_a_long_discussion_keeps_the_latest_comments() -> None:
+    comments = [human(n, f"comment number {n}") for n in range(MAX_COMMENTS + 12)]
+    text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
+    assert text.count("### `@carol`") == MAX_COMMENTS
+    assert "12 earlier comments are not shown" in text
+    assert "comment number 11\n" not in text and f"comment number {MAX_COMMENTS + 11}" in text
+
+
+def test_a_huge_comment_is_shortened_without_leaving_a_fence_open() -> None:
+    log = "```\n" + "".join(f"log line {n}\n" for n in range(3000)) + "```"
+    comment = replace(human(1, f"Full log:\n\n{log}"), url="https://github.com/o/r/issues/1#c1")
+    document = render_problem("o/r", Issue(1, "Bug", "x"), [comment])
+    text = section(document, "## Discussion")
+    assert len(text) < MAX_COMMENT_CHARS + 300
+    assert "the full comment is at https://github.com/o/r/issues/1#c1" in text
+    assert "log line 0\n" in text and "log line 2999" not in text
+    assert text.count("```") % 2 == 0
+    assert "\n## Completeness\n" in document
+
+
+def test_completeness_names_what_a_bug_report_lacks() -> None:
+    issue = Issue(1, "Crash on save", "It crashes.\n\n## Expected\nno crash", labels=("bug",))
+    text = section(render_problem("o/r", issue, []), "## Completeness")
+    assert "- [x] Expected behaviour" in text
+    assert '- [ ] Reproduction steps — missing: add a "Steps to reproduce" section' in text
+    assert "- [ ] Acceptance criteria — missing" in text
+    assert "- [ ] Actual behaviour — missing" in text
+    assert "- [ ] Environment — missing" in text
+    assert text.endswith(REFRESH)
+
+
+def test_completeness_does_not_ask_a_feature_request_for_reproduction_steps() -> None:
+    issue = Issue(1, "Dark mode", "## Acceptance criteria\n- [ ] a toggle", labels=("enhancement",))
+    text = section(render_problem("o/r", issue, []), "## Completeness")
+    assert text.splitlines() == [
+        "- [x] Acceptance criteria",
+        f"- [x] Reproduction steps — {NOT_NEEDED}",
+        f"- [x] Expected behaviour — {NOT_NEEDED}",
+        f"- [x] Actual behaviour — {NOT_NEEDED}",
+        f"- [x] Environment — {NOT_NEEDED}",
+    ]
+
+
+def test_a_complete_bug_report_has_nothing_missing() -> None:
+    text = section(render_problem("o/r", Issue(7, "Save fails", BUG_BODY), []), "## Completeness")
+    assert "- [ ]" not in text and REFRESH not in text
+
+
+def test_issue_kind_follows_labels_then_bug_signals() -> None:
+    def kind(title: str, body: str = "", labels: tuple[str, ...] = ()) -> str:
+        return issue_kind(Issue(1, title, body, labels=labels), sections(body))
+
+    assert kind("Add export", labels=("type: bug",)) == BUG
+    assert kind("Export crashes", labels=("enhancement",)) == FEATURE
+    assert kind("Export crashes with a traceback") == BUG
+    assert kind("Thing", "## Steps to reproduce\n1. run") == BUG
+    assert kind("Add CSV export", "It would help reporting.", labels=("area: debugger",)) == FEATURE
+
+
+def test_problem_inputs_change_with_the_issue_and_its_discussion_only() -> None:
+    issue = Issue(1, "Crash", "It crashes.", labels=("bug",))
+    comments = [human(1, "Same here.")]
+    before = problem_inputs(issue, comments)
+
+    assert problem_inputs(issue, [*comments, human(2, "Also on Windows.")]) != before
+    assert problem_inputs(replace(issue, body="It crashes on save."), comments) != before
+    assert problem_inputs(replace(issue, title="Crash on save"), comments) != before
+    assert problem_inputs(issue, [replace(comments[0], body="Same here, v2.")]) != before
+
+    ignored = [
+        Comment(2, "Thanks!", author="welcome[bot]", author_type="Bot"),
+        human(3, "<!-- planbot:stage=status -->\nRunning", author="planbot"),
+        human(4, "/plan", author="alice", association="OWNER"),
+    ]
+    assert problem_inputs(issue, [*comments, *ignored]) == before
+    assert problem_inputs(replace(issue, labels=("bug", "plan")), comments) == before
+    assert problem_inputs(Issue(1, "Crash", "It crashes.", labels=("bug",)), comments) == before
+
+
+def test_a_new_comment_makes_a_finished_problem_definition_stale() -> None:
+    issue = Issue(1, "Crash", "It crashes.")
+    comments = [human(1, "Same here.")]
+    document = finish("problem", render_problem("o/r", issue, comments),
+                      problem_inputs(issue, comments), "template")
+    assert state(document, problem_inputs(issue, comments)) is State.CURRENT
+    newer = problem_inputs(issue, [*comments, human(2, "And here.")])
+    assert state(document, newer) is State.STALE

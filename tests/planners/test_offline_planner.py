@@ -1,0 +1,315 @@
+"""The offline planner: useful, grounded and repeatable plans without a model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from bot.documents.problem import render_problem
+from bot.documents.provenance import render_hypotheses
+from bot.documents.validate import check_hypotheses, check_tasks
+from bot.domain import Issue, PlanInput, RepoContext, Snippet
+from bot.planners.layout import regression_test, suite_commands
+from bot.planners.leads import NO_SIGNAL_TITLE
+from bot.planners.offline import CHANGE, DERIVED_NOTE, NO_REPO_NOTE, NOTE, OfflinePlanner
+
+TREE = frozenset({
+    "pyproject.toml", "README.md", "src/widgets/__init__.py", "src/widgets/cli.py",
+    "src/widgets/importer.py", "src/widgets/dates.py", "src/widgets/cache.py",
+    "src/widgets/sku.py", "tests/test_importer.py", "tests/conftest.py",
+})
+DATES = Snippet("src/widgets/dates.py", 1, 9, (
+    "from datetime import date\n\n\ndef parse_date(value):\n"
+    '    """ISO date or None."""\n    if value is None:\n        return None\n'
+    "    return date.fromisoformat(value)\n"), 3.0)
+IMPORTER = Snippet("src/widgets/importer.py", 28, 31, (
+    "def load(path):\n    rows = read_rows(path)\n"
+    "    return [parse_date(r['date']) for r in rows]\n"), 2.0)
+SKU = Snippet("src/widgets/sku.py", 10, 14, (
+    "def normalise_sku(raw):\n    if not raw:\n"
+    '        raise ValueError("an SKU needs at least one character")\n    return raw.lower()\n'),
+    1.5)
+CACHE = Snippet("src/widgets/cache.py", 1, 3, "KEY = '{user}'\n\ndef cache_key(user):\n", 1.0)
+CONTEXT = RepoContext("abc1234def", TREE, snippets=(DATES, IMPORTER, SKU, CACHE),
+                      languages=("Python",))
+
+TRACEBACK = """Importing a CSV with an empty date column crashes.
+
+```
+Traceback (most recent call last):
+  File "/home/me/widgets/src/widgets/cli.py", line 12, in main
+    rows = load(path)
+  File "/home/me/widgets/src/widgets/importer.py", line 30, in load
+    return [parse_date(r['date']) for r in rows]
+  File "/home/me/widgets/src/widgets/dates.py", line 8, in parse_date
+    return date.fromisoformat(value)
+  File "/usr/lib/python3.11/site-packages/dateutil/compat.py", line 3, in fromisoformat
+    raise ValueError(msg)
+ValueError: Invalid isoformat string: ''
+```"""
+
+
+def problem(body: str, criteria: Sequence[str] = (), steps: Sequence[str] = ()) -> str:
+    """problem-definition.md as stage 1 writes it."""
+    given = "_Not given in the issue._"
+    crit = "\n".join(f"- [ ] {c}" for c in criteria) or given
+    repro = "\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1)) or given
+    return (
+        "# Problem Definition\n\n## Overview\n\nCase: issue-7\n\nGitHub Issue: octo/widgets#7\n\n"
+        f"- Reads as a bug report\n\n## Issue Body\n\n**Title:** Import fails\n\n{body}\n\n"
+        f"## Acceptance Criteria\n\n{crit}\n\n## Reproduction Steps\n\n{repro}\n\n"
+        "### Expected behaviour\n\n- The import finishes\n\n"
+        "## Discussion\n\n_No comments from people yet._\n"
+    )
+
+
+PLANNER = OfflinePlanner()
+BUG = problem(TRACEBACK, criteria=("Empty dates import as blank",
+                                   "The CLI names the row of a bad date"),
+              steps=("Create `rows.csv` with an empty `date` cell",
+                     "Run `widgets import rows.csv`"))
+
+
+def plan(body: str = BUG, context: RepoContext = CONTEXT, hypotheses_md: str = "",
+         feedback: str = "") -> PlanInput:
+    return PlanInput(body, context, hypotheses_md, feedback)
+
+
+def stage3(body: str = BUG, context: RepoContext = CONTEXT, feedback: str = "") -> PlanInput:
+    drafted = PLANNER.hypotheses(plan(body, context, feedback=feedback))
+    return plan(body, context, render_hypotheses(drafted.items, drafted.notes), feedback)
+
+
+def test_python_traceback_makes_the_innermost_repository_frame_the_first_hypothesis() -> None:
+    first = PLANNER.hypotheses(plan()).items[0]
+    assert first.likelihood == "Most likely"
+    assert first.title == "The failure originates in `src/widgets/dates.py:8` (`parse_date`)"
+    assert first.where_to_look[0] == "src/widgets/dates.py:8"
+    assert any("return date.fromisoformat(value)" in e for e in first.evidence)
+    assert any("ValueError: Invalid isoformat string" in e for e in first.evidence)
+    assert "breakpoint at `src/widgets/dates.py:8`" in first.how_to_verify
+
+
+def test_a_frame_function_named_without_a_call_is_never_an_empty_code_span() -> None:
+    named = TRACEBACK.replace("crashes.", "crashes in `parse_date`.")
+    first = PLANNER.hypotheses(plan(problem(named))).items[0]
+    assert "``" not in first.how_to_verify and "calls `parse_date`" in first.how_to_verify
+
+
+def test_the_next_frame_out_becomes_the_caller_hypothesis() -> None:
+    second = PLANNER.hypotheses(plan()).items[1]
+    assert second.likelihood == "Possible"
+    assert second.where_to_look[0] == "src/widgets/importer.py:30"
+    assert "`load`" in second.title and "`parse_date`" in second.title
+
+
+def test_a_javascript_stack_points_at_its_first_repository_frame() -> None:
+    context = RepoContext("abc1234", frozenset({"package.json", "src/price.js",
+                                                "src/cart.js"}), languages=("JavaScript",))
+    body = problem("TypeError: Cannot read properties of undefined\n"
+                   "    at formatPrice (/app/src/price.js:12:9)\n"
+                   "    at total (/app/src/cart.js:40:3)\n"
+                   "    at node:internal/main:1:1")
+    items = PLANNER.hypotheses(plan(body, context)).items
+    assert items[0].where_to_look[0] == "src/price.js:12"
+    assert "`formatPrice`" in items[0].title
+    assert items[1].where_to_look[0] == "src/cart.js:40"
+
+
+def test_a_function_the_issue_names_cites_the_file_that_defines_it() -> None:
+    body = problem("`normalise_sku('')` raises instead of returning an empty SKU.")
+    first = PLANNER.hypotheses(plan(body)).items[0]
+    assert "src/widgets/sku.py:10" in first.where_to_look
+    assert "`normalise_sku('')`" in first.how_to_verify
+
+
+def test_an_error_message_is_traced_to_the_line_that_raises_it() -> None:
+    body = problem("Saving fails with ValueError: an SKU needs at least one character")
+    first = PLANNER.hypotheses(plan(body)).items[0]
+    assert first.where_to_look == ("src/widgets/sku.py:12",)
+    assert "`ValueError`" in first.title
+
+
+def test_a_named_file_that_exists_is_cited_and_an_invented_one_is_not() -> None:
+    body = problem("Since the refactor of cache.py and src/widgets/ghost.py keys collide.")
+    items = PLANNER.hypotheses(plan(body)).items
+    cited = [ref for h in items for ref in h.where_to_look]
+    assert cited[0] == "src/widgets/cache.py:1-3"
+    assert not any("ghost" in ref for ref in cited)
+
+
+def test_search_hits_come_after_stronger_signals_and_rank_lowest() -> None:
+    body = problem("Since the refactor of cache.py keys collide.")
+    items = PLANNER.hypotheses(plan(body)).items
+    assert items[0].where_to_look[0].startswith("src/widgets/cache.py")
+    assert [h.likelihood for h in items[1:]] == ["Unlikely"] * (len(items) - 1)
+    assert {h.where_to_look[0].split(":")[0] for h in items[1:]} <= {s.path for s in
+                                                                      CONTEXT.snippets}
+
+
+def test_no_signal_gives_one_honest_hypothesis_pointing_at_the_top_files() -> None:
+    items = PLANNER.hypotheses(plan(problem("Sometimes it feels slow."))).items
+    assert len(items) == 1
+    assert items[0].title == NO_SIGNAL_TITLE
+    assert items[0].where_to_look == ("src/widgets/dates.py:1-9", "src/widgets/importer.py:28-31",
+                                      "src/widgets/sku.py:10-14")
+    assert "Ask the reporter" in items[0].how_to_verify
+
+
+def test_without_a_repository_the_planner_says_so_and_cites_nothing() -> None:
+    draft = PLANNER.hypotheses(plan(context=RepoContext("", frozenset())))
+    assert [h.title for h in draft.items] == [NO_SIGNAL_TITLE]
+    assert draft.items[0].where_to_look == ()
+    assert NO_REPO_NOTE in draft.notes
+
+
+def test_every_draft_says_it_was_made_without_a_model() -> None:
+    assert NOTE in PLANNER.hypotheses(plan()).notes
+    assert NOTE in PLANNER.tasks(stage3()).notes
+    assert PLANNER.name == PLANNER.hypotheses(plan()).generator == "offline"
+
+
+def test_the_same_input_gives_the_same_plan() -> None:
+    assert OfflinePlanner().hypotheses(plan()) == OfflinePlanner().hypotheses(plan())
+    assert OfflinePlanner().tasks(stage3()) == OfflinePlanner().tasks(stage3())
+
+
+@pytest.mark.parametrize("body", [BUG, problem("`normalise_sku('')` raises"),
+                                  problem("Sometimes it feels slow.")])
+def test_offline_drafts_pass_validation_unchanged(body: str) -> None:
+    hypotheses = PLANNER.hypotheses(plan(body))
+    assert check_hypotheses(hypotheses, CONTEXT) == hypotheses
+    tasks = PLANNER.tasks(stage3(body))
+    assert check_tasks(tasks, CONTEXT) == tasks
+
+
+def test_tasks_reproduce_then_check_each_hypothesis_then_change_test_run_and_meet() -> None:
+    titles = [t.title for t in PLANNER.tasks(stage3()).items]
+    checks = len(PLANNER.hypotheses(plan()).items)
+    assert titles[0].startswith("Reproduce the problem")
+    assert "1) Create rows.csv with an empty date cell; 2) Run widgets import rows.csv" in titles[0]
+    assert [t.split(" (")[0] for t in titles[1:1 + checks]] == [
+        f"Check H{n}" for n in range(1, checks + 1)]
+    assert titles[1 + checks] == CHANGE
+    assert titles[2 + checks].startswith("Add a regression test")
+    assert titles[3 + checks].startswith("Run the whole test suite (`pytest`)")
+    assert titles[4 + checks:] == ["Meet: Empty dates import as blank",
+                                   "Meet: The CLI names the row of a bad date"]
+
+
+def test_task_dependencies_name_earlier_tasks_in_the_planned_order() -> None:
+    items = PLANNER.tasks(stage3()).items
+    checks = [n for n, t in enumerate(items, 1) if t.title.startswith("Check H")]
+    change = next(n for n, t in enumerate(items, 1) if t.title == CHANGE)
+    assert all(items[n - 1].depends_on == (1,) for n in checks)
+    assert items[change - 1].depends_on == tuple(checks)
+    assert items[change].depends_on == (change,)  # the regression test
+    assert items[-1].depends_on == (change,)  # the last acceptance criterion
+
+
+def test_checks_and_change_cite_the_hypotheses_files() -> None:
+    items = PLANNER.tasks(stage3()).items
+    assert items[1].paths == ("src/widgets/dates.py",)
+    change = next(t for t in items if t.title == CHANGE)
+    assert change.paths[:2] == ("src/widgets/dates.py", "src/widgets/importer.py")
+
+
+def test_the_regression_test_goes_into_the_existing_tests_folder_named_after_the_module() -> None:
+    test = next(t for t in PLANNER.tasks(stage3()).items if t.title.startswith("Add a"))
+    assert test.title.startswith("Add a regression test in a new file test_dates.py under `tests/`")
+    assert test.paths == ("tests",)
+
+
+def test_an_existing_test_module_for_the_file_is_extended() -> None:
+    title, paths = regression_test("src/widgets/importer.py", TREE)
+    assert title.startswith("Add a regression test to `tests/test_importer.py`")
+    assert paths == ("tests/test_importer.py",)
+
+
+@pytest.mark.parametrize(("module", "tree", "expected"), [
+    ("src/cart.js", {"package.json", "src/cart.js", "test/price.test.js"},
+     "in a new file cart.test.js under `test/`"),
+    ("pkg/store/db.go", {"go.mod", "pkg/store/db.go"},
+     "in a new file db_test.go under `pkg/store/`"),
+    ("src/lib.rs", {"Cargo.toml", "src/lib.rs"}, "`#[cfg(test)] mod tests` of `src/lib.rs`"),
+    ("app/models.py", {"app/models.py"}, "in a new file tests/test_models.py"),
+])
+def test_the_regression_test_follows_the_languages_layout(module: str, tree: set[str],
+                                                          expected: str) -> None:
+    title, _ = regression_test(module, frozenset(tree))
+    assert expected in title
+
+
+@pytest.mark.parametrize(("tree", "commands"), [
+    ({"src/a.py", "tests/test_a.py"}, ["pytest"]),
+    ({"package.json", "index.js"}, ["npm test"]),
+    ({"Cargo.toml", "src/main.rs"}, ["cargo test"]),
+    ({"go.mod", "main.go"}, ["go test ./..."]),
+    ({"README.md"}, []),
+])
+def test_the_suite_command_is_guessed_from_the_tree(tree: set[str], commands: list[str]) -> None:
+    assert suite_commands(frozenset(tree)) == commands
+
+
+def test_a_hypothesis_written_by_a_person_is_honoured_by_stage_3() -> None:
+    edited = ("# Hypotheses\n\n## H1 — Most likely: The cache key ignores the locale\n\n"
+              "**Evidence**\n\n- Keys collide for de and en users\n\n"
+              "**Where to look**\n\n- `src/widgets/cache.py:3`\n\n"
+              "**How to verify**\n\nLog the keys of two users with different locales.\n")
+    items = PLANNER.tasks(plan(hypotheses_md=edited)).items
+    assert items[1].title == ("Check H1 (Most likely): The cache key ignores the locale — "
+                              "Log the keys of two users with different locales.")
+    assert items[1].paths == ("src/widgets/cache.py",)
+    assert [t.title.startswith("Check H") for t in items].count(True) == 1
+    assert next(t for t in items if t.title == CHANGE).paths == ("src/widgets/cache.py",)
+
+
+def test_a_hand_written_hypothesis_without_where_to_look_uses_the_paths_in_its_text() -> None:
+    edited = "## H1 — Possible: `sku.py` lower-cases too late\n\nTry `normalise_sku('A')`.\n"
+    items = PLANNER.tasks(plan(hypotheses_md=edited)).items
+    assert items[1].paths == ("src/widgets/sku.py",)
+
+
+def test_review_feedback_adds_a_task_and_moves_the_named_hypothesis_first() -> None:
+    feedback = "H2 is the real cause: the caller should skip empty cells."
+    draft = PLANNER.tasks(stage3(feedback=feedback))
+    titles = [t.title for t in draft.items]
+    assert titles[1].startswith("Address review feedback: “H2 is the real cause")
+    assert titles[2].startswith("Check H2")
+    assert any(note.startswith("Revised with review feedback") for note in draft.notes)
+
+
+def test_feedback_naming_a_file_makes_it_the_first_hypothesis() -> None:
+    draft = PLANNER.hypotheses(plan(feedback="Look at src/widgets/cache.py instead."))
+    assert draft.items[0].where_to_look[0].startswith("src/widgets/cache.py")
+
+
+def test_an_empty_hypotheses_document_falls_back_to_hypotheses_from_the_issue() -> None:
+    draft = PLANNER.tasks(plan(hypotheses_md=""))
+    assert DERIVED_NOTE in draft.notes
+    assert draft.items[1].title.startswith("Check H1 (Most likely): The failure originates")
+
+
+def test_without_reproduction_steps_the_first_task_reproduces_the_reported_error() -> None:
+    first = PLANNER.tasks(stage3(problem(TRACEBACK))).items[0]
+    assert first.title.startswith("Reproduce the reported error “ValueError: Invalid isoformat")
+
+
+def test_acceptance_criteria_that_were_not_given_make_no_tasks() -> None:
+    titles = [t.title for t in PLANNER.tasks(stage3(problem(TRACEBACK))).items]
+    assert not any(t.startswith("Meet:") for t in titles)
+    assert titles[-1].startswith("Run the whole test suite")
+
+
+def test_a_stage_1_document_is_read_for_steps_criteria_and_traceback() -> None:
+    body = ("Importing crashes on empty dates.\n\n### Steps to reproduce\n\n"
+            "1. Create `rows.csv` with an empty `date` cell\n2. Run `widgets import rows.csv`\n\n"
+            "### Acceptance criteria\n\n- [ ] Empty dates import as blank\n\n"
+            f"### Actual behaviour\n\n{TRACEBACK}\n")
+    document = render_problem("octo/widgets", Issue(7, "Import crashes", body), [])
+    drafted = PLANNER.hypotheses(plan(document))
+    assert drafted.items[0].where_to_look[0] == "src/widgets/dates.py:8"
+    titles = [t.title for t in PLANNER.tasks(stage3(document)).items]
+    assert "1) Create rows.csv with an empty date cell; 2) Run widgets import" in titles[0]
+    assert [t for t in titles if t.startswith("Meet:")] == ["Meet: Empty dates import as blank"]
