@@ -1,8 +1,13 @@
-"""Make untrusted text safe to publish or to hand to a model."""
+"""Text rules every layer shares: untrusted text made safe, newlines, clipping, fences."""
 
 from __future__ import annotations
 
 import re
+
+from markdown_it import MarkdownIt
+
+# One CommonMark parser (with GitHub's tables) for every module that reads Markdown.
+MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 # Zero-width, bidirectional-control and other invisible code points that can hide
 # instructions from a human reader ("Trojan Source", CVE-2021-42574).
@@ -57,8 +62,35 @@ def model_text(text: str) -> str:
     return _HOLE.sub(lambda m: spans[int(m.group(1))], text)
 
 
+def normal_newlines(text: str) -> str:
+    """Windows and old-Mac line endings as `\\n`: editors and browsers send all three."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def longest_backticks(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
 def fence(text: str, info: str = "text") -> str:
     """A fenced block that `text` cannot close early, whatever backticks it holds."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * max(3, longest + 1)
+    ticks = "`" * max(3, longest_backticks(text) + 1)
     return f"{ticks}{info}\n{text.rstrip()}\n{ticks}"
+
+
+def code_span(text: str) -> str:
+    """`text` as one inline code span, whatever backticks it holds: inside one, @mentions
+    ping nobody and Markdown renders as typed."""
+    ticks = "`" * (longest_backticks(text) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word to at most `limit` characters (… marks a cut)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    if cut.count("`") % 2:  # never leave a code span open
+        cut = cut[: cut.rfind("`")].rstrip()
+    return cut.rstrip(" ,;:—-") + "…"

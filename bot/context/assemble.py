@@ -11,19 +11,9 @@ from bot.config import ContextBudget
 from bot.context.ranking import RankedFile
 from bot.context.snapshot import Snapshot, is_noise
 from bot.domain import RepoContext, Snippet, TreeEntry
+from bot.paths import language_of
+from bot.text import longest_backticks
 
-LANGUAGES = {
-    "py": "Python", "pyi": "Python", "pyx": "Cython", "js": "JavaScript", "mjs": "JavaScript",
-    "cjs": "JavaScript", "jsx": "JavaScript", "ts": "TypeScript", "tsx": "TypeScript",
-    "vue": "Vue", "svelte": "Svelte", "go": "Go", "rs": "Rust", "java": "Java", "kt": "Kotlin",
-    "kts": "Kotlin", "scala": "Scala", "groovy": "Groovy", "rb": "Ruby", "php": "PHP",
-    "cs": "C#", "fs": "F#", "c": "C", "h": "C", "cc": "C++", "cpp": "C++", "cxx": "C++",
-    "hpp": "C++", "hh": "C++", "m": "Objective-C", "mm": "Objective-C", "swift": "Swift",
-    "dart": "Dart", "ex": "Elixir", "exs": "Elixir", "erl": "Erlang", "lua": "Lua",
-    "pl": "Perl", "pm": "Perl", "sh": "Shell", "bash": "Shell", "zsh": "Shell", "zig": "Zig",
-    "clj": "Clojure", "hs": "Haskell", "ml": "OCaml", "r": "R", "jl": "Julia", "sql": "SQL",
-    "html": "HTML", "css": "CSS", "scss": "SCSS", "tf": "HCL",
-}
 FENCE_TAGS = {"Python": "python", "JavaScript": "js", "TypeScript": "ts", "C#": "csharp",
               "C++": "cpp", "Shell": "sh", "Objective-C": "objc"}
 MIN_LANGUAGE_SHARE = 0.01  # like GitHub's language bar, slivers are left out
@@ -39,16 +29,11 @@ def estimate_tokens(text: str) -> int:
     return max(math.ceil(len(text) / 4), pieces)
 
 
-def _extension(path: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[1].lower() if "." in name else ""
-
-
 def languages(entries: Iterable[TreeEntry]) -> tuple[str, ...]:
     """Programming languages by bytes, largest first (prose and data files are not languages)."""
     size: Counter[str] = Counter()
     for entry in entries:
-        language = LANGUAGES.get(_extension(entry.path))
+        language = language_of(entry.path)
         if language and not is_noise(entry.path):
             size[language] += max(entry.size, 1)
     total = sum(size.values())
@@ -82,9 +67,8 @@ def tree_summary(snapshot: Snapshot, ranked: Sequence[RankedFile], langs: Sequen
 
 def fenced(snippet: Snippet) -> str:
     """`path:start-end` header and the excerpt in a fence longer than any backtick run in it."""
-    run = max((len(m) for m in re.findall(r"`+", snippet.text)), default=0)
-    fence = "`" * max(3, run + 1)
-    language = LANGUAGES.get(_extension(snippet.path), "")
+    fence = "`" * max(3, longest_backticks(snippet.text) + 1)
+    language = language_of(snippet.path) or ""
     tag = FENCE_TAGS.get(language, language.lower())
     return (
         f"### {snippet.path}:{snippet.start_line}-{snippet.end_line}\n"

@@ -15,8 +15,8 @@ from bot.context.tracebacks import (
     mentioned_paths,
     normalize,
 )
+from bot.paths import CODE_SPAN
 
-CODE_SPAN = re.compile(r"`([^`\n]+)`")
 FENCE = re.compile(r"^(`{3,}|~{3,}).*?$(.*?)^\1", re.MULTILINE | re.DOTALL)
 # snake_case, camelCase, CamelCase with two humps: names people paste from code
 IDENTIFIER = re.compile(

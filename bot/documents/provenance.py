@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain import Hypothesis, Task, Usage
-from bot.text import model_text
+from bot.text import model_text, normal_newlines
 
 _PROVENANCE = re.compile(r"^<!-- planbot:stage=(?P<stage>\w+)(?P<rest>[^>]*)-->\s*$", re.M)
 _FIELD = re.compile(r"(\w+)=(\S+)")
@@ -47,7 +47,7 @@ class Provenance:
 def body_of(document: str) -> str:
     """A document without its provenance line, normalised so that an editor's line
     endings or trailing blanks do not count as an edit."""
-    text = _PROVENANCE.sub("", document.replace("\r\n", "\n"))
+    text = _PROVENANCE.sub("", normal_newlines(document))
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
@@ -60,7 +60,7 @@ def digest(*parts: str) -> str:
 
 
 def provenance(document: str) -> Provenance | None:
-    matches = list(_PROVENANCE.finditer(document.replace("\r\n", "\n")))
+    matches = list(_PROVENANCE.finditer(normal_newlines(document)))
     if not matches:
         return None
     last = matches[-1]

@@ -5,17 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.text import code_text, fence, model_text
+from bot.text import MARKDOWN, code_text, fence, model_text, normal_newlines
 
-_MD = MarkdownIt("commonmark").enable("table")
 _MIN_PART = 200  # characters: less than this of a cut block says nothing useful
-
-
-def _normal(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _prose(text: str) -> str:
@@ -37,9 +31,9 @@ def embed(markdown: str, min_heading: int = 3) -> str:
     evidence); a fence left open is closed so it cannot swallow the document; and
     headings move down so none outranks `min_heading` in the document around it.
     """
-    text = _normal(markdown)
+    text = normal_newlines(markdown)
     lines = text.split("\n")
-    tokens = _MD.parse(text)
+    tokens = MARKDOWN.parse(text)
     heads = [(t, tokens[i + 1].content) for i, t in enumerate(tokens)
              if t.type == "heading_open" and t.level == 0]
     shift = max(0, min_heading - min((int(t.tag[1]) for t, _ in heads), default=min_heading))
@@ -77,12 +71,12 @@ def shorten(markdown: str, limit: int) -> tuple[str, bool]:
     A code block too long to keep whole is cut and fenced again, so the cut never
     leaves a fence open.
     """
-    text = _normal(markdown).strip()
+    text = normal_newlines(markdown).strip()
     if len(text) <= limit:
         return text, False
     lines = text.split("\n")
     kept = ""
-    for token in _MD.parse(text):
+    for token in MARKDOWN.parse(text):
         if token.level != 0 or token.map is None or token.nesting == -1:
             continue
         start, end = token.map

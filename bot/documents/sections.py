@@ -6,12 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.text import for_model
-
-_MD = MarkdownIt("commonmark").enable("table")
+from bot.text import MARKDOWN, for_model, normal_newlines
 
 KINDS: tuple[str, ...] = ("acceptance", "reproduction", "expected", "actual", "environment")
 
@@ -136,9 +133,9 @@ def _trim(lines: Sequence[str]) -> str:
 
 def sections(body: str) -> IssueSections:
     """The parts of `body`, each sliced from the source so code and tracebacks survive."""
-    text = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = normal_newlines(body or "")
     lines = text.split("\n")
-    heads = _heads(_MD.parse(text), lines)
+    heads = _heads(MARKDOWN.parse(text), lines)
     found: dict[str, list[str]] = {kind: [] for kind in KINDS}
     removed = [False] * len(lines)
     for i, head in enumerate(heads):

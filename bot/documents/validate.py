@@ -7,15 +7,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from bot.context.assemble import LANGUAGES
-from bot.context.query import CODE_SPAN
 from bot.domain import LIKELIHOODS, HypothesesDraft, Hypothesis, RepoContext, Task, TasksDraft
+from bot.limits import MAX_EVIDENCE, MAX_HYPOTHESES, MAX_TASKS, MAX_TITLE
+from bot.paths import CODE_SPAN, FILE_EXTENSIONS, LINES, language_of, normalise
 from bot.ports import PlannerError
+from bot.text import clip
 
-MAX_HYPOTHESES = 7
-MAX_TASKS = 20
-MAX_TITLE = 200
-MAX_EVIDENCE = 400
 MAX_PATH_NOTES = 6
 NOT_FOUND = " (not found in the repository)"
 NOT_VERIFIED = " (not verified: repository not available)"
@@ -23,15 +20,8 @@ NOT_VERIFIED = " (not verified: repository not available)"
 NO_HYPOTHESES = "no hypothesis was left to publish"
 NO_TASKS = "no task was left to publish (a plan needs at least one)"
 
-# Other extensions that make a code span read as a file name (besides source files).
-_FILE_EXTENSIONS = frozenset(f".{ext}" for ext in LANGUAGES) | {
-    ".md", ".rst", ".txt", ".json", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".lock", ".xml",
-    ".csv", ".proto", ".gradle", ".mod", ".env",
-}
 
-_LINES = r":\d+(?:-\d+)?"
-LINE_SUFFIX = re.compile(f"{_LINES}$")  # the ":12" or ":3-9" after a cited path
-_REF = re.compile(f"^(?P<path>.+?)(?P<lines>{_LINES})?$")  # path, path:12, path:3-9
+_REF = re.compile(f"^(?P<path>.+?)(?P<lines>{LINES})?$")  # path, path:12, path:3-9
 # A path written in prose without backticks ("see src/a.py."): it holds a "/", and is never
 # the tail of a URL or an absolute path (the lookbehind); a sentence's full stop stays out.
 _BARE = r"(?<![\w./:@~`-])(?:[\w.-]+/)+[\w.-]*\w(?::\d+(?:-\d+)?)?(?![\w/`])"
@@ -53,20 +43,6 @@ class PlanRejected(PlannerError):
     def __init__(self, stage: str, message: str) -> None:
         super().__init__(message)
         self.stage = stage
-
-
-def language_of(path: str) -> str | None:
-    """The language of a source file by its extension (bot.context's table), else None."""
-    return LANGUAGES.get(posixpath.splitext(path)[1].lower().lstrip("."))
-
-
-def normalise(path: str) -> str | None:
-    """`./a/b.py`, `/a/b.py` and `a//b.py` as the tree spells them; None when outside it."""
-    text = path.strip().strip("`").replace("\\", "/").lstrip("/")
-    if not text:
-        return None
-    norm = posixpath.normpath(text)
-    return None if norm in (".", "..") or norm.startswith("../") else norm
 
 
 def _quoted(path: str) -> str:
@@ -153,7 +129,7 @@ class Grounding:
     def _looks_like_file(self, path: str) -> bool:
         if any(c.isspace() for c in path) or "://" in path or "(" in path:
             return False
-        return (posixpath.splitext(path)[1].lower() in _FILE_EXTENSIONS
+        return (posixpath.splitext(path)[1].lower() in FILE_EXTENSIONS
                 or self.find(path) is not None)
 
     def notes(self) -> list[str]:
@@ -175,17 +151,6 @@ class Grounding:
             notes.append("Repository not available: cited paths could not be checked "
                          "and are unverified.")
         return notes
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word to at most `limit` characters (… marks a cut)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    if cut.count("`") % 2:  # never leave a code span open
-        cut = cut[: cut.rfind("`")].rstrip()
-    return cut.rstrip(" ,;:—-") + "…"
 
 
 def _clean_title(text: str, limit: int = MAX_TITLE) -> str:

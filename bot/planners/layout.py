@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.documents.validate import language_of
+from bot.paths import is_test, language_of
 
-_JS_TEST = re.compile(r"\.(test|spec)\.[cm]?[jt]sx?$")
 # Marker file at the root → the command its ecosystem runs tests with.
 _SUITES: tuple[tuple[str, str], ...] = (
     ("package.json", "npm test"),
@@ -21,16 +19,6 @@ _SUITES: tuple[tuple[str, str], ...] = (
 )
 _PYTEST_MARKERS = frozenset({"conftest.py", "pytest.ini", "tox.ini", "noxfile.py"})
 TEST_SHOULD = "that fails before the change and passes after"
-
-
-def is_test(path: str) -> bool:
-    name = posixpath.basename(path)
-    return (
-        (name.startswith("test_") and name.endswith(".py"))
-        or name.endswith(("_test.py", "_test.go"))
-        or bool(_JS_TEST.search(name))
-        or "/__tests__/" in f"/{path}"
-    )
 
 
 def _test_dir(tests: Iterable[str]) -> str | None:

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, mentioned_paths
-from bot.documents.validate import LINE_SUFFIX, Grounding, clip, normalise
+from bot.documents.validate import Grounding
 from bot.domain import Hypothesis, RepoContext, Snippet
+from bot.paths import LINE_SUFFIX, is_test, normalise
 from bot.planners import reading
-from bot.planners.layout import is_test
+from bot.text import clip
 
 NO_SIGNAL_TITLE = "The issue gives too little to localise the problem"
 NO_SIGNAL_ASK = (
@@ -20,7 +21,7 @@ NO_SIGNAL_ASK = (
 MAX_LEADS = 5
 MAX_SNIPPET_LEADS = 2
 MAX_SYMBOLS = 3
-TITLE = 190  # under bot.documents.validate.MAX_TITLE, so validation never has to cut our titles
+TITLE = 190  # under bot.limits.MAX_TITLE, so validation never has to cut our titles
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.context.query import CODE_SPAN
 from bot.context.tracebacks import mentioned_paths
-from bot.documents.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS, clip, normalise
 from bot.domain import HypothesesDraft, PlanInput, Task, TasksDraft
+from bot.limits import MAX_HYPOTHESES, MAX_TASKS
+from bot.paths import CODE_SPAN, LINE_SUFFIX, is_test, normalise
 from bot.planners import leads, reading
-from bot.planners.layout import is_test, regression_test, suite_commands
+from bot.planners.layout import regression_test, suite_commands
 from bot.ports import Planner
+from bot.text import clip
 
 NOTE = ("Made by planbot's offline planner (no language model): heuristics over the issue "
         "text, tracebacks and repository search.")

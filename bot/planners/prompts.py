@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.documents.validate import MAX_HYPOTHESES, MAX_TASKS
 from bot.domain import PlanInput, RepoContext
+from bot.limits import MAX_HYPOTHESES, MAX_TASKS
 from bot.planners.schema import HYPOTHESES, TASKS, Output
 from bot.text import fence, for_model, strip_invisible
 

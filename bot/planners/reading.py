@@ -6,12 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
-from bot.context.query import CODE_SPAN
 from bot.domain import Snippet
-
-_MD = MarkdownIt("commonmark")
+from bot.paths import CODE_SPAN
+from bot.text import MARKDOWN
 
 # "_Not given in the issue._", "N/A", "_No response_": what an empty section says instead.
 _PLACEHOLDER = re.compile(
@@ -76,7 +73,7 @@ class WrittenHypothesis:
 def sections(markdown: str) -> dict[str, str]:
     """Level-2 sections by lower-case heading; headings inside code blocks do not count."""
     lines = markdown.splitlines()
-    tokens = _MD.parse(markdown)
+    tokens = MARKDOWN.parse(markdown)
     heads = [(t.map[0], t.map[1], t.tag, tokens[i + 1].content.strip().casefold())
              for i, t in enumerate(tokens)
              if t.type == "heading_open" and t.level == 0 and t.map and t.tag in ("h1", "h2")]
@@ -92,14 +89,14 @@ def lead(text: str) -> str:
     """A section up to its first subheading (stage 1 puts "### Expected behaviour" and the
     like under the reproduction steps)."""
     lines = text.splitlines()
-    starts = [t.map[0] for t in _MD.parse(text)
+    starts = [t.map[0] for t in MARKDOWN.parse(text)
               if t.type == "heading_open" and t.level == 0 and t.map]
     return "\n".join(lines[: starts[0]] if starts else lines)
 
 
 def items(text: str) -> list[str]:
     """The top-level list items of a section, else its paragraphs; placeholders dropped."""
-    tokens = _MD.parse(text)
+    tokens = MARKDOWN.parse(text)
     listed = [t.content for t in tokens if t.type == "inline" and t.level == 3]
     found = listed or [t.content for t in tokens if t.type == "inline" and t.level == 1]
     if not listed:
@@ -194,7 +191,7 @@ def message_source(message: str, snippets: Sequence[Snippet]) -> tuple[Snippet, 
 
 def written_hypotheses(markdown: str) -> list[WrittenHypothesis]:
     """Every level-2 section of hypotheses.md, in document order, however it was edited."""
-    tokens = _MD.parse(markdown)
+    tokens = MARKDOWN.parse(markdown)
     out: list[WrittenHypothesis] = []
     current: dict[str, list[str]] = {}
     head: re.Match[str] | None = None

@@ -11,8 +11,9 @@ from typing import Any
 # validated here, and its errors carry JSON paths that make a precise repair prompt.
 from jsonschema import Draft202012Validator
 
-from bot.documents.validate import LINE_SUFFIX, MAX_HYPOTHESES, MAX_TASKS
 from bot.domain import LIKELIHOODS, Hypothesis, Task
+from bot.limits import MAX_HYPOTHESES, MAX_TASKS
+from bot.paths import LINE_SUFFIX
 
 MAX_PROBLEMS = 12  # a repair prompt quoting more errors than this helps no one
 

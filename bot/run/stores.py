@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.config import RepoConfig
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.ports import GitHub
+from bot.text import normal_newlines
 
 STAGE_MARKER = "<!-- planbot:stage={stage} -->"
 
@@ -91,7 +92,7 @@ class CommentStore(PlanStore):
             # by pasting the marker (they may still edit planbot's comment, as intended).
             if not comment.by_bot:
                 continue
-            first, _, rest = comment.body.replace("\r\n", "\n").partition("\n")
+            first, _, rest = normal_newlines(comment.body).partition("\n")
             for stage in STAGES:
                 if first.strip() == STAGE_MARKER.format(stage=stage):
                     self._found.setdefault(stage, (comment.id, comment.url, rest))
