@@ -10,7 +10,7 @@ from bot.documents.quoting import embed, shorten
 from bot.documents.sections import IssueSections, sections
 from bot.domain import MAINTAINERS, Comment, Issue
 from bot.intake.commands import is_command_line
-from bot.intake.events import OWN_MARKER
+from bot.markers import OWN_MARKER
 from bot.text import model_text
 
 # A 500-comment issue must not become a 500-section document: keep the latest.

@@ -1,17 +1,16 @@
-"""Render plan documents and read their provenance line back (pure)."""
+"""A document's provenance line: written at the end, read back to tell edits and staleness."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain import Hypothesis, Task, Usage
-from bot.text import model_text, normal_newlines
+from bot.domain import Usage
+from bot.markers import PROVENANCE
+from bot.text import normal_newlines
 
-_PROVENANCE = re.compile(r"^<!-- planbot:stage=(?P<stage>\w+)(?P<rest>[^>]*)-->\s*$", re.M)
 _FIELD = re.compile(r"(\w+)=(\S+)")
 
 
@@ -47,7 +46,7 @@ class Provenance:
 def body_of(document: str) -> str:
     """A document without its provenance line, normalised so that an editor's line
     endings or trailing blanks do not count as an edit."""
-    text = _PROVENANCE.sub("", normal_newlines(document))
+    text = PROVENANCE.sub("", normal_newlines(document))
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
@@ -60,7 +59,7 @@ def digest(*parts: str) -> str:
 
 
 def provenance(document: str) -> Provenance | None:
-    matches = list(_PROVENANCE.finditer(normal_newlines(document)))
+    matches = list(PROVENANCE.finditer(normal_newlines(document)))
     if not matches:
         return None
     last = matches[-1]
@@ -100,44 +99,3 @@ def state(document: str | None, expected_inputs: str) -> State:
     if mark.inputs != expected_inputs:
         return State.STALE
     return State.CURRENT
-
-
-def _bullets(items: Iterable[str]) -> list[str]:
-    return [f"- {model_text(item).strip()}" for item in items if item.strip()]
-
-
-def _path_ref(ref: str) -> str:
-    return f"`{ref}`"
-
-
-def _head(title: str, notes: Iterable[str]) -> list[str]:
-    """The document's title, then its notes as a quote (what was changed, by whom)."""
-    quoted = [f"> {model_text(note)}" for note in notes]
-    return [title, "", *quoted, *([""] if quoted else [])]
-
-
-def render_hypotheses(items: Iterable[Hypothesis], notes: Iterable[str] = ()) -> str:
-    lines = _head("# Hypotheses", notes)
-    for rank, h in enumerate(items, 1):
-        lines += [f"## H{rank} — {h.likelihood}: {model_text(h.title).strip()}", ""]
-        if h.evidence:
-            lines += ["**Evidence**", "", *_bullets(h.evidence), ""]
-        if h.where_to_look:
-            lines += ["**Where to look**", "", *(f"- {_path_ref(p)}" for p in h.where_to_look), ""]
-        if h.how_to_verify.strip():
-            lines += ["**How to verify**", "", model_text(h.how_to_verify).strip(), ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def render_tasks(items: Iterable[Task], notes: Iterable[str] = ()) -> str:
-    lines = _head("# Tasks", notes)
-    for number, task in enumerate(items, 1):
-        text = model_text(task.title).strip()
-        extra = []
-        if task.paths:
-            extra.append("in " + ", ".join(_path_ref(p) for p in task.paths))
-        if task.depends_on:
-            extra.append("after " + ", ".join(f"#{d}" for d in task.depends_on))
-        suffix = f" ({'; '.join(extra)})" if extra else ""
-        lines.append(f"- [ ] {number}. {text}{suffix}")
-    return "\n".join(lines).rstrip() + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,14 +9,7 @@ from typing import Any
 from bot.domain import is_bot_account
 from bot.intake import commands
 from bot.intake.request import COMMENT, LABEL, MERGED, REVIEW, PlanRequest
-
-# planbot's own label on a planned issue; it must not trigger another run.
-PLANNED_LABEL = "planned"
-# Every comment planbot writes carries an HTML comment starting with this.
-OWN_MARKER = "<!-- planbot:"
-# The plan PR's body names its issue, so events on the PR can find their way back.
-PLAN_PR_MARKER = "<!-- planbot:plan-pr issue={issue} -->"
-_PLAN_PR = re.compile(r"<!--\s*planbot:plan-pr\s+issue=(\d+)\s*-->")
+from bot.markers import OWN_MARKER, PLANNED_LABEL, plan_pr_issue
 
 
 @dataclass(frozen=True)
@@ -38,16 +30,6 @@ class Invalid:
 
 
 Decision = Enqueue | Ignore | Invalid
-
-
-def plan_pr_marker(issue_number: int) -> str:
-    return PLAN_PR_MARKER.format(issue=issue_number)
-
-
-def plan_pr_issue(body: str | None) -> int | None:
-    """The issue a plan PR belongs to, from the marker in its body."""
-    match = _PLAN_PR.search(body or "")
-    return int(match.group(1)) if match else None
 
 
 class _Malformed(ValueError):

@@ -6,15 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.documents.problem import problem_inputs, render_problem
-from bot.documents.provenance import (
-    State,
-    body_of,
-    digest,
-    finish,
-    render_hypotheses,
-    render_tasks,
-    state,
-)
+from bot.documents.provenance import State, body_of, digest, finish, state
+from bot.documents.render import render_hypotheses, render_tasks
 from bot.documents.validate import check_hypotheses, check_tasks
 from bot.domain import FILENAMES, STAGES, Comment, Issue, PlanInput, RepoContext
 from bot.ports import Planner

@@ -12,13 +12,14 @@ from bot.documents.provenance import State
 from bot.domain import STAGES, ReactionTarget, RepoContext, Repository, ReviewComment
 from bot.intake import request as requests
 from bot.intake.commands import Command
-from bot.intake.events import PLANNED_LABEL
+from bot.markers import PLANNED_LABEL
 from bot.ports import GitHub, Planner
 from bot.run import status as progress
+from bot.run.board import StatusBoard
 from bot.run.failures import describe
 from bot.run.pipeline import Inputs, Outcome, Stages, run, states
 from bot.run.replies import help_text, may_run, refusal, unknown_reply
-from bot.run.status import StageRow, StatusBoard
+from bot.run.status import StageRow
 from bot.run.stores import PlanStore
 
 log = logging.getLogger(__name__)

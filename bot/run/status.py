@@ -1,17 +1,13 @@
-"""What people see while and after planbot works: the status comment and the plan PR body."""
+"""What the status comment and the plan PR body say (pure): stage rows and tables."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.documents.provenance import provenance
 from bot.domain import FILENAMES
-from bot.intake.events import plan_pr_marker
-from bot.ports import GitHub
-
-STATUS_MARKER = "<!-- planbot:status -->"
+from bot.markers import STATUS_MARKER, plan_pr_marker
 
 
 @dataclass(frozen=True)
@@ -61,35 +57,3 @@ def pull_body(issue_number: int, rows: Sequence[StageRow]) -> str:
         "`/plan revise <feedback>`, to regenerate the hypotheses and tasks. "
         "`/plan help` lists every command.",
     ]) + "\n"
-
-
-log = logging.getLogger(__name__)
-
-
-class StatusBoard:
-    """The one status comment on the issue, edited in place as stages move."""
-
-    def __init__(self, gh: GitHub, issue_number: int) -> None:
-        self.gh, self.number = gh, issue_number
-        self._comment_id: int | None = None
-        self._looked = False
-
-    def show(self, text: str) -> None:
-        if not self._looked:
-            self._looked = True
-            for comment in self.gh.issue_comments(self.number):
-                if comment.by_bot and comment.body.startswith(STATUS_MARKER):
-                    self._comment_id = comment.id
-        if self._comment_id is None:
-            self._comment_id = self.gh.create_comment(self.number, text).id
-        else:
-            self.gh.edit_comment(self._comment_id, text)
-
-    def try_show(self, text: str) -> None:
-        """Progress, queued and failure notes: worth a try, never worth failing a run for
-        (when GitHub is what failed, the original error is the one to keep)."""
-        try:
-            self.show(text)
-        except Exception:
-            log.warning("could not update the status comment on #%s", self.number,
-                        exc_info=True)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from bot.config import RepoConfig
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
+from bot.markers import STAGE_MARKER
 from bot.ports import GitHub
 from bot.text import normal_newlines
-
-STAGE_MARKER = "<!-- planbot:stage={stage} -->"
 
 
 class PlanStore(abc.ABC):

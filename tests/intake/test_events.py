@@ -13,10 +13,9 @@ from bot.intake.events import (
     Ignore,
     Invalid,
     decide,
-    plan_pr_issue,
-    plan_pr_marker,
 )
 from bot.intake.request import COMMENT, LABEL, MERGED, REVIEW, PlanRequest
+from bot.markers import plan_pr_issue, plan_pr_marker
 
 Payload = dict[str, Any]
 Loader = Callable[[str], Payload]

@@ -27,11 +27,11 @@ from bot.documents.provenance import body_of, provenance
 from bot.documents.validate import NOT_FOUND, NOT_VERIFIED, Grounding, check_hypotheses
 from bot.domain import FILENAMES, STAGES, HypothesesDraft, Hypothesis, RepoContext
 from bot.intake.request import LABEL, PlanRequest
+from bot.markers import STATUS_MARKER
 from bot.planners.schema import HYPOTHESES, TASKS
 from bot.ports import BudgetExceeded
 from bot.run.failures import describe
 from bot.run.plan_run import Job
-from bot.run.status import STATUS_MARKER
 from bot.run.wiring import collaborators
 from bot.settings import from_env
 from tests.context_samples import COUPON_TRACEBACK, SHOP_FILES

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.documents.problem import render_problem
-from bot.documents.provenance import render_hypotheses
+from bot.documents.render import render_hypotheses
 from bot.documents.validate import check_hypotheses, check_tasks
 from bot.domain import Issue, PlanInput, RepoContext, Snippet
 from bot.planners.layout import regression_test, suite_commands

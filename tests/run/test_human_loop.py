@@ -10,14 +10,12 @@ from bot.config import ConfigError
 from bot.documents.provenance import State, provenance
 from bot.documents.validate import PlanRejected
 from bot.domain import Comment, ReviewComment
-from bot.intake.events import PLANNED_LABEL
 from bot.intake.request import MERGED as MERGED_TRIGGER
 from bot.intake.request import REVIEW, PlanRequest
+from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER
 from bot.ports import GitHubError
 from bot.run.failures import NeedsUpstream
 from bot.run.plan_run import MERGED, Job, review_feedback
-from bot.run.status import STATUS_MARKER
-from bot.run.stores import STAGE_MARKER
 from tests.fakes import FakePlanner
 from tests.helpers import LABELED, comment, helpers, relabel, repo, run
 

@@ -17,10 +17,8 @@ import redis
 from rq import Queue
 
 from bot.documents.provenance import State, digest, provenance
-from bot.intake.events import PLANNED_LABEL, plan_pr_marker
 from bot.intake.queue import QUEUE_NAME
-from bot.run.status import STATUS_MARKER
-from bot.run.stores import STAGE_MARKER
+from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER, plan_pr_marker
 from tests.deliveries import Deliver, load_payload
 from tests.e2e import REPO, burst, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub

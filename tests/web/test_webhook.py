@@ -16,10 +16,10 @@ from rq import Queue
 from rq.job import Job
 
 from app import RETRY_AFTER_SECONDS, create_app
-from bot.intake.events import plan_pr_marker
 from bot.intake.queue import QUEUE_NAME
 from bot.intake.request import PlanRequest
 from bot.intake.signature import sign
+from bot.markers import plan_pr_marker
 from bot.settings import Settings, SettingsError
 from tests.deliveries import Deliver, github_headers
 

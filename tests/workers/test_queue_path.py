@@ -17,7 +17,7 @@ from rq import Queue, Worker
 from rq.job import Job
 
 from bot.intake.queue import QUEUE_NAME
-from bot.run.status import STATUS_MARKER
+from bot.markers import STATUS_MARKER
 from tests.deliveries import Deliver, load_payload
 from tests.e2e import REPO, ROOT, burst, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub

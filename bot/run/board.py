@@ -1,0 +1,39 @@
+"""The status board: the one status comment on an issue, found once and edited in place."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.markers import STATUS_MARKER
+from bot.ports import GitHub
+
+log = logging.getLogger(__name__)
+
+
+class StatusBoard:
+    """The one status comment on the issue, edited in place as stages move."""
+
+    def __init__(self, gh: GitHub, issue_number: int) -> None:
+        self.gh, self.number = gh, issue_number
+        self._comment_id: int | None = None
+        self._looked = False
+
+    def show(self, text: str) -> None:
+        if not self._looked:
+            self._looked = True
+            for comment in self.gh.issue_comments(self.number):
+                if comment.by_bot and comment.body.startswith(STATUS_MARKER):
+                    self._comment_id = comment.id
+        if self._comment_id is None:
+            self._comment_id = self.gh.create_comment(self.number, text).id
+        else:
+            self.gh.edit_comment(self._comment_id, text)
+
+    def try_show(self, text: str) -> None:
+        """Progress, queued and failure notes: worth a try, never worth failing a run for
+        (when GitHub is what failed, the original error is the one to keep)."""
+        try:
+            self.show(text)
+        except Exception:
+            log.warning("could not update the status comment on #%s", self.number,
+                        exc_info=True)
