@@ -1,6 +1,6 @@
 """The outside world as planbot sees it: one small interface per service.
 
-Only bot/github_app.py imports `github`, only bot/planners/anthropic.py imports
+Only bot/adapters/github.py imports `github`, only bot/planners/anthropic.py imports
 `anthropic`. Orchestration receives these as arguments; tests/fakes.py holds
 one in-memory fake per interface.
 """
@@ -32,17 +32,39 @@ class GitHubError(RuntimeError):
         self.status = status
 
 
-class GitHub(abc.ABC):
-    """One repository, as seen by an authenticated App installation."""
-
-    @abc.abstractmethod
-    def repository(self) -> Repository: ...
+class Conversation(abc.ABC):
+    """An issue's or plan PR's conversation: what people read on GitHub, and planbot's
+    replies to it (comments, reactions, labels)."""
 
     @abc.abstractmethod
     def issue(self, number: int) -> Issue: ...
 
     @abc.abstractmethod
     def issue_comments(self, number: int) -> list[Comment]: ...
+
+    @abc.abstractmethod
+    def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]: ...
+
+    @abc.abstractmethod
+    def create_comment(self, issue_number: int, body: str) -> Comment: ...
+
+    @abc.abstractmethod
+    def edit_comment(self, comment_id: int, body: str) -> None: ...
+
+    @abc.abstractmethod
+    def add_reaction(self, target: ReactionTarget, content: str) -> None:
+        """React on the issue/PR itself or on one issue comment ("eyes", "rocket", "confused")."""
+
+    @abc.abstractmethod
+    def add_label(self, issue_number: int, label: str) -> None: ...
+
+
+class PlanBranch(abc.ABC):
+    """The repository's git side: its files and trees to read, and the plan branch with its
+    draft pull request to write."""
+
+    @abc.abstractmethod
+    def repository(self) -> Repository: ...
 
     @abc.abstractmethod
     def read_file(self, path: str, ref: str) -> str | None:
@@ -77,21 +99,9 @@ class GitHub(abc.ABC):
     @abc.abstractmethod
     def update_pull(self, number: int, body: str) -> None: ...
 
-    @abc.abstractmethod
-    def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]: ...
 
-    @abc.abstractmethod
-    def create_comment(self, issue_number: int, body: str) -> Comment: ...
-
-    @abc.abstractmethod
-    def edit_comment(self, comment_id: int, body: str) -> None: ...
-
-    @abc.abstractmethod
-    def add_reaction(self, target: ReactionTarget, content: str) -> None:
-        """React on the issue/PR itself or on one issue comment ("eyes", "rocket", "confused")."""
-
-    @abc.abstractmethod
-    def add_label(self, issue_number: int, label: str) -> None: ...
+class GitHub(Conversation, PlanBranch, abc.ABC):
+    """One repository through an App installation: both sides at once."""
 
 
 class GitHubApp(abc.ABC):

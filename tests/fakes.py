@@ -22,7 +22,7 @@ from bot.domain import (
     TasksDraft,
     TreeEntry,
 )
-from bot.ports import GitHub, GitHubApp, GitHubError, Planner
+from bot.ports import GitHub, GitHubError, Planner
 
 
 @dataclass
@@ -44,6 +44,7 @@ class FakeGitHub(GitHub):
     reactions: list[tuple[ReactionTarget, str]] = field(default_factory=list)
     labels: list[tuple[int, str]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # every comment body, created or edited
     _next_id: int = 1000
 
     def __post_init__(self) -> None:
@@ -151,6 +152,7 @@ class FakeGitHub(GitHub):
 
     def create_comment(self, issue_number: int, body: str) -> Comment:
         self._call("create_comment")
+        self.written.append(body)
         comment = Comment(self._id(), body, self.bot_login, "Bot", "NONE",
                           f"https://github.com/{self.full_name}/issues/{issue_number}#c")
         self.comments.setdefault(issue_number, []).append(comment)
@@ -158,6 +160,7 @@ class FakeGitHub(GitHub):
 
     def edit_comment(self, comment_id: int, body: str) -> None:
         self._call("edit_comment")
+        self.written.append(body)
         for thread in self.comments.values():
             for i, c in enumerate(thread):
                 if c.id == comment_id:
@@ -176,20 +179,6 @@ class FakeGitHub(GitHub):
     # Helpers for tests
     def bot_comments(self, number: int) -> list[Comment]:
         return [c for c in self.comments.get(number, []) if c.author == self.bot_login]
-
-
-@dataclass
-class FakeGitHubApp(GitHubApp):
-    repos: dict[str, FakeGitHub] = field(default_factory=dict)
-    installations: dict[str, int] = field(default_factory=dict)
-
-    def installation_id(self, full_name: str) -> int:
-        if full_name not in self.installations:
-            raise GitHubError(f"planbot is not installed on {full_name}", status=404)
-        return self.installations[full_name]
-
-    def client(self, installation_id: int, full_name: str) -> GitHub:
-        return self.repos[full_name]
 
 
 @dataclass

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.config import RepoConfig
+from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import Issue, RepoContext, Repository
 from bot.intake.request import COMMENT, LABEL, PlanRequest
-from bot.ports import GitHub, Planner
-from bot.run.plan_run import Collaborators, Job
+from bot.ports import Planner
+from bot.run.plan_run import Collaborators, PlanRun
 from bot.run.stores import BranchStore, CommentStore, PlanStore
 from tests.fakes import FakeGitHub, FakePlanner
 
@@ -24,17 +24,18 @@ def repo(files: dict[str, str] | None = None, **kwargs: Any) -> FakeGitHub:
     return gh
 
 
-def helpers(planner: Planner) -> Collaborators:
-    def store(gh: GitHub, repository: Repository, config: RepoConfig, number: int) -> PlanStore:
+def helpers(gh: FakeGitHub, planner: Planner) -> Collaborators:
+    def store(repository: Repository, config: RepoConfig, number: int) -> PlanStore:
         if config.output == "comments":
             return CommentStore(gh, number)
         return BranchStore(gh, repository, config, number)
 
-    def context(gh: GitHub, repository: Repository, config: RepoConfig, text: str) -> RepoContext:
+    def context(repository: Repository, config: RepoConfig, text: str) -> RepoContext:
         tree = gh.tree(repository.default_branch)
         return RepoContext(tree.commit_sha, tree.paths(), languages=("Python",))
 
-    return Collaborators(store, lambda config: planner, context)
+    return Collaborators(gh.repository, lambda r: gh.read_file(CONFIG_PATH, r.default_branch),
+                         store, lambda config: planner, context)
 
 
 def comment(*commands: tuple[str, str], association: str = "OWNER", **kw: Any) -> PlanRequest:
@@ -42,12 +43,12 @@ def comment(*commands: tuple[str, str], association: str = "OWNER", **kw: Any) -
                        association, comment_id=77, **kw)
 
 
-LABELED = PlanRequest("d-0", "octo/widgets", 1, LABEL, (("label", "plan"),), 1, "alice", "OWNER")
+LABELED = PlanRequest("d-0", "octo/widgets", 1, LABEL, (), 1, "alice", "OWNER", label="plan")
 
 
 def run(gh: FakeGitHub, request: PlanRequest, planner: FakePlanner | None = None) -> str:
-    return Job(request, gh, helpers(planner or FakePlanner())).handle()
+    return PlanRun(request, gh, helpers(gh, planner or FakePlanner())).handle()
 
 
 def relabel(request: PlanRequest, label: str) -> PlanRequest:
-    return replace(request, commands=(("label", label),))
+    return replace(request, label=label)

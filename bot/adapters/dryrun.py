@@ -1,4 +1,4 @@
-"""A GitHub that writes to disk: dry-run mode (no APP_ID) and `python -m bot plan`."""
+"""A conversation on disk: dry-run mode (no APP_ID) and `python -m bot plan`."""
 
 from __future__ import annotations
 
@@ -7,16 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.domain import (
-    Comment,
-    Issue,
-    PullRequest,
-    ReactionTarget,
-    Repository,
-    RepoTree,
-    ReviewComment,
-)
-from bot.ports import GitHub, GitHubError
+from bot.domain import Comment, Issue, ReactionTarget, ReviewComment
+from bot.ports import Conversation
 
 BOT_LOGIN = "planbot[bot]"
 
@@ -32,21 +24,18 @@ def issue_from_snapshot(number: int, snapshot: Mapping[str, Any]) -> Issue:
     )
 
 
-class DryRunGitHub(GitHub):
-    """Reads the issue from the delivery and the repository from an optional local
-    folder; every write lands as a file under `folder` instead of on GitHub."""
+class DryRunConversation(Conversation):
+    """The issue as the delivery carried it; every comment planbot would post lands as
+    `folder/comments/comment-<n>.md`, reactions and labels in `folder/actions.log`."""
 
-    def __init__(self, repo: str, issue: Issue, folder: Path, repo_dir: Path | None = None) -> None:
-        self.full_name, self._issue, self.folder, self.repo_dir = repo, issue, folder, repo_dir
+    def __init__(self, issue: Issue, folder: Path) -> None:
+        self._issue, self.folder = issue, folder
         self._comments_dir = folder / "comments"
 
     def _log(self, entry: dict[str, Any]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         with (self.folder / "actions.log").open("a") as log:
             log.write(json.dumps(entry) + "\n")
-
-    def repository(self) -> Repository:
-        return Repository(self.full_name, "main", f"https://github.com/{self.full_name}")
 
     def issue(self, number: int) -> Issue:
         return self._issue
@@ -57,36 +46,6 @@ class DryRunGitHub(GitHub):
         files = sorted(self._comments_dir.glob("comment-*.md"), key=lambda p: int(p.stem[8:]))
         return [Comment(int(p.stem[8:]), p.read_text(), BOT_LOGIN, "Bot", "NONE", str(p))
                 for p in files]
-
-    def read_file(self, path: str, ref: str) -> str | None:
-        if self.repo_dir is None or not (self.repo_dir / path).is_file():
-            return None
-        return (self.repo_dir / path).read_text(errors="replace")
-
-    # The repository context of a dry run comes from bot.context.local_context (with
-    # --repo-dir) or is empty; nothing asks this port for trees or archives.
-    def tree(self, ref: str) -> RepoTree:
-        raise GitHubError("dry-run mode reads a repository only through --repo-dir")
-
-    def archive(self, ref: str) -> bytes:
-        raise GitHubError("dry-run mode reads a repository only through --repo-dir")
-
-    def branch_sha(self, branch: str) -> str | None:
-        return "local" if branch == "main" else None
-
-    def commit_files(self, branch: str, base_sha: str, files: Mapping[str, str],
-                     message: str) -> str:
-        # Dry-run publishes through DirectoryStore; reaching this is a wiring bug.
-        raise GitHubError("dry-run mode makes no commits", status=None)
-
-    def find_pull(self, head_branch: str) -> PullRequest | None:
-        return None
-
-    def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest:
-        raise GitHubError("dry-run mode opens no pull request", status=None)
-
-    def update_pull(self, number: int, body: str) -> None:
-        self._log({"update_pull": number})
 
     def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]:
         return []

@@ -10,8 +10,7 @@ from typing import Any
 from bot import settings as bot_settings
 from bot.intake.events import issue_snapshot
 from bot.intake.request import COMMENT, PlanRequest
-from bot.run.plan_run import Job
-from bot.run.wiring import collaborators, dry_run_folder, github_for
+from bot.run.wiring import dry_run_folder, run_for
 
 
 def request_from_payload(payload: dict[str, Any]) -> PlanRequest:
@@ -29,6 +28,5 @@ def plan_from_payload(payload_path: Path, repo_dir: Path | None, out: Path | Non
     settings = replace(bot_settings.from_env(), app_id="")  # never touches GitHub
     request = request_from_payload(json.loads(payload_path.read_text()))
     folder = out or dry_run_folder(settings, request.repo, request.issue_number)
-    gh = github_for(settings, request, repo_dir, folder)
-    Job(request, gh, collaborators(settings, repo_dir, folder)).handle()
+    run_for(settings, request, repo_dir=repo_dir, folder=folder).handle()
     return folder

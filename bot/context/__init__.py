@@ -10,7 +10,7 @@ from bot.context.fetch import fetch_snapshot
 from bot.context.ranking import RankedFile, rank
 from bot.context.snapshot import Snapshot, from_directory
 from bot.domain import RepoContext
-from bot.ports import GitHub
+from bot.ports import PlanBranch
 
 NO_REPOSITORY = (
     "No repository is available for this plan: cite no file paths, "
@@ -24,7 +24,7 @@ __all__ = [
 
 
 def build_context(
-    github: GitHub,
+    github: PlanBranch,
     ref: str,
     issue_text: str,
     budget: ContextBudget,

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.config import ContextBudget
 from bot.context.snapshot import Snapshot, from_archive, total_bytes, tree_only
 from bot.domain import RepoTree
-from bot.ports import GitHub, GitHubError
+from bot.ports import GitHubError, PlanBranch
 
 log = logging.getLogger(__name__)
 SAFE_NAME = re.compile(r"^[\w.-]+$")
@@ -54,7 +54,7 @@ def store(path: Path, data: bytes) -> None:
         log.warning("context cache not written (%s): %s", path, exc)
 
 
-def _cache_path(github: GitHub, sha: str, cache_dir: Path | None) -> Path | None:
+def _cache_path(github: PlanBranch, sha: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
     try:
@@ -73,7 +73,7 @@ def _read(tree: RepoTree, data: bytes, budget: ContextBudget) -> Snapshot | None
 
 
 def fetch_snapshot(
-    github: GitHub, ref: str, budget: ContextBudget, cache_dir: Path | None = None
+    github: PlanBranch, ref: str, budget: ContextBudget, cache_dir: Path | None = None
 ) -> Snapshot:
     """The tree at `ref`, plus file texts when the repository is small enough to download."""
     tree = github.tree(ref)

@@ -95,7 +95,7 @@ def _labeled(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
     issue = _dict(payload.get("issue"))
     return _request(
         delivery_id, payload, issue_number=_number(issue, "issue"), trigger=LABEL,
-        commands=(("label", label),), association="", issue=issue_snapshot(issue),
+        label=label, association="", issue=issue_snapshot(issue),
     )
 
 
@@ -148,7 +148,7 @@ def _closed(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
         return Ignore("plan PR was closed without merging")
     return _request(
         delivery_id, payload, issue_number=planned, trigger=MERGED,
-        commands=(("merged", ""),), pull_number=_number(pull, "pull_request"), association="",
+        pull_number=_number(pull, "pull_request"), association="",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.markers import STATUS_MARKER
-from bot.ports import GitHub
+from bot.ports import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 class StatusBoard:
     """The one status comment on the issue, edited in place as stages move."""
 
-    def __init__(self, gh: GitHub, issue_number: int) -> None:
+    def __init__(self, gh: Conversation, issue_number: int) -> None:
         self.gh, self.number = gh, issue_number
         self._comment_id: int | None = None
         self._looked = False

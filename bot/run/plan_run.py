@@ -1,4 +1,4 @@
-"""One job: load config, check who asked, run the commands, publish, report."""
+"""One plan run: load config, check who asked, run the commands, publish, report."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from bot import config as repo_config
 from bot.config import RepoConfig
 from bot.documents.provenance import State
 from bot.domain import STAGES, ReactionTarget, RepoContext, Repository, ReviewComment
-from bot.intake import request as requests
 from bot.intake.commands import Command
+from bot.intake.request import LABEL, MERGED, PlanRequest
 from bot.markers import PLANNED_LABEL
-from bot.ports import GitHub, Planner
-from bot.run import status as progress
+from bot.ports import Conversation, Planner
+from bot.run import status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe
+from bot.run.lock import IssueLocks
 from bot.run.pipeline import Inputs, Outcome, Stages, run, states
 from bot.run.replies import help_text, may_run, refusal, unknown_reply
 from bot.run.status import StageRow
@@ -24,26 +25,29 @@ from bot.run.stores import PlanStore
 
 log = logging.getLogger(__name__)
 
-MERGED = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url}). "
+MERGED_NOTE = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url}). "
           "Its tasks are ready to be worked on.")
-RUN_COMMANDS = {"plan", "problem", "hypotheses", "tasks", "again", "revise", "label"}
+RUN_COMMANDS = {"plan", "problem", "hypotheses", "tasks", "again", "revise"}
 
 
 @dataclass
 class Collaborators:
-    """What a job needs besides GitHub, made per repository config."""
+    """What a run needs besides the conversation, made for its repository and config."""
 
-    make_store: Callable[[GitHub, Repository, RepoConfig, int], PlanStore]
+    repository: Callable[[], Repository]
+    read_config: Callable[[Repository], str | None]  # `.github/planbot.yml`, None if absent
+    make_store: Callable[[Repository, RepoConfig, int], PlanStore]
     make_planner: Callable[[RepoConfig], Planner]
-    make_context: Callable[[GitHub, Repository, RepoConfig, str], RepoContext]
+    make_context: Callable[[Repository, RepoConfig, str], RepoContext]
 
 
 StageNames = tuple[str, ...]
 
 
 def stages_for(command: str, config: RepoConfig) -> tuple[StageNames, StageNames]:
-    """(wanted, forced) stages of a run command (DESIGN.md's command table)."""
-    if command == "label":
+    """(wanted, forced) stages of a run command (DESIGN.md's command table); the trigger
+    label runs the stages the config names."""
+    if command == LABEL:
         return config.stages, ()
     if command == "plan":
         return STAGES, ()
@@ -71,17 +75,18 @@ def review_feedback(body: str, notes: Sequence[ReviewComment], plan_dir: str) ->
 def stage_rows(current: dict[str, State], documents: dict[str, str | None], store: PlanStore,
                ran: Sequence[str] = ()) -> list[StageRow]:
     """One status row per stage: "updated" when this run wrote it, else its state."""
-    return [progress.row_for(stage, "updated" if stage in ran else st.value, documents[stage],
+    return [status.row_for(stage, "updated" if stage in ran else st.value, documents[stage],
                              store.link(stage)) for stage, st in current.items()]
 
 
-class Job:
-    def __init__(self, request: requests.PlanRequest, gh: GitHub, helpers: Collaborators) -> None:
-        self.request, self.gh, self.helpers = request, gh, helpers
+class PlanRun:
+    def __init__(self, request: PlanRequest, conversation: Conversation,
+                 helpers: Collaborators, locks: IssueLocks | None = None) -> None:
+        self.request, self.gh, self.helpers = request, conversation, helpers
+        self.locks = locks or IssueLocks()
         self.number = request.issue_number
-        self.board = StatusBoard(gh, self.number)
+        self.board = StatusBoard(conversation, self.number)
         self.rows: list[StageRow] = []
-        self._loaded: tuple[Repository, RepoConfig] | None = None
         self.trigger: ReactionTarget = (
             ("comment", request.comment_id) if request.comment_id
             else ("issue", request.pull_number or self.number))
@@ -92,75 +97,52 @@ class Job:
         except Exception:  # a missing reaction must never cost the plan itself
             log.warning("reaction %s failed", content, exc_info=True)
 
-    def _load(self) -> tuple[Repository, RepoConfig]:
-        if self._loaded is None:
-            repo = self.gh.repository()
-            text = self.gh.read_file(repo_config.CONFIG_PATH, repo.default_branch)
-            self._loaded = (repo, repo_config.parse(text))
-        return self._loaded
-
-    def _not_for_us(self, config: RepoConfig) -> str:
-        """Why this trigger asks nothing of planbot here, or "" when it does."""
-        req = self.request
-        if req.trigger == requests.LABEL and req.commands[0][1] != config.label:
-            return f"ignored: label {req.commands[0][1]!r} is not the trigger label"
-        return ""
-
-    def queued(self) -> None:
-        """Another run on this issue is in progress; say so while this one waits."""
-        try:
-            _, config = self._load()
-        except Exception:  # handle() meets the same error and reports it
-            return
-        if self._not_for_us(config) or not may_run(
-                self.request.trigger, self.request.association, config.allowed):
-            return
-        self.board.try_show(progress.status_comment(
-            "queued: waiting for another planbot run on this issue to finish", self.rows))
-
     def handle(self) -> str:
         try:
-            return self._dispatch(*self._load())
+            repo = self.helpers.repository()
+            return self._dispatch(repo, repo_config.parse(self.helpers.read_config(repo)))
         except Exception as exc:
             failure = describe(exc)
             log.exception("delivery %s failed: %s", self.request.delivery_id, failure.what)
             self.react("confused")
-            self.board.try_show(progress.status_comment(
+            self.board.try_show(status.status_comment(
                 "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
                 f"**What to do:** {failure.todo}"))
             raise
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
-        ignored = self._not_for_us(config)
-        if ignored:
-            return ignored
-        if req.trigger == requests.MERGED:
-            return self._merged(repo, config)
+        if req.trigger == LABEL and req.label != config.label:
+            return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
-            first = Command(*req.commands[0])
+            first = Command(*req.commands[0]) if req.commands else Command("plan")
             self.gh.create_comment(self.number, refusal(first, req.association, config.allowed))
             return "refused"
-        done = []
-        for name, arg in req.commands:
-            done.append(self._command(repo, config, name, arg))
-        return "; ".join(done)
+        with self.locks.hold(req.repo, self.number, self._queued):
+            if req.trigger == MERGED:
+                return self._merged(repo, config)
+            commands = ((LABEL, ""),) if req.trigger == LABEL else req.commands
+            return "; ".join(self._command(repo, config, name, arg) for name, arg in commands)
+
+    def _queued(self) -> None:
+        """Another run on this issue is in progress; say so while this one waits."""
+        self.board.try_show(status.status_comment(
+            "queued: waiting for another planbot run on this issue to finish", self.rows))
 
     def _command(self, repo: Repository, config: RepoConfig, name: str, arg: str) -> str:
-        store = self.helpers.make_store(self.gh, repo, config, self.number)
+        store = self.helpers.make_store(repo, config, self.number)
         if name == "help":
             self.gh.create_comment(self.number, help_text(config.allowed))
             return "help"
         if name == "status":
             inputs = self._inputs(repo, store)
             rows = stage_rows(states(inputs), inputs.documents, store)
-            self.gh.create_comment(self.number, progress.table(rows) + "\n")
+            self.gh.create_comment(self.number, status.table(rows) + "\n")
             return "status"
-        if name not in RUN_COMMANDS:
+        if name not in RUN_COMMANDS and name != LABEL:
             self.gh.create_comment(self.number, unknown_reply(Command(name, arg), config.allowed))
             return "unknown"
         return self._plan(repo, config, store, name, arg)
-
     def _inputs(self, repo: Repository, store: PlanStore) -> Inputs:
         issue = self.gh.issue(self.number)
         return Inputs(repo.full_name, issue, self.gh.issue_comments(self.number), store.load())
@@ -182,11 +164,11 @@ class Job:
             # Shown as each stage starts (the rows say which are done); the end of the
             # last stage is the "published" status itself: half the edits, same news.
             if event == "running":
-                self.board.try_show(progress.status_comment(f"working on #{self.number}",
+                self.board.try_show(status.status_comment(f"working on #{self.number}",
                                                             self.rows))
 
         stages = Stages(lambda: self.helpers.make_planner(config),
-                        lambda text: self.helpers.make_context(self.gh, repo, config, text))
+                        lambda text: self.helpers.make_context(repo, config, text))
         try:
             outcome = run(inputs, stages, wanted, forced, feedback, moved)
         finally:
@@ -204,17 +186,17 @@ class Job:
         footer = ""
         if any(outcome.documents.values()):
             footer = store.open_review(f"Plan: {inputs.issue.title}",
-                                       progress.pull_body(self.number, rows))
+                                       status.pull_body(self.number, rows))
         kept = [s for s, st in current.items() if st is State.EDITED]
         if kept:
             footer += ("\n\n" if footer else "") + "Kept as edited by a person: " + ", ".join(
                 f"`{s}`" for s in kept) + " (`/plan again` regenerates everything)."
-        self.board.show(progress.status_comment("plan published", rows, footer))
+        self.board.show(status.status_comment("plan published", rows, footer))
 
     def _merged(self, repo: Repository, config: RepoConfig) -> str:
         plan_dir = config.plan_dir(self.number)
         url = f"{repo.html_url}/tree/{repo.default_branch}/{plan_dir}"
-        self.gh.create_comment(self.number, MERGED.format(
+        self.gh.create_comment(self.number, MERGED_NOTE.format(
             pull=self.request.pull_number, plan_dir=plan_dir, url=url))
         self.gh.add_label(self.number, PLANNED_LABEL)
         return "merged"

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.config import RepoConfig
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.markers import STAGE_MARKER
-from bot.ports import GitHub
+from bot.ports import Conversation, PlanBranch
 from bot.text import normal_newlines
 
 
@@ -37,7 +37,8 @@ class PlanStore(abc.ABC):
 class BranchStore(PlanStore):
     """Branch mode: `.plans/issue-<n>/` on `planbot/issue-<n>`, one commit per run."""
 
-    def __init__(self, gh: GitHub, repo: Repository, config: RepoConfig, issue_number: int) -> None:
+    def __init__(self, gh: PlanBranch, repo: Repository, config: RepoConfig,
+                 issue_number: int) -> None:
         self.gh, self.repo, self.config, self.number = gh, repo, config, issue_number
         self.branch = config.branch(issue_number)
         self.pull: PullRequest | None = None
@@ -80,7 +81,7 @@ class BranchStore(PlanStore):
 class CommentStore(PlanStore):
     """Comment mode: one comment per stage, found again by its first line."""
 
-    def __init__(self, gh: GitHub, issue_number: int) -> None:
+    def __init__(self, gh: Conversation, issue_number: int) -> None:
         self.gh, self.number = gh, issue_number
         self._found: dict[str, tuple[int, str, str]] = {}  # stage -> (id, url, body)
 

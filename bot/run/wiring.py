@@ -1,4 +1,4 @@
-"""The composition root: real adapters chosen from settings, for the worker and the CLI."""
+"""The composition root: a PlanRun with real adapters chosen from settings (worker and CLI)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot import context as repo_context
-from bot.adapters.dryrun import DryRunGitHub, issue_from_snapshot
-from bot.config import RepoConfig
+from bot.adapters.dryrun import DryRunConversation, issue_from_snapshot
+from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.planners import make_planner
-from bot.ports import GitHub, GitHubApp, Planner
-from bot.run.plan_run import Collaborators
+from bot.ports import GitHub, GitHubApp
+from bot.run.lock import IssueLocks
+from bot.run.plan_run import Collaborators, PlanRun
 from bot.run.stores import BranchStore, CommentStore, DirectoryStore, PlanStore
 from bot.settings import Settings
 
@@ -29,35 +30,55 @@ def dry_run_folder(settings: Settings, repo: str, number: int) -> Path:
     return settings.out_dir / repo / f"issue-{number}"
 
 
-def github_for(settings: Settings, request: PlanRequest, repo_dir: Path | None = None,
-               folder: Path | None = None) -> GitHub:
+def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None = None,
+            repo_dir: Path | None = None, folder: Path | None = None) -> PlanRun:
+    """The run of `request`: on GitHub through the App, or in dry-run mode on disk."""
     if settings.dry_run:
         folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
         issue = issue_from_snapshot(request.issue_number, request.issue)
-        return DryRunGitHub(request.repo, issue, folder, repo_dir)
+        return PlanRun(request, DryRunConversation(issue, folder),
+                       dry_run_collaborators(settings, request.repo, folder, repo_dir), locks)
     app = github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
-    return app.client(installation, request.repo)
+    gh = app.client(installation, request.repo)
+    return PlanRun(request, gh, github_collaborators(settings, gh), locks)
 
 
-def collaborators(settings: Settings, repo_dir: Path | None = None,
-                  folder: Path | None = None) -> Collaborators:
-    def store(gh: GitHub, repo: Repository, config: RepoConfig, number: int) -> PlanStore:
-        if settings.dry_run:
-            return DirectoryStore(folder or dry_run_folder(settings, repo.full_name, number))
+def github_collaborators(settings: Settings, gh: GitHub) -> Collaborators:
+    def store(repo: Repository, config: RepoConfig, number: int) -> PlanStore:
         if config.output == "comments":
             return CommentStore(gh, number)
         return BranchStore(gh, repo, config, number)
 
-    def planner(config: RepoConfig) -> Planner:
-        return make_planner(settings, config)
-
-    def context(gh: GitHub, repo: Repository, config: RepoConfig, text: str) -> RepoContext:
-        if repo_dir is not None:
-            return repo_context.local_context(repo_dir, text, config.context)
-        if settings.dry_run:
-            return repo_context.empty_context()
+    def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
         return repo_context.build_context(gh, repo.default_branch, text, config.context,
                                           cache_dir=settings.state_dir / "cache")
 
-    return Collaborators(store, planner, context)
+    return Collaborators(
+        repository=gh.repository,
+        read_config=lambda repo: gh.read_file(CONFIG_PATH, repo.default_branch),
+        make_store=store,
+        make_planner=lambda config: make_planner(settings, config),
+        make_context=context,
+    )
+
+
+def dry_run_collaborators(settings: Settings, full_name: str, folder: Path,
+                          repo_dir: Path | None = None) -> Collaborators:
+    """No GitHub: documents go to `folder`, the repository (if any) is a local checkout."""
+    def read_config(repo: Repository) -> str | None:
+        config = repo_dir / CONFIG_PATH if repo_dir is not None else None
+        return config.read_text(errors="replace") if config and config.is_file() else None
+
+    def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
+        if repo_dir is None:
+            return repo_context.empty_context()
+        return repo_context.local_context(repo_dir, text, config.context)
+
+    return Collaborators(
+        repository=lambda: Repository(full_name, "main", f"https://github.com/{full_name}"),
+        read_config=read_config,
+        make_store=lambda repo, config, number: DirectoryStore(folder),
+        make_planner=lambda config: make_planner(settings, config),
+        make_context=context,
+    )

@@ -97,8 +97,8 @@ def string_issue_number(p: Payload) -> None:
 
 
 ENQUEUE = [
-    ("issues.labeled", "issues", as_is, LABEL, (("label", "bug"),), 1),
-    ("issues.labeled", "issues", label_plan, LABEL, (("label", "plan"),), 1),
+    ("issues.labeled", "issues", as_is, LABEL, (), 1),
+    ("issues.labeled", "issues", label_plan, LABEL, (), 1),
     ("issue_comment.created", "issue_comment", says("/plan"), COMMENT, (("plan", ""),), 1),
     ("issue_comment.created", "issue_comment", says("/plan tasks\n/plan status"), COMMENT,
      (("tasks", ""), ("status", "")), 1),
@@ -110,7 +110,7 @@ ENQUEUE = [
      REVIEW, (("revise", "Tasks miss the migration."),), 7),
     ("pull_request_review.submitted", "pull_request_review", review("CHANGES_REQUESTED", None),
      REVIEW, (("revise", ""),), 7),
-    ("pull_request.closed", "pull_request", merged_plan_pr(), MERGED, (("merged", ""),), 7),
+    ("pull_request.closed", "pull_request", merged_plan_pr(), MERGED, (), 7),
 ]
 
 
@@ -245,6 +245,7 @@ def test_label_request_snapshots_the_issue_for_dry_runs(load_payload: Loader) ->
     request = enqueued(decide("issues", "d", payload))
     assert request.issue["title"] == payload["issue"]["title"]
     assert request.issue["labels"] == ["bug"]
+    assert request.label == "bug"  # the worker compares it with the configured trigger label
     assert request.association == ""  # labels carry none; GitHub required triage access
 
 

@@ -1,7 +1,7 @@
 """Issue #3's "done means" with the real adapters: plans are grounded, safe and accounted for.
 
-Each run is one real job (`bot.run.plan_run.Job`) wired as the worker wires it: settings read
-from the worker's environment names, `bot.run.wiring.collaborators`, PyGithub against
+Each run is one real `bot.run.plan_run.PlanRun` wired as the worker wires it: settings read
+from the worker's environment names, `bot.run.wiring.github_collaborators`, PyGithub against
 tests/loopback_github.py (every request checked against GitHub's OpenAPI description)
 and the anthropic SDK against tests/loopback_anthropic.py. In process rather than a
 `python -m workers` subprocess: that would add only RQ, which tests/test_queue_path.py
@@ -31,8 +31,8 @@ from bot.markers import STATUS_MARKER
 from bot.planners.schema import HYPOTHESES, TASKS
 from bot.ports import BudgetExceeded
 from bot.run.failures import describe
-from bot.run.plan_run import Job
-from bot.run.wiring import collaborators
+from bot.run.plan_run import PlanRun
+from bot.run.wiring import github_collaborators
 from bot.settings import from_env
 from tests.context_samples import COUPON_TRACEBACK, SHOP_FILES
 from tests.loopback_anthropic import LoopbackAnthropic
@@ -87,7 +87,7 @@ class Run:
 
 @contextmanager
 def planning(tmp_path: Path, *, model: bool = True, script: Script = (),
-             config: str | None = None) -> Iterator[tuple[Job, Run]]:
+             config: str | None = None) -> Iterator[tuple[PlanRun, Run]]:
     """A labelled issue carrying COUPON_TRACEBACK in the shop repository, and its job."""
     with LoopbackGitHub() as github, LoopbackAnthropic() as api:
         github.add_repo(REPO, {**SHOP_FILES, **({CONFIG_PATH: config} if config else {})})
@@ -99,14 +99,14 @@ def planning(tmp_path: Path, *, model: bool = True, script: Script = (),
         if model:
             env |= {"ANTHROPIC_API_KEY": "sk-ant-loopback", "ANTHROPIC_BASE_URL": api.url}
         settings = from_env(env)
-        request = PlanRequest("delivery-3", REPO, NUMBER, LABEL, (("label", "plan"),), 1,
-                              "octocat", "OWNER")
+        request = PlanRequest("delivery-3", REPO, NUMBER, LABEL, (), 1, "octocat", "OWNER",
+                              label="plan")
         with PyGitHubApp(settings.app_id, settings.private_key, settings.github_api_url,
                          polite=False) as app:
-            # bot.run.wiring.github_for's lookup, with PyGithub's production pacing off.
+            # bot.run.wiring.run_for's lookup, with PyGithub's production pacing off.
             installation = request.installation_id or app.installation_id(REPO)
             client = app.client(installation, REPO)
-            yield Job(request, client, collaborators(settings)), Run(github, api)
+            yield PlanRun(request, client, github_collaborators(settings, client)), Run(github, api)
 
 
 def plan(tmp_path: Path, **options: Any) -> Run:

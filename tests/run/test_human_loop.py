@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
@@ -15,7 +17,8 @@ from bot.intake.request import REVIEW, PlanRequest
 from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER
 from bot.ports import GitHubError
 from bot.run.failures import NeedsUpstream
-from bot.run.plan_run import MERGED, Job, review_feedback
+from bot.run.lock import IssueLocks
+from bot.run.plan_run import MERGED_NOTE, PlanRun, review_feedback
 from tests.fakes import FakePlanner
 from tests.helpers import LABELED, comment, helpers, relabel, repo, run
 
@@ -187,7 +190,7 @@ def test_merged_plan_pr_comments_on_the_issue_and_labels_it_planned():
                          "MEMBER", pull_number=12)
     run(gh, merged)
     assert gh.labels == [(1, PLANNED_LABEL)]
-    assert gh.comments[1][-1].body == MERGED.format(
+    assert gh.comments[1][-1].body == MERGED_NOTE.format(
         pull=12, plan_dir=".plans/issue-1",
         url="https://github.com/octo/widgets/tree/main/.plans/issue-1")
 
@@ -217,19 +220,26 @@ def test_documents_carry_provenance_with_their_generator():
         ("problem", "template"), ("hypotheses", "fake"), ("tasks", "fake")]
 
 
+class BusyLocks(IssueLocks):
+    """Another run holds every issue until this one has waited once."""
+
+    @contextlib.contextmanager
+    def hold(self, repo: str, number: int,
+             on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+        on_wait()
+        yield
+
+
 def test_a_run_waiting_for_another_says_it_is_queued_in_the_status_comment():
     gh = repo()
-    job = Job(LABELED, gh, helpers(FakePlanner()))
-    job.queued()
-    (status,) = gh.bot_comments(1)
-    assert "queued" in status.body
-    job.handle()
+    PlanRun(LABELED, gh, helpers(gh, FakePlanner()), BusyLocks()).handle()
+    assert "queued: waiting for another planbot run" in gh.written[0]
     assert len(gh.bot_comments(1)) == 1 and "plan published" in gh.bot_comments(1)[0].body
 
 
 def test_a_label_that_is_not_the_trigger_is_never_announced_as_queued():
     gh = repo()
-    Job(relabel(LABELED, "bug"), gh, helpers(FakePlanner())).queued()
+    PlanRun(relabel(LABELED, "bug"), gh, helpers(gh, FakePlanner()), BusyLocks()).handle()
     assert gh.bot_comments(1) == []
 
 
@@ -269,7 +279,8 @@ def test_a_run_closes_the_planner_it_made_even_when_a_stage_fails():
         return made[-1]
 
     gh = repo()
-    job = Job(LABELED, gh, replace(helpers(FakePlanner()), make_planner=lambda c: planner()))
+    job = PlanRun(LABELED, gh, replace(helpers(gh, FakePlanner()),
+                                       make_planner=lambda c: planner()))
     with pytest.raises(PlanRejected):
         job.handle()
     assert [p.closed for p in made] == [1]

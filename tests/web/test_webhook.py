@@ -47,8 +47,8 @@ def test_labeled_issue_is_queued_as_a_job(deliver: Deliver, load_payload: Loader
     assert response.json == {"status": "queued", "job_id": "planbot-d-label"}
     assert queued_ids(redis_conn) == ["planbot-d-label"]
     request = job_request(redis_conn, "planbot-d-label")
-    assert (request.repo, request.issue_number, request.commands) == (
-        "Codertocat/Hello-World", 1, (("label", "bug"),))
+    assert (request.repo, request.issue_number, request.label) == (
+        "Codertocat/Hello-World", 1, "bug")
 
 
 def test_redelivery_answers_duplicate_and_queues_one_job(deliver: Deliver, load_payload: Loader,
