@@ -6,13 +6,12 @@ import json
 import logging
 from typing import Any
 
-import redis
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot.intake import events
 from bot.intake.connection import connect
-from bot.intake.queue import Enqueuer, JobQueue
+from bot.intake.queue import Enqueuer, JobQueue, QueueUnavailable
 from bot.intake.signature import InvalidSignature, verify
 from bot.settings import Settings, from_env
 
@@ -107,11 +106,11 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
     job_id = decision.request.job_id
     try:
         queued = jobs.enqueue(decision.request)
-    except redis.RedisError as exc:
+    except QueueUnavailable as exc:
         # Never 2xx unless the job is stored: GitHub would not deliver it again.
         response = _json(503, status="unavailable", reason="queue unavailable, retry later")
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response, f"unavailable: {type(exc).__name__}: {exc}"
+        return response, f"unavailable: {exc}"
     if not queued:
         return _json(200, status="duplicate", job_id=job_id), f"duplicate of {job_id}"
     return _json(202, status="queued", job_id=job_id), f"queued {job_id}"

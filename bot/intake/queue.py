@@ -22,6 +22,10 @@ KEEP_SECONDS = 7 * 24 * 3600
 RETRY_INTERVALS = [10, 60]
 
 
+class QueueUnavailable(RuntimeError):
+    """Redis could not take the job: the web tier answers 503 so GitHub can deliver again."""
+
+
 class Enqueuer(Protocol):
     """What app.py needs from a queue; tests may pass any object with these methods."""
 
@@ -41,8 +45,8 @@ class JobQueue:
         """True when a new job was queued, False when this delivery already has one.
 
         RQ's unique=True checks the job id, saves the job and pushes it in one Lua
-        script, so two concurrent redeliveries cannot both get in. Redis errors
-        propagate: the caller must not answer 2xx for a job that was not stored.
+        script, so two concurrent redeliveries cannot both get in. A Redis error is
+        QueueUnavailable: the caller must not answer 2xx for a job that was not stored.
         """
         try:
             self.queue.enqueue_call(
@@ -59,6 +63,8 @@ class JobQueue:
             )
         except DuplicateJobError:
             return False
+        except redis.RedisError as exc:
+            raise QueueUnavailable(f"{type(exc).__name__}: {exc}") from exc
         return True
 
     def ping(self) -> bool:

@@ -17,7 +17,14 @@ from rq.connections import parse_connection
 from rq.job import Job
 
 from bot.intake.connection import SERVER_CONFIG, connect, redis_url_for
-from bot.intake.queue import JOB_FUNCTION, JOB_TIMEOUT, KEEP_SECONDS, QUEUE_NAME, JobQueue
+from bot.intake.queue import (
+    JOB_FUNCTION,
+    JOB_TIMEOUT,
+    KEEP_SECONDS,
+    QUEUE_NAME,
+    JobQueue,
+    QueueUnavailable,
+)
 from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.settings import Settings
 
@@ -86,10 +93,10 @@ def test_ping_answers_true_when_redis_is_up(redis_conn: redis.Redis) -> None:
     assert JobQueue(redis_conn).ping() is True
 
 
-def test_redis_down_makes_ping_false_and_enqueue_raise() -> None:
+def test_redis_down_makes_ping_false_and_enqueue_raise_queue_unavailable() -> None:
     queue = JobQueue(connect(Settings(redis_url=f"redis://127.0.0.1:{closed_port()}/0")))
     assert queue.ping() is False
-    with pytest.raises(redis.exceptions.ConnectionError):
+    with pytest.raises(QueueUnavailable, match="ConnectionError"):
         queue.enqueue(REQUEST)
 
 

@@ -87,7 +87,7 @@ def test_invalid_config_fails_the_job_once_with_a_comment_naming_the_key(
     (comment,) = github.comments(REPO, 1)
     assert "`output`" in comment["body"] and "What to do" in comment["body"]
     assert github.reactions(REPO)[-1][1] == "confused"
-    assert BRANCH not in {r for r in (github.branch_sha(REPO, BRANCH),) if r}
+    assert github.branch_sha(REPO, BRANCH) is None  # no plan branch was made
     assert github.errors == []
 
 

@@ -1,0 +1,71 @@
+"""`.github/planbot.yml`: every key validated, every error naming its key, no bombs."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import MAX_BYTES, ConfigError, ContextBudget, RepoConfig, parse
+
+
+def test_an_absent_or_empty_file_means_every_default() -> None:
+    assert parse(None) == parse("") == parse("# nothing yet\n") == RepoConfig()
+
+
+def test_every_key_is_read() -> None:
+    config = parse(
+        "label: needs-plan\noutput: comments\nplans_dir: docs/plans\nbranch_prefix: plans/\n"
+        "stages: [problem]\nmodel: claude-x\nallowed: [owner, member]\n"
+        "context:\n  max_files: 5\n  plan_tokens: 1000\n")
+    assert config == RepoConfig(
+        label="needs-plan", output="comments", plans_dir="docs/plans", branch_prefix="plans/",
+        stages=("problem",), model="claude-x", allowed=("OWNER", "MEMBER"),
+        context=ContextBudget(max_files=5, plan_tokens=1000))
+
+
+@pytest.mark.parametrize(("text", "key", "problem"), [
+    ("colour: blue\n", "colour", "unknown key"),
+    ("output: pull-request\n", "output", "`branch` or `comments`"),
+    ("label: ''\n", "label", "non-empty string"),
+    ("label: [plan]\n", "label", "non-empty string"),
+    ("stages: [problem, design]\n", "stages", "unknown value 'design'"),
+    ("stages: [[problem]]\n", "stages", "plain words"),
+    ("allowed: [OWNER, EVERYONE]\n", "allowed", "unknown value 'EVERYONE'"),
+    ("context: 5\n", "context", "mapping"),
+    ("context:\n  max_files: 0\n", "context.max_files", "positive whole number"),
+    ("context:\n  max_files: true\n", "context.max_files", "positive whole number"),
+    ("context:\n  pages: 3\n", "context.pages", "unknown key"),
+    ("plans_dir: ../elsewhere\n", "plans_dir", "relative path"),
+    ("plans_dir: /etc\n", "plans_dir", "relative path"),
+    ("branch_prefix: 'plan bot/'\n", "branch_prefix", "invalid branch name"),
+    ("branch_prefix: 'a..b/'\n", "branch_prefix", "invalid branch name"),
+    ("branch_prefix: '-x/'\n", "branch_prefix", "invalid branch name"),
+    ("branch_prefix: 'x~1/'\n", "branch_prefix", "invalid branch name"),
+    ("- a list\n", "(file)", "mapping"),
+    ("label: [unclosed\n", "(file)", "not valid YAML"),
+])
+def test_an_invalid_value_names_its_key_and_the_problem(text: str, key: str,
+                                                        problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    assert caught.value.key == key
+    assert problem in caught.value.problem
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}]\n" for i in range(8))
+    assert len(bomb) < 1000
+    with pytest.raises(ConfigError, match="alias"):
+        parse(bomb)
+
+
+def test_deep_nesting_is_refused_without_a_recursion_error() -> None:
+    with pytest.raises(ConfigError, match="nested more than"):
+        parse("label: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_a_file_larger_than_any_settings_file_is_refused_unread() -> None:
+    with pytest.raises(ConfigError, match="larger than"):
+        parse("label: plan\n" + "#" * MAX_BYTES)
