@@ -17,7 +17,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot workers app.py
+	$(BIN)/mypy bot workers app.py tests bench
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

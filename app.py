@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from bot.intake import events
 from bot.intake.connection import connect
 from bot.intake.queue import Enqueuer, JobQueue, QueueUnavailable
+from bot.intake.request import PlanRequest
 from bot.intake.signature import InvalidSignature, verify
 from bot.settings import Settings, from_env
 
@@ -73,8 +74,8 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
     return app
 
 
-def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
-    """Answer one delivery; returns the response and what became of the delivery."""
+def _signed_body(settings: Settings) -> bytes | tuple[Response, str]:
+    """The raw body once it is proven to come from GitHub, else the answer to give."""
     length = request.content_length
     if length is not None and length > settings.max_body_bytes:
         return _error(413, "body too large")
@@ -87,6 +88,14 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
         verify(settings.webhook_secret, body, request.headers.get("X-Hub-Signature-256"))
     except InvalidSignature as exc:
         return _error(401, str(exc))
+    return body
+
+
+def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
+    """Answer one delivery; returns the response and what became of the delivery."""
+    body = _signed_body(settings)
+    if not isinstance(body, bytes):
+        return body
     event = request.headers.get("X-GitHub-Event", "")
     delivery = request.headers.get("X-GitHub-Delivery", "")
     if not event or not delivery:
@@ -103,14 +112,17 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
         return _error(400, decision.reason)
     if isinstance(decision, events.Ignore):
         return _json(200, status="ignored", reason=decision.reason), f"ignored: {decision.reason}"
-    job_id = decision.request.job_id
+    return _enqueue(jobs, decision.request)
+
+
+def _enqueue(jobs: Enqueuer, plan: PlanRequest) -> tuple[Response, str]:
     try:
-        queued = jobs.enqueue(decision.request)
+        queued = jobs.enqueue(plan)
     except QueueUnavailable as exc:
         # Never 2xx unless the job is stored: GitHub would not deliver it again.
         response = _json(503, status="unavailable", reason="queue unavailable, retry later")
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response, f"unavailable: {exc}"
     if not queued:
-        return _json(200, status="duplicate", job_id=job_id), f"duplicate of {job_id}"
-    return _json(202, status="queued", job_id=job_id), f"queued {job_id}"
+        return _json(200, status="duplicate", job_id=plan.job_id), f"duplicate of {plan.job_id}"
+    return _json(202, status="queued", job_id=plan.job_id), f"queued {plan.job_id}"

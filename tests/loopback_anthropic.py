@@ -86,15 +86,18 @@ def api_key_of(headers: dict[str, str]) -> str:
     return headers.get("x-api-key") or (bearer[7:] if bearer.startswith("Bearer ") else "")
 
 
-def request_problems(headers: dict[str, str], body: Any) -> list[str]:
-    """What is wrong with a Messages API request, as planbot must send it."""
+def _header_problems(headers: dict[str, str]) -> list[str]:
     found = []
     if not api_key_of(headers):
         found.append("no API key (x-api-key or Authorization: Bearer)")
     if not headers.get("anthropic-version"):
         found.append("header anthropic-version is missing")
-    if not isinstance(body, dict):
-        return [*found, "body is not a JSON object"]
+    return found
+
+
+def _setup_problems(body: dict[str, Any]) -> list[str]:
+    """Model, limits, the cached system prefix and the forced tool."""
+    found = []
     if not isinstance(body.get("model"), str) or not body["model"]:
         found.append("model must be a non-empty string")
     if not isinstance(body.get("max_tokens"), int) or body["max_tokens"] < 1:
@@ -112,9 +115,13 @@ def request_problems(headers: dict[str, str], body: Any) -> list[str]:
     choice = body.get("tool_choice") or {}
     if choice.get("type") != "tool" or choice.get("name") not in names:
         found.append("tool_choice must force one of the tools")
-    messages = body.get("messages")
+    return found
+
+
+def _turn_problems(messages: Any) -> list[str]:
     if not isinstance(messages, list) or not messages or messages[0].get("role") != "user":
-        return [*found, "messages must start with a user turn"]
+        return ["messages must start with a user turn"]
+    found = []
     for turn, following in zip(messages, [*messages[1:], {}], strict=True):
         blocks = turn["content"] if isinstance(turn["content"], list) else []
         asked = {b["id"] for b in blocks if b.get("type") == "tool_use"}
@@ -123,6 +130,14 @@ def request_problems(headers: dict[str, str], body: Any) -> list[str]:
         if asked - answered:
             found.append("every tool_use must be answered by a tool_result in the next turn")
     return found
+
+
+def request_problems(headers: dict[str, str], body: Any) -> list[str]:
+    """What is wrong with a Messages API request, as planbot must send it."""
+    found = _header_problems(headers)
+    if not isinstance(body, dict):
+        return [*found, "body is not a JSON object"]
+    return found + _setup_problems(body) + _turn_problems(body.get("messages"))
 
 
 class LoopbackAnthropic:

@@ -27,7 +27,7 @@ DOCS = [".plans/issue-1/problem-definition.md", ".plans/issue-1/hypotheses.md",
         ".plans/issue-1/tasks.md"]
 
 
-def test_trigger_label_commits_three_documents_once_and_opens_one_draft_plan_pr():
+def test_trigger_label_commits_three_documents_once_and_opens_one_draft_plan_pr() -> None:
     gh = repo()
     run(gh, LABELED)
     assert [(branch, sorted(files)) for branch, _, files in gh.commits] == [(BRANCH, sorted(DOCS))]
@@ -40,14 +40,14 @@ def test_trigger_label_commits_three_documents_once_and_opens_one_draft_plan_pr(
     assert len(status) == 1 and pull.url in status[0].body
 
 
-def test_other_labels_cost_nothing_but_a_config_read():
+def test_other_labels_cost_nothing_but_a_config_read() -> None:
     gh = repo()
     outcome = run(gh, relabel(LABELED, "bug"))
     assert "not the trigger label" in outcome
     assert set(gh.calls) == {"repository", "read_file"} and not gh.reactions
 
 
-def test_configured_label_triggers_and_default_label_does_not():
+def test_configured_label_triggers_and_default_label_does_not() -> None:
     gh = repo({".github/planbot.yml": "label: needs-plan\n"})
     run(gh, relabel(LABELED, "plan"))
     assert not gh.commits
@@ -55,14 +55,14 @@ def test_configured_label_triggers_and_default_label_does_not():
     assert len(gh.commits) == 1
 
 
-def test_rerun_with_nothing_changed_commits_nothing():
+def test_rerun_with_nothing_changed_commits_nothing() -> None:
     gh = repo()
     run(gh, LABELED)
     outcome = run(gh, comment(("plan", "")))
     assert outcome == "plan: ran nothing" and len(gh.commits) == 1
 
 
-def test_edited_problem_definition_survives_and_reruns_only_downstream_stages():
+def test_edited_problem_definition_survives_and_reruns_only_downstream_stages() -> None:
     gh, planner = repo(), FakePlanner()
     run(gh, LABELED, planner)
     edited = gh.branches[BRANCH][DOCS[0]].replace("## Overview", "## Overview\nA person was here.")
@@ -78,7 +78,7 @@ def test_edited_problem_definition_survives_and_reruns_only_downstream_stages():
     assert sorted(gh.commits[-1][2]) == sorted(DOCS[1:])
 
 
-def test_plan_again_overwrites_a_persons_edit():
+def test_plan_again_overwrites_a_persons_edit() -> None:
     gh = repo()
     run(gh, LABELED)
     gh.human_commit(BRANCH, {DOCS[2]: "# Tasks\n\n- [ ] my own task\n"})
@@ -86,14 +86,14 @@ def test_plan_again_overwrites_a_persons_edit():
     assert "my own task" not in gh.branches[BRANCH][DOCS[2]]
 
 
-def test_edited_issue_makes_every_stage_stale():
+def test_edited_issue_makes_every_stage_stale() -> None:
     gh = repo()
     run(gh, LABELED)
     gh.issues[1] = replace(gh.issues[1], body="Now with a traceback.")
     assert run(gh, comment(("plan", ""))) == "plan: ran problem, hypotheses, tasks"
 
 
-def test_stage_command_runs_exactly_that_stage():
+def test_stage_command_runs_exactly_that_stage() -> None:
     gh, planner = repo(), FakePlanner()
     run(gh, LABELED, planner)
     planner.seen.clear()
@@ -101,7 +101,7 @@ def test_stage_command_runs_exactly_that_stage():
     assert [stage for stage, _ in planner.seen] == ["tasks"]
 
 
-def test_tasks_before_hypotheses_exist_says_what_to_run_first():
+def test_tasks_before_hypotheses_exist_says_what_to_run_first() -> None:
     gh = repo()
     run(gh, comment(("problem", "")))
     with pytest.raises(NeedsUpstream, match="built from `hypotheses.md`"):
@@ -111,7 +111,7 @@ def test_tasks_before_hypotheses_exist_says_what_to_run_first():
     assert (("comment", 77), "confused") in gh.reactions
 
 
-def test_comment_mode_edits_stage_comments_in_place_and_keeps_a_persons_edit():
+def test_comment_mode_edits_stage_comments_in_place_and_keeps_a_persons_edit() -> None:
     gh = repo({".github/planbot.yml": "output: comments\n"})
     run(gh, LABELED)
     stage_comments = {c.body.splitlines()[0]: c for c in gh.bot_comments(1)
@@ -128,7 +128,7 @@ def test_comment_mode_edits_stage_comments_in_place_and_keeps_a_persons_edit():
     assert not gh.commits and not gh.pulls
 
 
-def test_a_persons_comment_cannot_pose_as_a_stage_document():
+def test_a_persons_comment_cannot_pose_as_a_stage_document() -> None:
     gh = repo({".github/planbot.yml": "output: comments\n"})
     forged = STAGE_MARKER.format(stage="problem") + "\n# Problem Definition\nforged"
     gh.comments[1] = [Comment(5, forged, "mallory", "User", "NONE")]
@@ -137,7 +137,7 @@ def test_a_persons_comment_cannot_pose_as_a_stage_document():
     assert len(bot_problem) == 1 and "forged" not in bot_problem[0].body
 
 
-def test_status_names_each_stage_state():
+def test_status_names_each_stage_state() -> None:
     gh = repo()
     run(gh, LABELED)
     gh.human_commit(BRANCH, {DOCS[1]: gh.branches[BRANCH][DOCS[1]] + "\nMore evidence.\n"})
@@ -147,7 +147,7 @@ def test_status_names_each_stage_state():
     assert State.CURRENT.value in reply
 
 
-def test_unauthorised_sender_gets_one_short_reply_and_costs_no_model_call():
+def test_unauthorised_sender_gets_one_short_reply_and_costs_no_model_call() -> None:
     gh, planner = repo(), FakePlanner()
     outcome = run(gh, comment(("revise", "be bolder"), association="CONTRIBUTOR"), planner)
     assert outcome == "refused" and planner.seen == [] and not gh.commits
@@ -156,12 +156,12 @@ def test_unauthorised_sender_gets_one_short_reply_and_costs_no_model_call():
     assert "`OWNER`, `MEMBER`, `COLLABORATOR`" in reply.body
 
 
-def test_configured_associations_may_run_commands():
+def test_configured_associations_may_run_commands() -> None:
     gh = repo({".github/planbot.yml": "allowed: [OWNER, CONTRIBUTOR]\n"})
     assert run(gh, comment(("plan", ""), association="CONTRIBUTOR")) != "refused"
 
 
-def test_help_and_unknown_commands_reply_with_usage_without_a_model():
+def test_help_and_unknown_commands_reply_with_usage_without_a_model() -> None:
     gh, planner = repo(), FakePlanner()
     run(gh, comment(("help", ""), ("unknown", "/plan frobnicate")), planner)
     help_reply, unknown_reply = gh.comments[1]
@@ -170,7 +170,7 @@ def test_help_and_unknown_commands_reply_with_usage_without_a_model():
     assert planner.seen == []
 
 
-def test_review_requesting_changes_revises_with_body_and_inline_comments():
+def test_review_requesting_changes_revises_with_body_and_inline_comments() -> None:
     gh, planner = repo(), FakePlanner()
     run(gh, LABELED, planner)
     gh.review_notes[9] = [ReviewComment("This file is not involved", "src/parser.py", 2)]
@@ -184,7 +184,7 @@ def test_review_requesting_changes_revises_with_body_and_inline_comments():
     assert (("issue", review.pull_number), "rocket") in gh.reactions
 
 
-def test_merged_plan_pr_comments_on_the_issue_and_labels_it_planned():
+def test_merged_plan_pr_comments_on_the_issue_and_labels_it_planned() -> None:
     gh = repo()
     merged = PlanRequest("d-3", "octo/widgets", 1, MERGED_TRIGGER, (("merged", ""),), 1, "bob",
                          "MEMBER", pull_number=12)
@@ -195,7 +195,7 @@ def test_merged_plan_pr_comments_on_the_issue_and_labels_it_planned():
         url="https://github.com/octo/widgets/tree/main/.plans/issue-1")
 
 
-def test_invalid_config_names_the_key_and_nothing_else_runs():
+def test_invalid_config_names_the_key_and_nothing_else_runs() -> None:
     gh, planner = repo({".github/planbot.yml": "output: pr\n"}), FakePlanner()
     with pytest.raises(ConfigError):
         run(gh, LABELED, planner)
@@ -204,7 +204,7 @@ def test_invalid_config_names_the_key_and_nothing_else_runs():
     assert planner.seen == [] and not gh.commits and (("issue", 1), "confused") in gh.reactions
 
 
-def test_a_failing_stage_publishes_nothing():
+def test_a_failing_stage_publishes_nothing() -> None:
     gh = repo()
     with pytest.raises(PlanRejected):
         run(gh, LABELED, FakePlanner(task_items=()))
@@ -212,7 +212,7 @@ def test_a_failing_stage_publishes_nothing():
     assert "What failed" in gh.bot_comments(1)[0].body
 
 
-def test_documents_carry_provenance_with_their_generator():
+def test_documents_carry_provenance_with_their_generator() -> None:
     gh = repo()
     run(gh, LABELED)
     marks = [provenance(gh.branches[BRANCH][path]) for path in DOCS]
@@ -230,27 +230,27 @@ class BusyLocks(IssueLocks):
         yield
 
 
-def test_a_run_waiting_for_another_says_it_is_queued_in_the_status_comment():
+def test_a_run_waiting_for_another_says_it_is_queued_in_the_status_comment() -> None:
     gh = repo()
     PlanRun(LABELED, gh, helpers(gh, FakePlanner()), BusyLocks()).handle()
     assert "queued: waiting for another planbot run" in gh.written[0]
     assert len(gh.bot_comments(1)) == 1 and "plan published" in gh.bot_comments(1)[0].body
 
 
-def test_a_label_that_is_not_the_trigger_is_never_announced_as_queued():
+def test_a_label_that_is_not_the_trigger_is_never_announced_as_queued() -> None:
     gh = repo()
     PlanRun(relabel(LABELED, "bug"), gh, helpers(gh, FakePlanner()), BusyLocks()).handle()
     assert gh.bot_comments(1) == []
 
 
-def test_review_feedback_names_plan_documents_and_file_level_comments_without_a_line():
+def test_review_feedback_names_plan_documents_and_file_level_comments_without_a_line() -> None:
     notes = [ReviewComment("Too vague", ".plans/issue-1/hypotheses.md", 3),
              ReviewComment("Split this file", ".plans/issue-1/tasks.md")]
     assert review_feedback("Please rework", notes, ".plans/issue-1") == (
         "Please rework\n- `hypotheses.md:3`: Too vague\n- `tasks.md`: Split this file")
 
 
-def test_after_the_plan_is_merged_and_its_branch_deleted_plan_builds_on_the_merged_plan():
+def test_after_the_plan_is_merged_and_its_branch_deleted_plan_builds_on_the_merged_plan() -> None:
     gh, planner = repo(), FakePlanner()
     run(gh, LABELED, planner)
     merged = dict(gh.branches[BRANCH])
@@ -265,13 +265,13 @@ def test_after_the_plan_is_merged_and_its_branch_deleted_plan_builds_on_the_merg
     assert gh.branches[BRANCH][DOCS[0]] == merged[DOCS[0]]
 
 
-def test_when_github_fails_the_original_error_is_raised_not_the_failed_report():
+def test_when_github_fails_the_original_error_is_raised_not_the_failed_report() -> None:
     gh = repo(fail_on={"commit_files", "create_comment", "edit_comment"})
     with pytest.raises(GitHubError, match="commit_files failed"):
         run(gh, LABELED)
 
 
-def test_a_run_closes_the_planner_it_made_even_when_a_stage_fails():
+def test_a_run_closes_the_planner_it_made_even_when_a_stage_fails() -> None:
     made: list[FakePlanner] = []
 
     def planner() -> FakePlanner:

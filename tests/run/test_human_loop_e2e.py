@@ -122,10 +122,20 @@ def links(github: LoopbackGitHub) -> list[str]:
 def test_a_maintainer_checks_status_reviews_edits_replans_and_merges_on_the_plan_pr(
         step: Steps, github: LoopbackGitHub, deliver: Deliver,
         redis_conn: redis.Redis) -> None:
+    pull, status = label_opens_one_plan_pr(step, github)
+    touched_up = status_after_an_edit_says_what_is_stale(step, github)
+    review_revises_hypotheses_and_tasks(step, github, pull, touched_up)
+    again = replan_keeps_a_persons_edit_of_the_problem(step, github, pull, status)
+    closing_does_nothing_and_merging_labels_the_issue(step, github, deliver, redis_conn, pull,
+                                                      again)
+    assert github.errors == []
+
+
+def label_opens_one_plan_pr(step: Steps, github: LoopbackGitHub
+                            ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Label: one commit with the three documents, one draft plan PR, one status comment."""
     main = github.branch_sha(REPO, "main")
     assert step("issues", labeled_plan()) == "finished"
-
-    # Label: one commit with the three documents, one draft plan PR, one status comment.
     first = github.branch_sha(REPO, BRANCH) or ""
     assert github.commit(REPO, first).parents == [main]
     assert touched(github, first) == {PROBLEM, HYPOTHESES, TASKS}
@@ -134,17 +144,24 @@ def test_a_maintainer_checks_status_reviews_edits_replans_and_merges_on_the_plan
     (status,) = status_comments(github)
     for link in links(github):
         assert link in pull["body"] and link in status["body"]
+    return pull, status
 
-    # A maintainer adds a line to a hypothesis on the plan branch, then asks for status:
-    # tasks, built on the old hypotheses, are stale now.
+
+def status_after_an_edit_says_what_is_stale(step: Steps, github: LoopbackGitHub) -> str:
+    """A maintainer adds a line to a hypothesis on the plan branch, then asks for status:
+    tasks, built on the old hypotheses, are stale now."""
     hypotheses = github.files(REPO, BRANCH)[HYPOTHESES]
     touched_up = github.push(REPO, BRANCH, {HYPOTHESES: hypotheses + "\nThe typo is on line 2.\n"})
     assert step("issue_comment", comment_by(github, "/plan status")) == "finished"
     assert table_states(bot_comments(github)[-1]["body"]) == {
         NAMES["problem"]: State.CURRENT.value, NAMES["hypotheses"]: State.EDITED.value,
         NAMES["tasks"]: State.STALE.value}
+    return touched_up
 
-    # A reviewer requests changes on the plan PR, with one inline comment on a document.
+
+def review_revises_hypotheses_and_tasks(step: Steps, github: LoopbackGitHub,
+                                        pull: dict[str, Any], touched_up: str) -> None:
+    """A reviewer requests changes on the plan PR, with one inline comment on a document."""
     review = load_payload("pull_request_review.submitted")
     review["review"]["state"] = "changes_requested"  # the recording only comments
     review["review"]["body"] = "Look at the second line of the README first."
@@ -167,8 +184,12 @@ def test_a_maintainer_checks_status_reviews_edits_replans_and_merges_on_the_plan
     assert "not in the repository" not in github.files(REPO, BRANCH)[TASKS]
     assert (("issue", pull["number"]), "rocket") in github.reactions(REPO)
 
-    # The maintainer writes the missing acceptance criteria into the problem definition
-    # on the plan branch (the web editor commits to the branch), and comments /plan.
+
+def replan_keeps_a_persons_edit_of_the_problem(step: Steps, github: LoopbackGitHub,
+                                               pull: dict[str, Any], status: dict[str, Any]
+                                               ) -> dict[str, Any]:
+    """The maintainer writes the missing acceptance criteria into the problem definition
+    on the plan branch (the web editor commits to the branch), and comments /plan."""
     planned = github.files(REPO, BRANCH)
     edited = planned[PROBLEM].replace(NO_CRITERIA, WITH_CRITERIA)
     assert edited != planned[PROBLEM]
@@ -191,8 +212,13 @@ def test_a_maintainer_checks_status_reviews_edits_replans_and_merges_on_the_plan
     assert len(github.calls("POST /repos/{owner}/{repo}/pulls")) == 1
     (status_now,) = status_comments(github)
     assert status_now["id"] == status["id"] and status_now["body"] != status["body"]
+    return again
 
-    # The plan PR is closed unmerged (nothing to do), then merged.
+
+def closing_does_nothing_and_merging_labels_the_issue(
+        step: Steps, github: LoopbackGitHub, deliver: Deliver, redis_conn: redis.Redis,
+        pull: dict[str, Any], again: dict[str, Any]) -> None:
+    """The plan PR is closed unmerged (nothing to do), then merged."""
     closed = load_payload("pull_request.closed")
     # The recording closes an unrelated PR unmerged; here it is the plan PR.
     closed["pull_request"].update(number=pull["number"], body=again["body"])
@@ -208,7 +234,6 @@ def test_a_maintainer_checks_status_reviews_edits_replans_and_merges_on_the_plan
     assert f"#{pull['number']}" in merged
     assert f"]({github.world.root}/{REPO}/tree/main/{PLAN_DIR})" in merged
     assert PLANNED_LABEL in github.labels(REPO, 1)
-    assert github.errors == []
 
 
 def test_comment_mode_edits_stage_comments_in_place_around_a_persons_edit(
