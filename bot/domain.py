@@ -23,7 +23,6 @@ class Issue:
     author: str = ""
     url: str = ""
     labels: tuple[str, ...] = ()
-    is_pull_request: bool = False
 
 
 def is_bot_account(user_type: str, login: str) -> bool:
@@ -66,23 +65,12 @@ class RepoTree:
     entries: tuple[TreeEntry, ...]
     truncated: bool = False
 
-    def paths(self) -> frozenset[str]:
-        return frozenset(entry.path for entry in self.entries)
-
 
 @dataclass(frozen=True)
 class Repository:
     full_name: str  # "owner/name"
     default_branch: str = "main"
     html_url: str = ""
-
-    @property
-    def owner(self) -> str:
-        return self.full_name.split("/", 1)[0]
-
-    @property
-    def name(self) -> str:
-        return self.full_name.split("/", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -91,7 +79,6 @@ class PullRequest:
     url: str
     head: str
     body: str = ""
-    merged: bool = False
 
 
 ReactionTarget = tuple[Literal["issue", "comment"], int]
@@ -161,9 +148,6 @@ class RepoContext:
     snippets: tuple[Snippet, ...] = ()
     languages: tuple[str, ...] = ()
     prompt_text: str = ""  # tree summary + snippets, already inside the token budget
-
-    def exists(self, path: str) -> bool:
-        return path.strip("/") in self.paths
 
 
 @dataclass(frozen=True)

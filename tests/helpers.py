@@ -32,7 +32,8 @@ def helpers(gh: FakeGitHub, planner: Planner) -> Collaborators:
 
     def context(repository: Repository, config: RepoConfig, text: str) -> RepoContext:
         tree = gh.tree(repository.default_branch)
-        return RepoContext(tree.commit_sha, tree.paths(), languages=("Python",))
+        paths = frozenset(e.path for e in tree.entries)
+        return RepoContext(tree.commit_sha, paths, languages=("Python",))
 
     return Collaborators(gh.repository, lambda r: gh.read_file(CONFIG_PATH, r.default_branch),
                          store, lambda config: planner, context)

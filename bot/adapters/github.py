@@ -122,8 +122,7 @@ class PyGitHubRepo(GitHub):
     def issue(self, number: int) -> Issue:
         issue = self._repo.get_issue(number)
         return Issue(issue.number, issue.title, issue.body or "", issue.user.login,
-                     issue.html_url, tuple(label.name for label in issue.labels),
-                     issue.pull_request is not None)
+                     issue.html_url, tuple(label.name for label in issue.labels))
 
     @translated
     def issue_comments(self, number: int) -> list[Comment]:
@@ -253,6 +252,4 @@ def _to_comment(c: IssueComment) -> Comment:
 
 
 def _pull(pull: PyPull) -> PullRequest:
-    # merged_at, not merged: list responses carry only the former.
-    return PullRequest(pull.number, pull.html_url, pull.head.ref, pull.body or "",
-                       pull.merged_at is not None)
+    return PullRequest(pull.number, pull.html_url, pull.head.ref, pull.body or "")

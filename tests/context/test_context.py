@@ -169,7 +169,7 @@ def test_local_context_reads_the_checked_out_commit(tmp_path: Path) -> None:
 def test_empty_context_tells_the_planner_there_is_no_repository() -> None:
     context = empty_context()
     assert context.paths == frozenset()
-    assert not context.exists("src/app.py")
+    assert "src/app.py" not in context.paths
     assert "cite no file paths" in context.prompt_text
 
 
