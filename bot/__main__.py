@@ -1,9 +1,10 @@
-"""`python -m bot plan|replay|demo`: planbot's command line."""
+"""`python -m bot plan|replay|demo|backtest`: planbot's command line."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,14 @@ def _demo(args: argparse.Namespace) -> int:
     return demo()
 
 
+def _backtest(args: argparse.Namespace) -> int:
+    from bot.cli.backtest import backtest
+
+    cache = args.cache or Path(os.environ.get("PLANBOT_STATE_DIR", ".planbot")) / "backtest"
+    results = backtest(args.cases, args.repos, cache, args.limit, args.json)
+    return 1 if any(r.error for r in results) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -46,6 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     replay.set_defaults(func=_replay)
     demo = sub.add_parser("demo", help="embedded Redis + web + worker + one real delivery")
     demo.set_defaults(func=_demo)
+    backtest = sub.add_parser("backtest", help="score retrieval and offline hypotheses "
+                              "against known fixes (cases as in Loc-Bench)")
+    backtest.add_argument("--cases", type=Path, required=True,
+                          help="JSON list of {repo, base_commit, title, body, gold_files}")
+    backtest.add_argument("--repos", type=Path, required=True, help="a folder of clones: "
+                          "OWNER+NAME/repo, OWNER/NAME or NAME, bare or not")
+    backtest.add_argument("--limit", type=int, help="only the first N cases")
+    backtest.add_argument("--cache", type=Path, help="where trees are laid out per commit "
+                          "(default: PLANBOT_STATE_DIR/backtest)")
+    backtest.add_argument("--json", type=Path, help="also write every case's rankings here")
+    backtest.set_defaults(func=_backtest)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

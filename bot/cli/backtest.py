@@ -1,0 +1,153 @@
+"""`python -m bot backtest`: the worker's context and offline hypotheses scored against known
+fixes, beside a plain BM25 baseline from the same run."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import resource
+import time
+from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from bot.cli.baseline import bm25_ranking
+from bot.cli.checkouts import checkout
+from bot.cli.scores import ROW_HEAD, cited_paths, row, summary
+from bot.config import ContextBudget
+from bot.context import local_context
+from bot.domain import STAGES, HypothesesDraft, Issue, PlanInput, RepoContext
+from bot.planners.offline import OfflinePlanner
+from bot.run.pipeline import Inputs, Stages, run
+
+RANKED = 10  # positions kept per ranking: enough for hit@5 and a useful reciprocal rank
+
+
+@dataclass(frozen=True)
+class Case:
+    instance_id: str
+    repo: str
+    base_commit: str
+    title: str
+    body: str
+    gold_files: tuple[str, ...]
+    category: str = ""
+
+    @property
+    def issue(self) -> Issue:
+        number = int(self.instance_id.rsplit("-", 1)[-1]) if self.instance_id[-1:].isdigit() else 1
+        # As GitHub hands it to the worker: the link is part of what stage 1 renders.
+        return Issue(number, self.title, self.body,
+                     url=f"https://github.com/{self.repo}/issues/{number}")
+
+
+@dataclass
+class Result:
+    case: str
+    category: str
+    gold: list[str]
+    context: list[str] = field(default_factory=list)  # files whose excerpts enter the prompt
+    hypotheses: list[str] = field(default_factory=list)  # paths H1-H3 cite, in order
+    bm25: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+    error: str = ""
+
+
+def load_cases(path: Path, limit: int | None = None) -> list[Case]:
+    rows = json.loads(path.read_text())
+    cases = [Case(row.get("instance_id") or f"{row['repo']}@{row['base_commit'][:8]}",
+                  row["repo"], row["base_commit"], row.get("title", ""), row.get("body", ""),
+                  tuple(row["gold_files"]), row.get("category", "")) for row in rows]
+    return cases[:limit] if limit else cases
+
+
+class _Recording(OfflinePlanner):
+    """The offline planner, keeping the draft as it came, before validation drops anything."""
+
+    draft: HypothesesDraft | None = None
+
+    def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
+        self.draft = super().hypotheses(plan)
+        return self.draft
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def measure(case: Case, tree: Path, budget: ContextBudget) -> Result:
+    """Stages 1 and 2 as the pipeline runs them, on the tree at the case's commit."""
+    result = Result(case.instance_id, case.category, list(case.gold_files))
+    planner = _Recording()
+    contexts: list[RepoContext] = []
+
+    def context(text: str) -> RepoContext:
+        contexts.append(local_context(tree, text, budget))
+        return contexts[-1]
+
+    inputs = Inputs(case.repo, case.issue, (), dict.fromkeys(STAGES))
+    before, start = _max_rss_mb(), time.perf_counter()
+    try:
+        run(inputs, Stages(lambda: planner, context), ("problem", "hypotheses"))
+    except Exception as exc:  # one broken case is a row that says so, not a lost run
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.seconds = round(time.perf_counter() - start, 3)
+    result.peak_mb = round(_max_rss_mb() - before, 1)
+    if contexts:
+        result.context = list(dict.fromkeys(s.path for s in contexts[0].snippets))[:RANKED]
+        if planner.draft is not None:
+            result.hypotheses, result.invented = cited_paths(planner.draft, contexts[0])
+    result.bm25 = bm25_ranking(tree, f"{case.title}\n{case.body}", RANKED)
+    return result
+
+
+def _child(send: Connection, case: Case, tree: Path, budget: ContextBudget) -> None:
+    try:
+        send.send(measure(case, tree, budget))
+    finally:
+        send.close()
+
+
+def _isolated(case: Case, tree: Path, budget: ContextBudget) -> Result:
+    # Like RQ's work horse, each case runs in a forked process of its own: its peak
+    # memory is its own, and no cache warmed by an earlier case flatters it.
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    child = fork.Process(target=_child, args=(send, case, tree, budget))
+    child.start()
+    send.close()
+    try:
+        result: Result = receive.recv()
+    except EOFError:  # the child died before answering (killed, out of memory)
+        result = Result(case.instance_id, case.category, list(case.gold_files),
+                        error="the case's process died")
+    child.join()
+    return result
+
+
+def backtest(cases_file: Path, repos: Path, cache: Path, limit: int | None = None,
+             json_out: Path | None = None, echo: Any = print) -> list[Result]:
+    results: list[Result] = []
+    budget = ContextBudget()
+    echo(ROW_HEAD)
+    for case in load_cases(cases_file, limit):
+        try:
+            tree, lacking = checkout(repos, case.repo, case.base_commit, cache)
+        except LookupError as exc:
+            result = Result(case.instance_id, case.category, list(case.gold_files),
+                            error=str(exc))
+        else:
+            result = _isolated(case, tree, budget)
+            if lacking:
+                echo(f"<!-- {case.instance_id}: the clone lacks {lacking} blobs, "
+                     "laid out as empty files -->")
+        results.append(result)
+        echo(row(result))
+    echo("")
+    echo(summary(results))
+    if json_out is not None:
+        json_out.write_text(json.dumps([asdict(r) for r in results], indent=1) + "\n")
+    return results
