@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.config import ContextBudget
 from bot.context.assemble import assemble, estimate_tokens
 from bot.context.fetch import fetch_snapshot
-from bot.context.ranking import RankedFile, rank
+from bot.context.ranking import RankedFile, Ranking, rank, search
 from bot.context.snapshot import Snapshot, from_directory
 from bot.domain import RepoContext
 from bot.ports import PlanBranch
@@ -19,7 +19,7 @@ NO_REPOSITORY = (
 
 __all__ = [
     "RankedFile", "Snapshot", "build_context", "empty_context", "estimate_tokens",
-    "fetch_snapshot", "local_context", "rank",
+    "fetch_snapshot", "local_context", "rank", "search",
 ]
 
 
@@ -32,13 +32,17 @@ def build_context(
 ) -> RepoContext:
     """Context from the repository at `ref`: one tree request, at most one archive per commit."""
     snapshot = fetch_snapshot(github, ref, budget, cache_dir)
-    return assemble(snapshot, rank(snapshot, issue_text, budget.max_files), budget)
+    return _assembled(snapshot, search(snapshot, issue_text, budget.max_files), budget)
 
 
 def local_context(repo_dir: Path, issue_text: str, budget: ContextBudget) -> RepoContext:
     """Context from a working copy on disk (`python -m bot plan --repo-dir DIR`)."""
     snapshot = from_directory(repo_dir, budget)
-    return assemble(snapshot, rank(snapshot, issue_text, budget.max_files), budget)
+    return _assembled(snapshot, search(snapshot, issue_text, budget.max_files), budget)
+
+
+def _assembled(snapshot: Snapshot, ranking: Ranking, budget: ContextBudget) -> RepoContext:
+    return assemble(snapshot, ranking.files, budget, ranking.tests)
 
 
 def empty_context() -> RepoContext:

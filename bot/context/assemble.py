@@ -8,8 +8,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.config import ContextBudget
+from bot.context.kinds import is_noise
 from bot.context.ranking import RankedFile
-from bot.context.snapshot import Snapshot, is_noise
+from bot.context.snapshot import Snapshot
 from bot.domain import RepoContext, Snippet, TreeEntry
 from bot.paths import language_of
 from bot.text import longest_backticks
@@ -40,15 +41,18 @@ def languages(entries: Iterable[TreeEntry]) -> tuple[str, ...]:
     return tuple(lang for lang, n in size.most_common() if n >= MIN_LANGUAGE_SHARE * total)
 
 
-def tree_summary(snapshot: Snapshot, ranked: Sequence[RankedFile], langs: Sequence[str]) -> str:
+def tree_summary(snapshot: Snapshot, ranked: Sequence[RankedFile], langs: Sequence[str],
+                 tests: Sequence[str] = ()) -> str:
     folders = Counter(
         e.path.split("/", 1)[0] + "/" if "/" in e.path else "(root)" for e in snapshot.entries
     )
     count = len(snapshot.entries)
     if snapshot.tree_only:
-        reach = "too large to download: files were ranked by their paths only"
+        reach = "contents unavailable: files were ranked by their paths only"
     else:
         reach = f"{len(snapshot.files):,} readable files indexed"
+        if snapshot.unread:
+            reach += f"; {snapshot.unread:,} more left unread by the size budget"
     lines = [f"Repository at commit {snapshot.commit_sha[:12]}: {count:,} files ({reach})."]
     if snapshot.truncated:
         lines.append("GitHub truncated the file listing: some paths are missing.")
@@ -62,6 +66,9 @@ def tree_summary(snapshot: Snapshot, ranked: Sequence[RankedFile], langs: Sequen
     if ranked:
         lines.append("Files most relevant to the issue:")
         lines += [f"- {f.path} ({', '.join(f.reasons)})" for f in ranked]
+    if tests:
+        lines.append("Tests to run or extend:")
+        lines += [f"- {path}" for path in tests]
     return "\n".join(lines)
 
 
@@ -112,12 +119,14 @@ def _shortened(snippet: Snippet, prefix: str, tokens: int) -> Snippet | None:
 
 
 def assemble(
-    snapshot: Snapshot, ranked: Sequence[RankedFile], budget: ContextBudget
+    snapshot: Snapshot, ranked: Sequence[RankedFile], budget: ContextBudget,
+    tests: Sequence[str] = (),
 ) -> RepoContext:
-    """The planner's view of the repository; `prompt_text` never exceeds the token budget."""
+    """The planner's view of the repository; `prompt_text` never exceeds the token budget.
+    Tests are listed apart from the files whose excerpts are quoted."""
     ranked = list(ranked)[: budget.max_files]
     langs = languages(snapshot.entries)
-    summary = tree_summary(snapshot, ranked, langs)
+    summary = tree_summary(snapshot, ranked, langs, tests)
     text = fit(summary, budget.prompt_tokens)
     chosen: list[Snippet] = []
     for snippet in (s for f in ranked for s in f.snippets):

@@ -18,6 +18,9 @@ from bot.ports import GitHubError, PlanBranch
 log = logging.getLogger(__name__)
 SAFE_NAME = re.compile(r"^[\w.-]+$")
 KEEP_PER_REPO = 4  # archives of the newest commits; older ones are pruned
+# GitHub serves no partial archive: a tree this many times over the byte budget is not
+# downloaded (its size is mostly media or data), and its best files are read one by one.
+DOWNLOAD_CEILING = 4
 
 
 def cache_file(cache_dir: Path, full_name: str, sha: str) -> Path | None:
@@ -75,9 +78,9 @@ def _read(tree: RepoTree, data: bytes, budget: ContextBudget) -> Snapshot | None
 def fetch_snapshot(
     github: PlanBranch, ref: str, budget: ContextBudget, cache_dir: Path | None = None
 ) -> Snapshot:
-    """The tree at `ref`, plus file texts when the repository is small enough to download."""
+    """The tree at `ref`, plus the texts of the files the byte budget chooses."""
     tree = github.tree(ref)
-    if total_bytes(tree) > budget.max_repo_bytes:
+    if total_bytes(tree) > DOWNLOAD_CEILING * budget.max_repo_bytes:
         return tree_only(tree)
     path = _cache_path(github, tree.commit_sha, cache_dir)
     cached = load(path) if path else None

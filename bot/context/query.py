@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.context.mentions import Mention, area, mentions, without_urls
 from bot.context.tokens import STOPWORDS, split_identifier, tokenize
 from bot.context.tracebacks import (
     JAVA_FRAME,
@@ -12,7 +13,6 @@ from bot.context.tracebacks import (
     PYTHON_FRAME,
     Frame,
     frames,
-    mentioned_paths,
     normalize,
 )
 from bot.paths import CODE_SPAN
@@ -30,12 +30,31 @@ STRONG_WEIGHT = 3  # how much more an identifier counts than a prose word
 TITLE_WEIGHT = 2  # the first line is the issue title: the reporter's own summary
 
 
+TITLE_NAME_WEIGHT = 1.5  # a name in the title is what the issue is about
+PLAIN_NAME_WEIGHT = 0.5  # a plain title word ("bincount") may still be a function's name
+JOINED_NAME_WEIGHT = 0.7  # "payload registry" may be PayloadRegistry or payload_registry
+MIN_QUOTE = 6  # shorter quoted code ("x", "None") matches too many lines to centre on
+MAX_QUOTES = 40
+# Words in a title that make tests, docs or CI what the issue is about, not just noise.
+ABOUT = {
+    "test": re.compile(r"\b(?:tests?|testing|pytest|unittest|test suite|fixtures?)\b", re.I),
+    "docs": re.compile(r"\b(?:docs?|documentation|readme|tutorial|typo)\b", re.I),
+    "ci": re.compile(r"\b(?:ci|workflows?|github actions?|pipeline)\b", re.I),
+    "template": re.compile(r"\b(?:issue templates?|issue forms?)\b", re.I),
+}
+PLAIN_WORD = re.compile(r"[A-Za-z][a-z0-9]{3,}")
+
+
 @dataclass(frozen=True)
 class Query:
     tokens: tuple[str, ...]  # BM25 query; repetition is weight
     strong: tuple[str, ...]  # identifiers as written, most distinctive first
     frames: tuple[Frame, ...]
-    mentions: tuple[str, ...]  # raw path-like words
+    mentions: tuple[Mention, ...]
+    names: tuple[tuple[str, float], ...] = ()  # names to look up in the symbol index
+    area: str = ""  # the component a title prefix names ("[athena]", "order:")
+    quoted: tuple[str, ...] = ()  # code the issue quotes, to centre excerpts on
+    about: frozenset[str] = frozenset()  # non-source kinds the title is about
 
 
 def _without_trace_noise(text: str) -> str:
@@ -64,16 +83,44 @@ def _strong_terms(text: str, found: list[Frame]) -> list[str]:
     return sorted(usable, key=len, reverse=True)
 
 
+def _names(title: str, strong: list[str]) -> list[tuple[str, float]]:
+    """Names to look up among definitions, with how much a definition of each counts."""
+    in_title = set(IDENTIFIER.findall(title)) | {n for span in CODE_SPAN.findall(title)
+                                                  for n in NAME.findall(span)}
+    names = {w: TITLE_NAME_WEIGHT if w in in_title else 1.0 for w in strong}
+    words = [w for w in PLAIN_WORD.findall(title) if w.lower() not in STOPWORDS]
+    for first, second in zip(words, words[1:], strict=False):
+        names.setdefault(first + second, JOINED_NAME_WEIGHT)
+        names.setdefault(f"{first}_{second}", JOINED_NAME_WEIGHT)
+    for word in words:
+        names.setdefault(word, PLAIN_NAME_WEIGHT)
+    return list(names.items())
+
+
+def _quoted(text: str) -> list[str]:
+    """Code the issue quotes, minus traceback frame lines (their paths are the reporter's)."""
+    found = [m.group(1).strip() for m in CODE_SPAN.finditer(text)]
+    for m in FENCE.finditer(text):
+        found += [line.strip() for line in m.group(2).splitlines()
+                  if not PYTHON_FRAME.search(line)]
+    usable = [q for q in found if len(q) >= MIN_QUOTE and any(c.isalpha() for c in q)]
+    return list(dict.fromkeys(usable))[:MAX_QUOTES]
+
+
 def parse_query(issue_text: str) -> Query:
     """Search terms for `issue_text` (title on its first line, then body and discussion)."""
     issue_text = issue_text[:MAX_QUERY_CHARS]
     found = frames(issue_text)
-    strong = _strong_terms(issue_text, found)
-    title = issue_text.split("\n", 1)[0]
-    tokens = tokenize(_without_trace_noise(issue_text))
+    named = mentions(issue_text)
+    text = without_urls(issue_text)
+    strong = _strong_terms(text, found)
+    title = text.split("\n", 1)[0]
+    tokens = tokenize(_without_trace_noise(text))
     tokens += tokenize(title) * (TITLE_WEIGHT - 1)
     for word in strong:
         tokens += list(split_identifier(word)) * (STRONG_WEIGHT - 1)
-    for m in ERROR.finditer(issue_text):  # messages are often verbatim in the raising code
+    for m in ERROR.finditer(text):  # messages are often verbatim in the raising code
         tokens += tokenize(m.group(2) or "")
-    return Query(tuple(tokens), tuple(strong), tuple(found), tuple(mentioned_paths(issue_text)))
+    about = frozenset(kind for kind, words in ABOUT.items() if words.search(title))
+    return Query(tuple(tokens), tuple(strong), tuple(found), tuple(named),
+                 tuple(_names(title, strong)), area(title), tuple(_quoted(issue_text)), about)

@@ -15,49 +15,14 @@ from pathlib import Path
 import pathspec
 
 from bot.config import ContextBudget
+from bot.context.budget import to_read
+from bot.context.kinds import NOISE_DIRS, is_noise
 from bot.domain import RepoTree, TreeEntry
 
 log = logging.getLogger(__name__)
-
-# Vendored, generated or tool-owned folders: never the cause of an issue, often huge.
-NOISE_DIRS = frozenset(
-    [
-        "node_modules", "vendor", "dist", "build", ".git", "__pycache__", ".venv", "venv",
-        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "bower_components",
-        ".next", ".nuxt", ".gradle", ".idea", "coverage",
-    ]
-)
-LOCK_FILES = frozenset(
-    [
-        "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
-        "Cargo.lock", "Gemfile.lock", "composer.lock", "go.sum", "uv.lock",
-        "npm-shrinkwrap.json", "bun.lockb",
-    ]
-)
-MINIFIED = (".min.js", ".min.css", ".map", ".bundle.js")
-BINARY_EXTENSIONS = frozenset(
-    [
-        "png", "jpg", "jpeg", "gif", "bmp", "ico", "webp", "svgz", "pdf", "zip", "gz",
-        "tgz", "bz2", "xz", "7z", "tar", "jar", "war", "class", "so", "dylib", "dll", "exe",
-        "bin", "o", "a", "pyc", "pyo", "whl", "egg", "woff", "woff2", "ttf", "otf", "eot",
-        "mp3", "mp4", "wav", "ogg", "mov", "avi", "db", "sqlite", "parquet", "npy", "npz",
-        "pkl", "h5", "onnx", "pt",
-    ]
-)
 # Characters per line on average: minified bundles and data blobs run to thousands,
 # while prose with unwrapped paragraphs stays well below.
 MAX_AVERAGE_LINE = 1000
-
-
-def is_noise(path: str) -> bool:
-    """Vendored, generated, lock or binary files: kept as paths, never read or ranked."""
-    parts = path.split("/")
-    name = parts[-1]
-    if not NOISE_DIRS.isdisjoint(parts[:-1]) or name in LOCK_FILES:
-        return True
-    if name.endswith(MINIFIED):
-        return True
-    return "." in name and name.rsplit(".", 1)[1].lower() in BINARY_EXTENSIONS
 
 
 def decode(data: bytes) -> str | None:
@@ -75,8 +40,9 @@ class Snapshot:
     commit_sha: str
     entries: tuple[TreeEntry, ...]  # every file, noise included: cited paths are checked here
     files: Mapping[str, str] = field(default_factory=dict)  # readable text by path
-    tree_only: bool = False  # too big to download: rank by path names alone
+    tree_only: bool = False  # no contents could be had: rank by path names alone
     truncated: bool = False  # GitHub cut the tree listing short
+    unread: int = 0  # readable files the byte budget left out (bot.context.budget)
 
     @cached_property
     def paths(self) -> frozenset[str]:
@@ -96,22 +62,26 @@ def tree_only(tree: RepoTree) -> Snapshot:
 
 
 def from_archive(tree: RepoTree, archive: bytes, budget: ContextBudget) -> Snapshot:
-    """Read GitHub's tarball (members under one `owner-repo-sha/` folder) once."""
+    """Read GitHub's tarball (members under one `owner-repo-sha/` folder) once, keeping the
+    files the byte budget chooses."""
+    wanted, unread = to_read(tree.entries, budget)
     files: dict[str, str] = {}
     # Inflating in one call first beats tarfile seeking inside a gzip stream member by
-    # member (0.93 s against 1.10 s for 20k files: bench/README.md).
-    with tarfile.open(fileobj=io.BytesIO(gzip.decompress(archive)), mode="r:") as tar:
+    # member (0.93 s against 1.10 s for 20k files: bench/README.md); a larger tree
+    # streams, so that memory holds only what is read.
+    small = total_bytes(tree) <= budget.max_repo_bytes
+    data = io.BytesIO(gzip.decompress(archive) if small else archive)
+    with tarfile.open(fileobj=data, mode="r:" if small else "r|gz") as tar:
         for member in tar:
-            if not member.isfile() or "/" not in member.name:
-                continue
-            path = member.name.split("/", 1)[1]
-            if member.size > budget.max_file_bytes or is_noise(path):
+            path = member.name.split("/", 1)[1] if "/" in member.name else ""
+            if not member.isfile() or path not in wanted:
                 continue
             handle = tar.extractfile(member)
             text = decode(handle.read()) if handle else None
             if text is not None:
                 files[path] = text
-    return Snapshot(tree.commit_sha, tree.entries, files, truncated=tree.truncated)
+    return Snapshot(tree.commit_sha, tree.entries, files, truncated=tree.truncated,
+                    unread=unread)
 
 
 def _ignore_spec(root: Path) -> pathspec.GitIgnoreSpec:
@@ -159,13 +129,13 @@ def _walk(root: Path, ignore: pathspec.GitIgnoreSpec) -> list[TreeEntry]:
 
 
 def from_directory(root: Path, budget: ContextBudget) -> Snapshot:
-    """A working copy on disk, walked once; .gitignore and noise folders are skipped."""
+    """A working copy on disk, walked once; .gitignore and noise folders are skipped, and
+    the byte budget chooses what is read."""
     tree = RepoTree(_head_sha(root), tuple(_walk(root, _ignore_spec(root))))
-    if total_bytes(tree) > budget.max_repo_bytes:
-        return tree_only(tree)
+    wanted, unread = to_read(tree.entries, budget)
     files: dict[str, str] = {}
     for entry in tree.entries:
-        if entry.size > budget.max_file_bytes or is_noise(entry.path):
+        if entry.path not in wanted:
             continue
         try:
             text = decode((root / entry.path).read_bytes())
@@ -174,4 +144,4 @@ def from_directory(root: Path, budget: ContextBudget) -> Snapshot:
             continue
         if text is not None:
             files[entry.path] = text
-    return Snapshot(tree.commit_sha, tree.entries, files)
+    return Snapshot(tree.commit_sha, tree.entries, files, unread=unread)

@@ -18,7 +18,29 @@ CODE_WORDS = frozenset(
         "except", "finally", "raise", "pass", "lambda", "new", "this",
     ]
 )
-STOPWORDS = frozenset(STOPWORDS_EN) | CODE_WORDS
+# bm25s's English list is Lucene's 33 words; issue prose needs the rest of the function
+# words, and the courtesies reports are wrapped in. Words that name code (get, set, list,
+# error, type) are kept.
+PROSE_WORDS = frozenset(
+    [
+        "i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "him", "her", "his",
+        "it", "its", "they", "them", "their", "what", "which", "who", "whom", "whose", "when",
+        "where", "why", "how", "am", "is", "are", "was", "were", "be", "been", "being", "have",
+        "has", "had", "having", "do", "does", "did", "doing", "done", "would", "should", "could",
+        "can", "cannot", "may", "might", "must", "shall", "also", "just", "only", "very", "too",
+        "so", "than", "any", "some", "all", "both", "each", "few", "more", "most", "other",
+        "such", "own", "same", "here", "there", "again", "once", "about", "above", "after",
+        "before", "below", "between", "during", "through", "under", "over", "up", "down", "out",
+        "off", "into", "onto", "upon", "via", "per", "while", "because", "since", "until",
+        "unless", "although", "though", "however", "whether", "either", "neither", "nor", "yet",
+        "still", "even", "ever", "never", "always", "often", "sometimes", "maybe", "perhaps",
+        "like", "seems", "seem", "seemed", "think", "thought", "want", "wanted", "wants", "need",
+        "needs", "needed", "please", "thanks", "thank", "hi", "hello", "regards", "currently",
+        "actually", "really", "basically", "simply", "anyone", "someone", "something",
+        "anything", "nothing", "everything", "etc", "eg", "ie",
+    ]
+)
+STOPWORDS = frozenset(STOPWORDS_EN) | CODE_WORDS | PROSE_WORDS
 
 # Identifiers repeat across a repository, so their splits are memoised (bounded: a
 # repository has far fewer distinct identifiers than tokens).
@@ -47,12 +69,16 @@ def split_identifier(word: str) -> tuple[str, ...]:
     if cached is not None:
         return cached
     whole = word.strip("_").lower()
-    parts = [stem(p.lower()) for p in PART.findall(word)]
-    if len(parts) <= 1:
+    # Stop words are checked before plurals are folded: "this" is not "thi", "does" not "doe".
+    pieces = [p.lower() for p in PART.findall(word)]
+    parts = [stem(p) for p in pieces if p not in STOPWORDS]
+    if whole in STOPWORDS:
+        whole = ""
+    elif len(pieces) <= 1:
         whole = stem(whole)
-    out = [whole] if len(whole) > 1 and whole not in STOPWORDS else []
-    if len(parts) > 1:
-        out += [p for p in parts if len(p) > 1 and p not in STOPWORDS and p != whole]
+    out = [whole] if len(whole) > 1 else []
+    if len(pieces) > 1:
+        out += [p for p in parts if len(p) > 1 and p != whole]
     result = tuple(out)
     if len(_SPLITS) < _MAX_SPLITS:
         _SPLITS[word] = result

@@ -50,6 +50,7 @@ class Frame:
     line: int | None
     function: str = ""
     python: bool = False  # Python prints the innermost frame last, other runtimes first
+    source: str = ""  # the code line Python prints under the frame, as the reporter ran it
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
@@ -60,7 +61,8 @@ def frames(text: str) -> list[Frame]:
     """Every stack frame in `text`, in text order, without duplicates."""
     found: list[tuple[int, Frame]] = []
     for m in PYTHON_FRAME.finditer(text):
-        found.append((m.start(), Frame(m["path"], int(m["line"]), m["func"] or "", True)))
+        frame = Frame(m["path"], int(m["line"]), m["func"] or "", True, _source_after(text, m))
+        found.append((m.start(), frame))
     for m in JAVA_FRAME.finditer(text):
         package = m["qual"].rsplit(".", 1)[0].replace(".", "/") if "." in m["qual"] else ""
         path = f"{package}/{m['file']}" if package else m["file"]
@@ -80,6 +82,18 @@ def frames(text: str) -> list[Frame]:
             seen.add((frame.path, frame.line))
             out.append(frame)
     return out
+
+
+def _source_after(text: str, frame: re.Match[str]) -> str:
+    """The line below a Python frame when it is code (not the next frame or carets)."""
+    end = text.find("\n", frame.end())
+    if end < 0:
+        return ""
+    line = text[end + 1 :].split("\n", 1)[0].strip()
+    if not line or line.startswith(("File ", "Traceback", "During handling")) or set(line) <= {
+            "^", "~", " "}:
+        return ""
+    return line
 
 
 def innermost_first(found: Iterable[Frame]) -> list[Frame]:
@@ -121,8 +135,10 @@ class PathIndex:
         for path in paths:
             self.by_name[path.rsplit("/", 1)[-1]].append(path)
 
-    def match(self, raw: str) -> list[str]:
-        """Tree paths that `raw` names: one is a suffix of the other, longest suffix wins."""
+    def match(self, raw: str, frame: bool = False) -> list[str]:
+        """Tree paths that `raw` names: one is a suffix of the other, longest suffix wins.
+        A traceback frame's bare file name ("a.py", the reporter's own script) names only
+        a root file: matched deeper it would land on a namesake, often a test fixture."""
         if any(raw.startswith(tag) or tag in raw for tag in INTERNAL):
             return []
         path, library = normalize(raw)
@@ -139,6 +155,8 @@ class PathIndex:
             # ones may omit leading folders (frame suffix of tree). Anything else differs.
             whole_frame = common == len(parts)
             if not whole_frame and (library or common < len(cparts)):
+                continue
+            if frame and len(parts) == 1 and len(cparts) > 1:
                 continue
             if common > best:
                 best, matches = common, [candidate]

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import ContextBudget
 from bot.context import Snapshot, fetch_snapshot, rank
-from bot.context.ranking import CHUNK_LINES, chunk_spans
+from bot.context.content import CHUNK_LINES, chunk_spans
 from bot.context.tokens import path_tokens, tokenize
 from bot.context.tracebacks import PathIndex, frames
 from tests.context_samples import (

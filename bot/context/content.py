@@ -1,0 +1,109 @@
+"""BM25 over a snapshot: chunks of the files worth indexing, and every path (pure)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import bm25s
+import numpy as np
+
+from bot.context.query import Query
+from bot.context.snapshot import Snapshot
+from bot.context.tokens import path_tokens, tokenize
+
+# Below this many characters every file is chunked and indexed; above it only the
+# candidates a cheap substring pass finds (see bench/README.md for the figures).
+FULL_INDEX_CHARS = 4_000_000
+MAX_CANDIDATES = 400
+PREFILTER_TERMS = 24
+CHUNK_LINES = 40
+MIN_CHUNK_LINES = 12  # a chunk may end early only at a top-level definition
+TOP_LEVEL = re.compile(
+    r"(?:def|class|async def|function|async function|export|func|fn|pub fn|impl|interface|"
+    r"type|struct|module|public|private|protected|@)\b"
+)
+Chunks = dict[str, list[tuple[float, int, int]]]  # per file: (score, start, end), best first
+
+
+def chunk_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """1-based inclusive line spans of at most CHUNK_LINES, cut at top-level definitions."""
+    spans: list[tuple[int, int]] = []
+    start = 1
+    for number, line in enumerate(lines, start=1):
+        size = number - start
+        at_definition = size >= MIN_CHUNK_LINES and TOP_LEVEL.match(line) is not None
+        if size >= CHUNK_LINES or at_definition:
+            spans.append((start, number - 1))
+            start = number
+    if start <= len(lines):
+        spans.append((start, len(lines)))
+    return spans
+
+
+def bm25_scores(docs: list[list[str]], query: Sequence[str]) -> np.ndarray:
+    """One BM25 score per document (bm25s, Lucene variant); zeros when nothing matches."""
+    # Token ids built in one pass here spare bm25s two passes over every document.
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(token, len(vocab)) for token in doc] for doc in docs]
+    wanted = [vocab[token] for token in query if token in vocab]
+    if not wanted:
+        return np.zeros(len(docs), dtype=np.float32)
+    index = bm25s.BM25()
+    index.index((ids, vocab), show_progress=False)
+    return np.asarray(index.get_scores_from_ids(wanted), dtype=np.float32)
+
+
+def path_scores(snapshot: Snapshot, query: Query) -> dict[str, float]:
+    """BM25 over path names (folders, file name, their parts), scaled to the best match."""
+    rankable = snapshot.rankable
+    scores = bm25_scores([path_tokens(p) for p in rankable], query.tokens)
+    top = float(scores.max(initial=0.0)) or 1.0
+    return {p: s / top for p, s in zip(rankable, scores.tolist(), strict=True) if s > 0}
+
+
+def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[str]:
+    """Files worth chunking: all of a small repository, else the files the issue names or
+    whose names define its words, then those holding its rarest terms."""
+    forced = [p for p in dict.fromkeys(forced) if p in snapshot.files]
+    if sum(len(text) for text in snapshot.files.values()) <= FULL_INDEX_CHARS:
+        return list(snapshot.files)
+    terms = [t.lower() for t in query.strong[:PREFILTER_TERMS]]
+    words = sorted({t for t in query.tokens if len(t) > 4}, key=len, reverse=True)
+    terms += [w for w in words if w not in terms][: max(8, PREFILTER_TERMS - len(terms))]
+    hits: dict[str, list[int]] = {}
+    df = [0] * len(terms)
+    for path, text in snapshot.files.items():
+        low = text.lower()
+        found = [i for i, term in enumerate(terms) if term in low]
+        if found:
+            hits[path] = found
+            for i in found:
+                df[i] += 1
+    idf = [math.log(1 + len(snapshot.files) / (n or 1)) for n in df]
+    ordered = sorted(hits, key=lambda p: sum(idf[i] for i in hits[p]), reverse=True)
+    room = max(MAX_CANDIDATES - len(forced), MAX_CANDIDATES // 2)
+    return list(dict.fromkeys(forced + ordered[:room]))
+
+
+def chunk_scores(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> Chunks:
+    """Per file, its chunks as (score, start, end), best first, scores scaled to the best."""
+    spans: list[tuple[str, int, int]] = []
+    docs: list[list[str]] = []
+    for path in candidates(snapshot, query, forced):
+        lines = snapshot.files[path].splitlines()
+        for start, end in chunk_spans(lines):
+            spans.append((path, start, end))
+            docs.append(tokenize("\n".join(lines[start - 1 : end])))
+    scores = bm25_scores(docs, query.tokens)
+    top = float(scores.max(initial=0.0))
+    out: Chunks = {}
+    if top <= 0:
+        return out
+    for (path, start, end), raw in zip(spans, scores.tolist(), strict=True):
+        if raw > 0:
+            out.setdefault(path, []).append((raw / top, start, end))
+    for chunks in out.values():
+        chunks.sort(reverse=True)
+    return out
