@@ -17,6 +17,9 @@ from bot.context.tokens import path_tokens, tokenize
 # candidates a cheap substring pass finds (see bench/README.md for the figures).
 FULL_INDEX_CHARS = 4_000_000
 MAX_CANDIDATES = 400
+# Chunking and tokenising cost grows with characters, not files: the candidates of a
+# large repository stop at this many (named files and definers first).
+CANDIDATE_CHARS = 3_000_000
 PREFILTER_TERMS = 24
 CHUNK_LINES = 40
 MIN_CHUNK_LINES = 12  # a chunk may end early only at a top-level definition
@@ -83,8 +86,14 @@ def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[
                 df[i] += 1
     idf = [math.log(1 + len(snapshot.files) / (n or 1)) for n in df]
     ordered = sorted(hits, key=lambda p: sum(idf[i] for i in hits[p]), reverse=True)
-    room = max(MAX_CANDIDATES - len(forced), MAX_CANDIDATES // 2)
-    return list(dict.fromkeys(forced + ordered[:room]))
+    chosen: list[str] = []
+    size = 0
+    for path in dict.fromkeys(forced + ordered):
+        size += len(snapshot.files[path])
+        if len(chosen) >= MAX_CANDIDATES or (size > CANDIDATE_CHARS and chosen):
+            break
+        chosen.append(path)
+    return chosen
 
 
 def chunk_scores(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> Chunks:

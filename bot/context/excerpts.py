@@ -95,7 +95,15 @@ def excerpts(path: str, text: str, score: float, a: Anchors) -> tuple[Snippet, .
         if is_definition:
             definition.add(line)
     # A line's pull includes its neighbours': a window over many matches beats a lone one.
-    pull = {n: sum(w for m, w in weight.items() if abs(m - n) <= RADIUS) for n in weight}
+    # Prefix sums over the file's lines keep this linear in its length.
+    running = [0.0] * (len(lines) + 2)
+    for n in range(1, len(lines) + 1):
+        running[n] = running[n - 1] + weight.get(n, 0.0)
+
+    def around(n: int) -> float:
+        return running[min(len(lines), n + RADIUS)] - running[max(0, n - RADIUS - 1)]
+
+    pull = {n: around(n) for n in weight}
     taken: list[tuple[int, int]] = []
     for line in sorted(pull, key=lambda n: (-pull[n], n)):
         if any(start <= line <= end for start, end in taken):

@@ -10,9 +10,9 @@ from bot.context.tracebacks import SOURCE_EXTENSIONS
 # Vendored, generated or tool-owned folders: never the cause of an issue, often huge.
 NOISE_DIRS = frozenset(
     [
-        "node_modules", "vendor", "dist", "build", ".git", "__pycache__", ".venv", "venv",
-        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "bower_components",
-        ".next", ".nuxt", ".gradle", ".idea", "coverage",
+        "node_modules", "vendor", "_vendor", "vendored", "dist", "build", ".git",
+        "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", "bower_components", ".next", ".nuxt", ".gradle", ".idea", "coverage",
     ]
 )
 LOCK_FILES = frozenset(

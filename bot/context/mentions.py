@@ -14,6 +14,7 @@ BLOB_LINK = re.compile(
     r"(?P<path>[^\s#?)\]>'\"`]+)(?:#L(?P<line>\d+))?"
 )
 URL = re.compile(r"\b(?:https?|ftp)://[^\s)\]>'\"`]+")
+LOGIN = re.compile(r"(?<![\w@])@[A-Za-z0-9][A-Za-z0-9-]{0,38}\b")  # "@someone": a person
 # sqlglot.optimizer.qualify_columns, dask.dataframe.core: three or more dotted names,
 # or two in backticks, are module paths as Python imports them.
 DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})(?![\w(])")
@@ -31,9 +32,10 @@ class Mention:
 
 
 def without_urls(text: str) -> str:
-    """Text with every URL blanked: its host and folders ("github", "blob", "issues") are
-    no search terms, and a link's file is read by `blob_links`."""
-    return URL.sub(" ", text)
+    """Text with every URL and @-mention blanked: a link's host and folders ("github",
+    "blob", "issues") and people's logins are no search terms (`blob_links` reads a
+    link's file)."""
+    return LOGIN.sub(" ", URL.sub(" ", text))
 
 
 def blob_links(text: str) -> list[Mention]:

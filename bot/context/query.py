@@ -32,6 +32,7 @@ TITLE_WEIGHT = 2  # the first line is the issue title: the reporter's own summar
 
 TITLE_NAME_WEIGHT = 1.5  # a name in the title is what the issue is about
 PLAIN_NAME_WEIGHT = 0.5  # a plain title word ("bincount") may still be a function's name
+CODE_NAME_WEIGHT = 0.5  # a name only inside pasted code or logs
 JOINED_NAME_WEIGHT = 0.7  # "payload registry" may be PayloadRegistry or payload_registry
 MIN_QUOTE = 6  # shorter quoted code ("x", "None") matches too many lines to centre on
 MAX_QUOTES = 40
@@ -83,11 +84,26 @@ def _strong_terms(text: str, found: list[Frame]) -> list[str]:
     return sorted(usable, key=len, reverse=True)
 
 
-def _names(title: str, strong: list[str]) -> list[tuple[str, float]]:
-    """Names to look up among definitions, with how much a definition of each counts."""
-    in_title = set(IDENTIFIER.findall(title)) | {n for span in CODE_SPAN.findall(title)
-                                                  for n in NAME.findall(span)}
-    names = {w: TITLE_NAME_WEIGHT if w in in_title else 1.0 for w in strong}
+def _names(title: str, body: str, found: list[Frame]) -> list[tuple[str, float]]:
+    """Names to look up among definitions, with how much a definition of each counts:
+    names in the title most, names written in the body's prose next, names only inside
+    pasted code or logs least; plain words in code are no names."""
+    def spans(text: str) -> list[str]:
+        return [n for span in CODE_SPAN.findall(text) for n in NAME.findall(span)]
+
+    prose = FENCE.sub(" ", body)
+    weighted = [
+        (IDENTIFIER.findall(title) + spans(title), TITLE_NAME_WEIGHT),
+        (IDENTIFIER.findall(_without_trace_noise(prose)) + spans(prose)
+         + [f.function for f in found if f.function and not normalize(f.path)[1]], 1.0),
+        (IDENTIFIER.findall(_without_trace_noise(body)), CODE_NAME_WEIGHT),
+    ]
+    names: dict[str, float] = {}
+    for words, weight in weighted:
+        for word in words:
+            name = word.split(".")[-1]
+            if len(name) > 2 and name.lower() not in STOPWORDS and name.isidentifier():
+                names.setdefault(name, weight)
     words = [w for w in PLAIN_WORD.findall(title) if w.lower() not in STOPWORDS]
     for first, second in zip(words, words[1:], strict=False):
         names.setdefault(first + second, JOINED_NAME_WEIGHT)
@@ -122,5 +138,6 @@ def parse_query(issue_text: str) -> Query:
     for m in ERROR.finditer(text):  # messages are often verbatim in the raising code
         tokens += tokenize(m.group(2) or "")
     about = frozenset(kind for kind, words in ABOUT.items() if words.search(title))
-    return Query(tuple(tokens), tuple(strong), tuple(found), tuple(named),
-                 tuple(_names(title, strong)), area(title), tuple(_quoted(issue_text)), about)
+    names = _names(title, text.partition("\n")[2], found)
+    return Query(tuple(tokens), tuple(strong), tuple(found), tuple(named), tuple(names),
+                 area(title), tuple(_quoted(issue_text)), about)

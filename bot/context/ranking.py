@@ -18,6 +18,7 @@ from bot.domain import Snippet
 PATH_WEIGHT = 0.5  # a matching file name counts half as much as matching content
 SYMBOL_WEIGHT = 1.0
 AREA_WEIGHT = 0.5
+MODULE_NAME_WEIGHT = 1.0
 # Plans point at code: tests, docs, CI, issue templates, stubs and data matching the
 # same words rank below it, unless the issue's title is about them.
 KIND_WEIGHT = {SOURCE: 1.0, "tooling": 0.7, "stub": 0.5, "docs": 0.45, "test": 0.35,
@@ -69,14 +70,17 @@ def search(snapshot: Snapshot, text: str, k: int = 12) -> Ranking:
     defines = signals.defined(index, query)
     by_path = path_scores(snapshot, query)
     by_area = signals.area(snapshot.rankable, query)
+    by_module = signals.modules(snapshot.rankable, query)
     best_paths = sorted(by_path, key=by_path.__getitem__, reverse=True)[:POOL]
-    chunks = chunk_scores(snapshot, query, [*named.weight, *defines, *by_area, *best_paths])
+    chunks = chunk_scores(snapshot, query, [*named.weight, *defines, *by_module, *by_area,
+                                                  *best_paths])
 
     scored: list[tuple[float, str]] = []
-    for path in set(by_path) | set(chunks) | set(named.weight) | set(defines):
+    for path in set(by_path) | set(chunks) | set(named.weight) | set(defines) | set(by_module):
         score = (chunks[path][0][0] if path in chunks else 0.0) + PATH_WEIGHT * by_path.get(
             path, 0.0) + SYMBOL_WEIGHT * defines.get(path, 0.0) + AREA_WEIGHT * by_area.get(
-            path, 0.0) + named.weight.get(path, 0.0)
+            path, 0.0) + MODULE_NAME_WEIGHT * by_module.get(path, 0.0) + named.weight.get(
+            path, 0.0)
         scored.append((score * _kind_weight(path, query, named), path))
     floor = MIN_SHARE * max((s for s, _ in scored), default=0.0)
     scored = sorted(((s, p) for s, p in scored if s >= floor or p in named.weight),
@@ -87,7 +91,8 @@ def search(snapshot: Snapshot, text: str, k: int = 12) -> Ranking:
     for score, path in prompt:
         reasons = tuple(r for r, on in (
             (named.reasons.get(path, ""), path in named.weight),
-            ("defines", path in defines), ("content", path in chunks), ("path", path in by_path),
+            ("defines", path in defines), ("named module", path in by_module),
+            ("content", path in chunks), ("path", path in by_path),
         ) if on)
         own = [n for n, _ in query.names if path in index.defining(n)] if path in defines else []
         anchors = Anchors(named.frames.get(path, ()), named.lines.get(path, ()),

@@ -19,6 +19,10 @@ MENTION_WEIGHT = 2.0  # a file the issue names by its path or a blob link
 MODULE_WEIGHT = 1.5  # a module named by its dotted path
 TESTED_WEIGHT = 1.2  # the source a named test file tests
 MAX_SYMBOL = 2.5  # definitions add up, to this much at most
+AREA_NAME_WEIGHT = 2.0  # the title prefix's component, as a module name
+# "parsing" and "parser", "updates" and "update", "loader" and "loading": one root.
+SUFFIXES = ("ings", "ing", "ers", "er", "ed", "es", "e", "s")
+MIN_ROOT = 4
 
 
 @dataclass
@@ -104,3 +108,32 @@ def area(paths: tuple[str, ...], query: Query) -> dict[str, float]:
         if share:
             out[path] = share
     return out
+
+
+def root(word: str) -> str:
+    """A word without its inflection or agent suffix, to compare with module names."""
+    word = word.lower()
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT:
+            return word[: -len(suffix)]
+    return word
+
+
+def modules(paths: tuple[str, ...], query: Query) -> dict[str, float]:
+    """Files whose name is a name of the issue: `CloudFlareStream` -> cloudflarestream.py,
+    "parsing" -> parser.py, a title's "[MiTele]" -> mitele.py. A name many files share
+    (`core`, `utils`) says less."""
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        stem = posixpath.basename(path).split(".", 1)[0].lower()
+        if len(stem) >= MIN_ROOT:
+            by_stem[root(stem)].append(path)
+    names = list(query.names)
+    if query.area:
+        names.append((query.area.replace(" ", ""), AREA_NAME_WEIGHT))
+    scores: dict[str, float] = defaultdict(float)
+    for name, weight in names:
+        found = by_stem.get(root(name.split(".")[-1]), [])
+        for path in found:
+            scores[path] = max(scores[path], weight / (1 + math.log2(len(found))))
+    return dict(scores)

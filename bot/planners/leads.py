@@ -106,26 +106,42 @@ class Repo:
         return f"{path}:{snippet.start_line}-{snippet.end_line}" if snippet else path
 
 
-def _frame_text(frame: Frame) -> str:
+def _frame_text(frame: Frame, path: str) -> str:
+    # The tree's path, not the reporter's (`/home/me/.venv/…`): a document cites only
+    # paths that exist; the line is the reporter's, as printed.
     if frame.python:
-        return f'File "{frame.path}", line {frame.line}, in {frame.function}'
-    return f"{_at(frame.path, frame.line)} {frame.function}".strip()
+        return f"File {path}, line {frame.line}, in {frame.function}"
+    return f"{_at(path, frame.line)} {frame.function}".strip()
+
+
+def _head_line(repo: Repo, path: str, frame: Frame) -> int | None:
+    """The frame's line at HEAD: where an excerpt holds the code the traceback printed
+    (the reporter may run another version), else the printed line if nothing contradicts
+    it, else None: better no line than a wrong one."""
+    code = frame.source.strip()
+    for snippet in (s for s in repo.context.snippets if s.path == path):
+        for offset, line in enumerate(snippet.text.splitlines()):
+            if code and line.strip() == code:
+                return snippet.start_line + offset
+    return None if code else frame.line
 
 
 def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> list[_Lead]:
     inside = [(f, m[0]) for f in innermost_first(frames(text))
-              if len(m := repo.index.match(f.path)) == 1]
+              if len(m := repo.index.match(f.path, frame=True)) == 1]
     if not inside:
         return []
     frame, path = inside[0]
-    where = _at(path, frame.line)
+    line = _head_line(repo, path, frame)
+    where = _at(path, line)
     func = f" (`{frame.function}`)" if frame.function else ""
-    evidence = [f"Innermost traceback frame inside the repository: {quote(_frame_text(frame))}"]
+    evidence = [f"Innermost traceback frame inside the repository: "
+                f"{quote(_frame_text(frame, path))}"]
     if error:
         evidence.append(f"The issue reports {quote(error)}")
-    code = reading.code_at(repo.context.snippets, path, frame.line) if frame.line else ""
+    code = reading.code_at(repo.context.snippets, path, line) if line else ""
     if code:
-        evidence.append(f"Line {frame.line} of `{path}` reads {_code(code)}")
+        evidence.append(f"Line {line} of `{path}` reads {_code(code)}")
     callee = f"`{frame.function}`" if frame.function else "the failing code"
     test = _code(calls[frame.function]) if calls.get(frame.function) else callee
     leads = [_Lead(path, f"The failure originates in `{where}`{func}", (
@@ -135,13 +151,14 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
     outer = next(((f, p) for f, p in inside[1:] if (p, f.line) != (path, frame.line)), None)
     if outer:
         caller, caller_path = outer
-        at = _at(caller_path, caller.line)
+        at = _at(caller_path, _head_line(repo, caller_path, caller))
         name = f" (`{caller.function}`)" if caller.function else ""
         leads.append(_Lead(caller_path, f"The caller `{at}`{name} passes {callee} a value it "
                            "does not expect", (
             f"Set a breakpoint at `{at}` and compare what it passes on with what {callee} "
             "expects; if the value is already wrong there, the fix belongs in the caller."),
-            [f"Next frame out in the traceback: {quote(_frame_text(caller))}"], [at]))
+            [f"Next frame out in the traceback: {quote(_frame_text(caller, caller_path))}"],
+            [at]))
     return leads
 
 
@@ -185,8 +202,15 @@ def _file_leads(repo: Repo, text: str, source: str) -> list[_Lead]:
         leads.append(_Lead(path, f"The problem lies in `{path}`, which the {source} names", (
             f"Read `{path}` for the behaviour the issue describes and write a failing test that "
             "exercises it with the reproduction input; a passing test rules it out."),
-            [f"The {source} says {quote(_line_with(text, raw))}"], [repo.span(path)]))
+            [f"The {source} says {quote(_as_tree_path(_line_with(text, raw), raw, path))}"],
+            [repo.span(path)]))
     return leads
+
+
+def _as_tree_path(line: str, raw: str, path: str) -> str:
+    """The reporter's line with their spelling of a path (`.../site-packages/pkg/a.py`)
+    replaced by the tree's: a document never cites a path the repository lacks."""
+    return re.sub(rf"[^\s\"'`(]*{re.escape(raw)}", lambda _: path, line)
 
 
 def _snippet_leads(repo: Repo, taken: Iterable[str], error: str) -> list[_Lead]:
