@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 import bm25s
 import numpy as np
 
+from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query
 from bot.context.snapshot import Snapshot
 from bot.context.tokens import path_tokens, tokenize
@@ -19,7 +20,7 @@ FULL_INDEX_CHARS = 4_000_000
 MAX_CANDIDATES = 400
 # Chunking and tokenising cost grows with characters, not files: the candidates of a
 # large repository stop at this many (named files and definers first).
-CANDIDATE_CHARS = 3_000_000
+CANDIDATE_CHARS = 2_000_000
 PREFILTER_TERMS = 24
 CHUNK_LINES = 40
 MIN_CHUNK_LINES = 12  # a chunk may end early only at a top-level definition
@@ -27,6 +28,7 @@ TOP_LEVEL = re.compile(
     r"(?:def|class|async def|function|async function|export|func|fn|pub fn|impl|interface|"
     r"type|struct|module|public|private|protected|@)\b"
 )
+DATA_WEIGHT = 0.3  # kinds weighted below this are not scanned for a large repository
 Chunks = dict[str, list[tuple[float, int, int]]]  # per file: (score, start, end), best first
 
 
@@ -78,6 +80,8 @@ def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[
     hits: dict[str, list[int]] = {}
     df = [0] * len(terms)
     for path, text in snapshot.files.items():
+        if KIND_WEIGHT.get(kind_of(path), 1.0) < DATA_WEIGHT:
+            continue  # data and CI files join only when named: they rarely explain code
         low = text.lower()
         found = [i for i, term in enumerate(terms) if term in low]
         if found:
@@ -85,7 +89,9 @@ def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[
             for i in found:
                 df[i] += 1
     idf = [math.log(1 + len(snapshot.files) / (n or 1)) for n in df]
-    ordered = sorted(hits, key=lambda p: sum(idf[i] for i in hits[p]), reverse=True)
+    # Source before tests and data: the candidates' room goes to what a plan cites.
+    ordered = sorted(hits, key=lambda p: sum(idf[i] for i in hits[p]) * KIND_WEIGHT.get(
+        kind_of(p), 1.0), reverse=True)
     chosen: list[str] = []
     size = 0
     for path in dict.fromkeys(forced + ordered):

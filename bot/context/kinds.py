@@ -47,6 +47,10 @@ def is_noise(path: str) -> bool:
 
 
 SOURCE = "source"
+# Plans point at code: tests, docs, CI, issue templates, stubs and data matching the
+# same words rank below it, unless the issue's title is about them.
+KIND_WEIGHT = {SOURCE: 1.0, "tooling": 0.7, "stub": 0.5, "docs": 0.45, "test": 0.35,
+               "config": 0.35, "data": 0.25, "ci": 0.2, "template": 0.15}
 CODE = frozenset(SOURCE_EXTENSIONS.split("|"))
 PROSE = frozenset({"md", "rst", "txt", "adoc"})
 # Tools copied into many projects, regenerated rather than edited.

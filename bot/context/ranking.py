@@ -8,7 +8,7 @@ from bot.context import signals
 from bot.context.content import chunk_scores, path_scores
 from bot.context.excerpts import Anchors, excerpts
 from bot.context.issue import issue_text
-from bot.context.kinds import SOURCE, kind_of
+from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query, parse_query
 from bot.context.snapshot import Snapshot
 from bot.context.symbols import SymbolIndex
@@ -19,10 +19,6 @@ PATH_WEIGHT = 0.5  # a matching file name counts half as much as matching conten
 SYMBOL_WEIGHT = 1.0
 AREA_WEIGHT = 0.5
 MODULE_NAME_WEIGHT = 1.0
-# Plans point at code: tests, docs, CI, issue templates, stubs and data matching the
-# same words rank below it, unless the issue's title is about them.
-KIND_WEIGHT = {SOURCE: 1.0, "tooling": 0.7, "stub": 0.5, "docs": 0.45, "test": 0.35,
-               "config": 0.35, "data": 0.25, "ci": 0.2, "template": 0.15}
 # Files scoring under this share of the best match add tokens, not insight.
 MIN_SHARE = 0.2
 MAX_TESTS = 3

@@ -6,8 +6,9 @@ import gzip
 import io
 import logging
 import os
+import re
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -111,7 +112,23 @@ def _head_sha(root: Path) -> str:
     return "local"
 
 
-def _walk(root: Path, ignore: pathspec.GitIgnoreSpec) -> list[TreeEntry]:
+def _ignored(spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool]:
+    """`spec.match_file`, or one combined regex when no pattern negates another: pathspec
+    tries each pattern in turn (0.25 s for a 270-line .gitignore over 3,500 files, against
+    0.06 s for one regex)."""
+    patterns = [p for p in spec.patterns if p.include is not None]
+    regexes = [getattr(p, "regex", None) for p in patterns]
+    if any(p.include is False for p in patterns) or not all(regexes):
+        return spec.match_file
+    if not regexes:
+        return lambda path: False
+    # Each pattern names its directory marker group alike; unnamed, they can be joined.
+    combined = re.compile("|".join(
+        f"(?:{r.pattern.replace('(?P<ps_d>', '(?:')})" for r in regexes if r is not None))
+    return lambda path: combined.match(path) is not None
+
+
+def _walk(root: Path, ignore: Callable[[str], bool]) -> list[TreeEntry]:
     """Every regular file under `root` but noise folders and ignored paths, sorted."""
     entries: list[TreeEntry] = []
     pending = [(str(root), "")]
@@ -121,9 +138,9 @@ def _walk(root: Path, ignore: pathspec.GitIgnoreSpec) -> list[TreeEntry]:
             for item in listing:
                 path = prefix + item.name
                 if item.is_dir(follow_symlinks=False):
-                    if item.name not in NOISE_DIRS and not ignore.match_file(path + "/"):
+                    if item.name not in NOISE_DIRS and not ignore(path + "/"):
                         pending.append((item.path, path + "/"))
-                elif item.is_file(follow_symlinks=False) and not ignore.match_file(path):
+                elif item.is_file(follow_symlinks=False) and not ignore(path):
                     entries.append(TreeEntry(path, item.stat().st_size))
     return sorted(entries, key=lambda e: e.path)
 
@@ -131,7 +148,7 @@ def _walk(root: Path, ignore: pathspec.GitIgnoreSpec) -> list[TreeEntry]:
 def from_directory(root: Path, budget: ContextBudget) -> Snapshot:
     """A working copy on disk, walked once; .gitignore and noise folders are skipped, and
     the byte budget chooses what is read."""
-    tree = RepoTree(_head_sha(root), tuple(_walk(root, _ignore_spec(root))))
+    tree = RepoTree(_head_sha(root), tuple(_walk(root, _ignored(_ignore_spec(root)))))
     wanted, unread = to_read(tree.entries, budget)
     files: dict[str, str] = {}
     for entry in tree.entries:

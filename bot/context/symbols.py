@@ -12,17 +12,34 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 
-PYTHON = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-# JS/TS, Go, Rust, Java-like, Ruby, C-like: keyword, then the name.
+from bot.context.kinds import CODE
+
+PYTHON = re.compile(r"(?:def|class)[ \t]+([A-Za-z_]\w*)")
+# JS/TS, Go, Rust, Java-like, Ruby, PHP, Swift…: a keyword, then the name; what stands
+# before the keyword on its line may only be modifiers. (C and C++ name functions after
+# their return type: no keyword finds them, so they are left out.)
 OTHER = re.compile(
-    r"^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:pub(?:\([^)]*\))?[ \t]+)?"
-    r"(?:(?:public|private|protected|static|abstract|final|async)[ \t]+)*"
-    r"(?:function\*?|class|interface|struct|enum|trait|type|fn|func|def|module|const|let|var)"
-    r"[ \t]+(?:\([^)]*\)[ \t]*)?([A-Za-z_$][\w$]*)",
-    re.MULTILINE,
+    r"\b(?:function\*?|class|interface|struct|enum|trait|type|fn|func|def|module|const|let|"
+    r"var)[ \t]+(?:\([^)]*\)[ \t]*)?([A-Za-z_$][\w$]*)"
 )
+MODIFIERS = frozenset({"export", "default", "pub", "public", "private", "protected", "static",
+                       "abstract", "final", "async", "declare", "open", "internal", "override"})
 PYTHON_FILES = (".py", ".pyi", ".pyx")
+KEYWORDLESS = frozenset({"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm"})
 MAX_DEFINERS = 12  # a name defined in more files than this ("get", "run") points nowhere
+
+
+def _matches(path: str, text: str) -> list[re.Match[str]]:
+    """Definitions in `text`: the keyword found first, what precedes it on its line checked
+    after (three times faster than a pattern tried at every line start)."""
+    python = path.endswith(PYTHON_FILES)
+    found = []
+    for m in (PYTHON if python else OTHER).finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()].split()
+        if not before or (before == ["async"] if python else MODIFIERS.issuperset(before)):
+            found.append(m)
+    return found
 
 
 class SymbolIndex:
@@ -32,8 +49,11 @@ class SymbolIndex:
         self.files = files
         self.definers: dict[str, list[str]] = defaultdict(list)
         for path, text in files.items():
-            pattern = PYTHON if path.endswith(PYTHON_FILES) else OTHER
-            for name in dict.fromkeys(m.lower() for m in pattern.findall(text)):
+            extension = path.rsplit(".", 1)[-1].lower()
+            if extension not in CODE or extension in KEYWORDLESS:
+                continue  # data, docs and config define nothing a name could mean
+            found = _matches(path, text)
+            for name in dict.fromkeys(m.group(1).lower() for m in found):
                 self.definers[name].append(path)
 
     def defining(self, name: str) -> list[str]:
@@ -47,6 +67,5 @@ class SymbolIndex:
         if text is None or not names:
             return []
         wanted = {n.lower() for n in names}
-        pattern = PYTHON if path.endswith(PYTHON_FILES) else OTHER
-        return [text.count("\n", 0, m.start(1)) + 1 for m in pattern.finditer(text)
+        return [text.count("\n", 0, m.start(1)) + 1 for m in _matches(path, text)
                 if m.group(1).lower() in wanted]

@@ -208,9 +208,11 @@ def _file_leads(repo: Repo, text: str, source: str) -> list[_Lead]:
 
 
 def _as_tree_path(line: str, raw: str, path: str) -> str:
-    """The reporter's line with their spelling of a path (`.../site-packages/pkg/a.py`)
-    replaced by the tree's: a document never cites a path the repository lacks."""
-    return re.sub(rf"[^\s\"'`(]*{re.escape(raw)}", lambda _: path, line)
+    """The reporter's line with their spellings of the file (`.../site-packages/pkg/a.py`,
+    a link to it) replaced by the tree's path: a document never cites a path the
+    repository lacks."""
+    name = re.escape(path.rsplit("/", 1)[-1])
+    return re.sub(rf"[^\s\"'`(]*(?:{re.escape(raw)}|/{name})(?![\w.-])", lambda _: path, line)
 
 
 def _snippet_leads(repo: Repo, taken: Iterable[str], error: str) -> list[_Lead]:
