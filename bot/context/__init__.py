@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import ContextBudget
@@ -10,7 +12,10 @@ from bot.context.fetch import fetch_snapshot
 from bot.context.ranking import RankedFile, Ranking, rank, search
 from bot.context.snapshot import Snapshot, from_directory
 from bot.domain import RepoContext
-from bot.ports import PlanBranch
+from bot.ports import GitHubError, PlanBranch
+
+log = logging.getLogger(__name__)
+SINGLE_READS = 24  # files read one by one when the archive is out of reach
 
 NO_REPOSITORY = (
     "No repository is available for this plan: cite no file paths, "
@@ -32,7 +37,28 @@ def build_context(
 ) -> RepoContext:
     """Context from the repository at `ref`: one tree request, at most one archive per commit."""
     snapshot = fetch_snapshot(github, ref, budget, cache_dir)
+    if snapshot.tree_only:
+        snapshot = read_best(github, snapshot, issue_text, budget)
     return _assembled(snapshot, search(snapshot, issue_text, budget.max_files), budget)
+
+
+def read_best(github: PlanBranch, snapshot: Snapshot, issue_text: str,
+              budget: ContextBudget) -> Snapshot:
+    """A snapshot without contents (no archive: too large, or unavailable) with the files
+    its paths rank best read one by one: grounding degrades, it is not switched off."""
+    sizes = {entry.path: entry.size for entry in snapshot.entries}
+    files: dict[str, str] = {}
+    for ranked in search(snapshot, issue_text, SINGLE_READS).files:
+        if sizes.get(ranked.path, 0) > budget.max_file_bytes:
+            continue
+        try:
+            text = github.read_file(ranked.path, snapshot.commit_sha)
+        except GitHubError as exc:
+            log.warning("could not read %s: %s", ranked.path, exc)
+            continue
+        if text is not None:
+            files[ranked.path] = text
+    return replace(snapshot, files=files, tree_only=not files) if files else snapshot
 
 
 def local_context(repo_dir: Path, issue_text: str, budget: ContextBudget) -> RepoContext:

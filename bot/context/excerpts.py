@@ -120,4 +120,5 @@ def excerpts(path: str, text: str, score: float, a: Anchors) -> tuple[Snippet, .
             break
     if not taken:
         taken = [(1, HEAD_LINES)]
-    return tuple(_snippet(path, lines, s, e, score) for s, e in sorted(taken) if s <= len(lines))
+    # Strongest first: when the prompt budget runs short, the later excerpts are cut.
+    return tuple(_snippet(path, lines, s, e, score) for s, e in taken if s <= len(lines))

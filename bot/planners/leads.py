@@ -100,6 +100,20 @@ class Repo:
         matches = self.index.match(path) if found is None else [found]
         return matches[0] if len(matches) == 1 else None
 
+    def grounded(self, line: str) -> str:
+        """A quoted line of the issue with every spelling of a tree file (a frame's
+        absolute path, `.../site-packages/pkg/a.py`, a link) replaced by the tree's path:
+        a document never cites a path the repository lacks."""
+        for frame in frames(line):
+            found = self.index.match(frame.path, frame=True)
+            if len(found) == 1:
+                line = line.replace(frame.path, found[0])
+        for raw in mentioned_paths(line):
+            path = self.resolve(raw)
+            if path is not None and raw != path:
+                line = _as_tree_path(line, raw, path)
+        return line
+
     def span(self, path: str) -> str:
         """`path:start-end` of the best snippet of `path`, else the bare path."""
         snippet = next((s for s in self.context.snippets if s.path == path), None)
@@ -188,7 +202,7 @@ def _symbol_leads(repo: Repo, text: str, calls: dict[str, str]) -> list[_Lead]:
         leads.append(_Lead(snippet.path, f"`{name}` in `{snippet.path}` mishandles the case "
                            "the issue describes", (
             f"Write a failing test {test}; if it passes, rule this out."),
-            [f"The issue shows {quote(_line_with(text, name))}",
+            [f"The issue shows {quote(repo.grounded(_line_with(text, name)))}",
              f"`{name}` is defined at `{at}`: {_code(code)}"], [at]))
     return leads
 
@@ -202,7 +216,7 @@ def _file_leads(repo: Repo, text: str, source: str) -> list[_Lead]:
         leads.append(_Lead(path, f"The problem lies in `{path}`, which the {source} names", (
             f"Read `{path}` for the behaviour the issue describes and write a failing test that "
             "exercises it with the reproduction input; a passing test rules it out."),
-            [f"The {source} says {quote(_as_tree_path(_line_with(text, raw), raw, path))}"],
+            [f"The {source} says {quote(repo.grounded(_line_with(text, raw)))}"],
             [repo.span(path)]))
     return leads
 

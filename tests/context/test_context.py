@@ -81,21 +81,37 @@ def test_unwritable_cache_does_not_fail_the_run(tmp_path: Path) -> None:
     assert context.snippets[0].path == "src/shop/coupons.py"
 
 
-def test_repository_over_the_byte_cap_gets_a_tree_only_context() -> None:
+def test_tree_over_the_byte_budget_is_downloaded_and_its_source_read() -> None:
+    github = shop()
+    budget = ContextBudget(max_repo_bytes=sum(len(t) for t in SHOP_FILES.values()) // 2)
+    context = build_context(github, "main", COUPON_TRACEBACK, budget)
+    assert "archive" in github.calls
+    assert context.snippets[0].path == "src/shop/coupons.py"
+    assert "left unread by the size budget" in context.prompt_text
+
+
+def test_tree_far_over_the_byte_budget_reads_its_best_files_one_by_one() -> None:
     github = shop()
     budget = ContextBudget(max_repo_bytes=100)
     context = build_context(github, "main", "Lowercase coupon codes are rejected", budget)
     assert "archive" not in github.calls
-    assert context.snippets == ()
+    assert "read_file" in github.calls
     assert context.paths == frozenset(SHOP_FILES)
-    assert "ranked by their paths only" in context.prompt_text
-    assert "- src/shop/coupons.py" in context.prompt_text
+    assert context.snippets[0].path == "src/shop/coupons.py"
 
 
-def test_failed_archive_download_falls_back_to_path_names() -> None:
+def test_failed_archive_download_falls_back_to_reading_the_traceback_files() -> None:
     github = shop(fail_on=frozenset({"archive"}))
     context = build_context(github, "main", COUPON_TRACEBACK, BUDGET)
+    assert context.snippets[0].path == "src/shop/coupons.py"
+    assert "- src/shop/coupons.py (traceback" in context.prompt_text
+
+
+def test_without_any_contents_files_are_ranked_by_their_paths() -> None:
+    github = shop(fail_on=frozenset({"archive", "read_file"}))
+    context = build_context(github, "main", COUPON_TRACEBACK, BUDGET)
     assert context.snippets == ()
+    assert "ranked by their paths only" in context.prompt_text
     assert "- src/shop/coupons.py (traceback" in context.prompt_text
 
 
