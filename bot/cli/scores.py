@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.context.query import CODE_SPAN
-from bot.documents.validate import LINE_SUFFIX, Grounding
+from bot.documents.validate import Grounding
 from bot.domain import HypothesesDraft, RepoContext
+from bot.paths import CODE_SPAN, LINE_SUFFIX
 
 KS = (1, 3, 5)
 HYPOTHESES = 3  # H1-H3: what a reviewer reads first

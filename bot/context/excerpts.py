@@ -83,27 +83,26 @@ def _snippet(path: str, lines: Sequence[str], start: int, end: int, score: float
     return Snippet(path, start, end, "\n".join(lines[start - 1 : end]), round(score, 4))
 
 
-def excerpts(path: str, text: str, score: float, a: Anchors) -> tuple[Snippet, ...]:
-    """Up to SNIPPETS_PER_FILE excerpts of `text`, around its strongest anchors."""
-    lines = text.splitlines()
-    if not lines:
-        return ()
+def _pulls(lines: Sequence[str], a: Anchors) -> tuple[dict[int, float], set[int]]:
+    """Per anchored line, the weight of every anchor within RADIUS of it (a window over
+    many matches beats a lone one), and which lines are definitions."""
     weight: dict[int, float] = {}
     definition: set[int] = set()
     for w, line, is_definition in _anchors(lines, a):
         weight[line] = weight.get(line, 0.0) + w
         if is_definition:
             definition.add(line)
-    # A line's pull includes its neighbours': a window over many matches beats a lone one.
     # Prefix sums over the file's lines keep this linear in its length.
     running = [0.0] * (len(lines) + 2)
     for n in range(1, len(lines) + 1):
         running[n] = running[n - 1] + weight.get(n, 0.0)
+    last = len(lines)
+    pull = {n: running[min(last, n + RADIUS)] - running[max(0, n - RADIUS - 1)] for n in weight}
+    return pull, definition
 
-    def around(n: int) -> float:
-        return running[min(len(lines), n + RADIUS)] - running[max(0, n - RADIUS - 1)]
 
-    pull = {n: around(n) for n in weight}
+def _windows(pull: dict[int, float], definition: set[int]) -> list[tuple[int, int]]:
+    """Up to SNIPPETS_PER_FILE line spans around the strongest anchors, never overlapping."""
     taken: list[tuple[int, int]] = []
     for line in sorted(pull, key=lambda n: (-pull[n], n)):
         if any(start <= line <= end for start, end in taken):
@@ -112,13 +111,19 @@ def excerpts(path: str, text: str, score: float, a: Anchors) -> tuple[Snippet, .
             span = (line - DEFINITION_BEFORE, line - DEFINITION_BEFORE + 2 * RADIUS)
         else:
             span = (line - RADIUS, line + RADIUS)
-        # Clipped so that excerpts never repeat a line.
         start = max([span[0], *(e + 1 for s, e in taken if e < line)])
         end = min([span[1], *(s - 1 for s, e in taken if s > line)])
         taken.append((start, end))
         if len(taken) == SNIPPETS_PER_FILE:
             break
-    if not taken:
-        taken = [(1, HEAD_LINES)]
+    return taken
+
+
+def excerpts(path: str, text: str, score: float, a: Anchors) -> tuple[Snippet, ...]:
+    """Up to SNIPPETS_PER_FILE excerpts of `text`, around its strongest anchors."""
+    lines = text.splitlines()
+    if not lines:
+        return ()
+    taken = _windows(*_pulls(lines, a)) or [(1, HEAD_LINES)]
     # Strongest first: when the prompt budget runs short, the later excerpts are cut.
     return tuple(_snippet(path, lines, s, e, score) for s, e in taken if s <= len(lines))
