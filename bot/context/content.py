@@ -20,8 +20,8 @@ FULL_INDEX_CHARS = 4_000_000
 MAX_CANDIDATES = 400
 # Chunking and tokenising cost grows with characters, not files: the candidates of a
 # large repository stop at this many (named files and definers first).
-CANDIDATE_CHARS = 2_000_000
-PREFILTER_TERMS = 24
+CANDIDATE_CHARS = 1_500_000
+PREFILTER_TERMS = 16
 CHUNK_LINES = 40
 MIN_CHUNK_LINES = 12  # a chunk may end early only at a top-level definition
 TOP_LEVEL = re.compile(

@@ -9,11 +9,11 @@ from bot.context.mentions import Mention, area, mentions, without_urls
 from bot.context.tokens import STOPWORDS, split_identifier, tokenize
 from bot.context.tracebacks import (
     JAVA_FRAME,
-    POSITION_FRAME,
     PYTHON_FRAME,
     Frame,
     frames,
     normalize,
+    position_frames,
 )
 from bot.paths import CODE_SPAN
 
@@ -62,8 +62,10 @@ def _without_trace_noise(text: str) -> str:
     # Frame paths repeat folder names ("home", "site-packages") that describe the
     # reporter's machine, not the bug; their function names stay.
     text = TRACEBACK_HEADER.sub(" ", text)
-    for pattern in (PYTHON_FRAME, JAVA_FRAME, POSITION_FRAME):
+    for pattern in (PYTHON_FRAME, JAVA_FRAME):
         text = pattern.sub(lambda m: " " + (m.groupdict().get("func") or "") + " ", text)
+    for m in reversed(position_frames(text)):
+        text = f"{text[: m.start()]} {m['func'] or ''} {text[m.end():]}"
     return text
 
 

@@ -53,8 +53,20 @@ class Frame:
     source: str = ""  # the code line Python prints under the frame, as the reporter ran it
 
 
+# What every position frame holds: `file.ext:line`. The frame pattern backtracks on long
+# path-like lines (0.11 s on one 7 kB log); lines without this are never tried.
+_POSITION_MARK = re.compile(rf"\.(?:{SOURCE_EXTENSIONS}):\d")
+
+
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def position_frames(text: str) -> list[re.Match[str]]:
+    """POSITION_FRAME's matches in `text`, offsets as in `text`, trying marked lines only."""
+    marked = "\n".join(line if _POSITION_MARK.search(line) else " " * len(line)
+                        for line in text.split("\n"))
+    return list(POSITION_FRAME.finditer(marked))
 
 
 def frames(text: str) -> list[Frame]:
@@ -70,11 +82,11 @@ def frames(text: str) -> list[Frame]:
     # Frames already read are blanked out (same length: offsets still sort) so that
     # "Router.java:88" inside a Java frame is not read again as a position frame.
     rest = _blank(_blank(text, PYTHON_FRAME), JAVA_FRAME)
-    for pattern in (CSHARP_FRAME, POSITION_FRAME):
-        for m in pattern.finditer(rest):
-            func = (m.groupdict().get("func") or "").split()
-            found.append((m.start(), Frame(m["path"], int(m["line"]), func[-1] if func else "")))
-        rest = _blank(rest, pattern)
+    csharp = list(CSHARP_FRAME.finditer(rest))
+    rest = _blank(rest, CSHARP_FRAME)
+    for m in [*csharp, *position_frames(rest)]:
+        func = (m.groupdict().get("func") or "").split()
+        found.append((m.start(), Frame(m["path"], int(m["line"]), func[-1] if func else "")))
     seen: set[tuple[str, int | None]] = set()
     out: list[Frame] = []
     for _, frame in sorted(found, key=lambda item: item[0]):
