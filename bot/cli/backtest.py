@@ -51,7 +51,8 @@ class Result:
     hypotheses: list[str] = field(default_factory=list)  # paths H1-H3 cite, in order
     bm25: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock, as a user waits
+    cpu_seconds: float = 0.0  # this process's own CPU time: the cost without other load
     peak_mb: float = 0.0
     error: str = ""
 
@@ -89,12 +90,13 @@ def measure(case: Case, tree: Path, budget: ContextBudget) -> Result:
         return contexts[-1]
 
     inputs = Inputs(case.repo, case.issue, (), dict.fromkeys(STAGES))
-    before, start = _max_rss_mb(), time.perf_counter()
+    before, start, cpu = _max_rss_mb(), time.perf_counter(), time.process_time()
     try:
         run(inputs, Stages(lambda: planner, context), ("problem", "hypotheses"))
     except Exception as exc:  # one broken case is a row that says so, not a lost run
         result.error = f"{type(exc).__name__}: {exc}"
     result.seconds = round(time.perf_counter() - start, 3)
+    result.cpu_seconds = round(time.process_time() - cpu, 3)
     result.peak_mb = round(_max_rss_mb() - before, 1)
     if contexts:
         result.context = list(dict.fromkeys(s.path for s in contexts[0].snippets))[:RANKED]

@@ -22,6 +22,7 @@ class Scored(Protocol):
     bm25: list[str]
     invented: list[str]
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     error: str
 
@@ -64,17 +65,17 @@ def _rank(ranked: Sequence[str], gold: Sequence[str]) -> str:
     return str(found) if found else "—"
 
 
-ROW_HEAD = ("| case | category | context | H1–H3 | BM25 | invented | s | MB |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|")
+ROW_HEAD = ("| case | category | context | H1–H3 | BM25 | invented | s | CPU s | MB |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def row(r: Scored) -> str:
     """One case: the position of its first fixed file in each ranking."""
     if r.error and not r.context:
-        return f"| {r.case} | {r.category} | error: {r.error} | | | | | |"
+        return f"| {r.case} | {r.category} | error: {r.error} | | | | | | |"
     return (f"| {r.case} | {r.category} | {_rank(r.context, r.gold)} "
             f"| {_rank(r.hypotheses, r.gold)} | {_rank(r.bm25, r.gold)} | {len(r.invented)} "
-            f"| {r.seconds:.2f} | {r.peak_mb:.0f} |")
+            f"| {r.seconds:.2f} | {r.cpu_seconds:.2f} | {r.peak_mb:.0f} |")
 
 
 def _share(results: Sequence[Scored], ranked: str, k: int) -> float:
@@ -104,7 +105,8 @@ def summary(results: Sequence[Scored]) -> str:
     lines = [head, _line("**all**", results)]
     lines += [_line(c, [r for r in results if r.category == c]) for c in categories]
     errors = [r for r in results if r.error]
-    lines += ["", f"per case: at most {max(r.seconds for r in results):.2f} s and "
+    lines += ["", f"per case: at most {max(r.seconds for r in results):.2f} s "
+              f"({max(r.cpu_seconds for r in results):.2f} s of CPU) and "
               f"{max(r.peak_mb for r in results):.0f} MB peak RSS Δ; invented paths: "
               f"{sum(len(r.invented) for r in results)}; errors: {len(errors)}"]
     return "\n".join(lines)
