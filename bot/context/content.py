@@ -21,14 +21,14 @@ MAX_CANDIDATES = 400
 # Chunking and tokenising cost grows with characters, not files: the candidates of a
 # large repository stop at this many (named files and definers first).
 CANDIDATE_CHARS = 1_500_000
-PREFILTER_TERMS = 16
+PREFILTER_TERMS = 12
 CHUNK_LINES = 40
 MIN_CHUNK_LINES = 12  # a chunk may end early only at a top-level definition
 TOP_LEVEL = re.compile(
     r"(?:def|class|async def|function|async function|export|func|fn|pub fn|impl|interface|"
     r"type|struct|module|public|private|protected|@)\b"
 )
-DATA_WEIGHT = 0.3  # kinds weighted below this are not scanned for a large repository
+DATA_WEIGHT = 0.4  # kinds weighted below this (tests, data, CI) are not scanned when large
 Chunks = dict[str, list[tuple[float, int, int]]]  # per file: (score, start, end), best first
 
 
@@ -76,7 +76,7 @@ def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[
         return list(snapshot.files)
     terms = [t.lower() for t in query.strong[:PREFILTER_TERMS]]
     words = sorted({t for t in query.tokens if len(t) > 4}, key=len, reverse=True)
-    terms += [w for w in words if w not in terms][: max(8, PREFILTER_TERMS - len(terms))]
+    terms += [w for w in words if w not in terms][: max(4, PREFILTER_TERMS - len(terms))]
     hits: dict[str, list[int]] = {}
     df = [0] * len(terms)
     for path, text in snapshot.files.items():
