@@ -28,9 +28,9 @@ MODIFIERS = frozenset({"export", "default", "pub", "public", "private", "protect
                        "abstract", "final", "async", "declare", "open", "internal", "override"})
 PYTHON_FILES = (".py", ".pyi", ".pyx")
 KEYWORDLESS = frozenset({"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm"})
-# A test or an example defining a name is not where the name lives (and scanning them
+# A test defining a name is not where the name lives (and scanning tests
 # costs a third of the time in a large tree).
-ELSEWHERE = frozenset({"test", "docs", "ci", "template", "data"})
+ELSEWHERE = frozenset({"test", "ci", "template", "data"})
 MAX_DEFINERS = 12  # a name defined in more files than this ("get", "run") points nowhere
 
 
