@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.documents.checklist import completeness
+from bot.documents.kind import Reading, detect, kind_line
 from bot.documents.provenance import digest
 from bot.documents.quoting import embed, shorten
 from bot.documents.sections import IssueSections, sections
@@ -17,37 +19,14 @@ from bot.text import model_text
 MAX_COMMENTS = 30
 MAX_COMMENT_CHARS = 4000
 
-BUG = "bug report"
-FEATURE = "feature request"
 NOT_GIVEN = "_Not given in the issue._"
 EMPTY_BODY = "_The issue has no description._"
 ALL_IN_SECTIONS = "_The description is all in the sections below._"
 NO_DISCUSSION = "_No comments from people yet._"
 OMITTED = "_{count} earlier comments are not shown; read them on the issue._"
 SHORTENED = "_Shortened from {total:,} characters{where}._"
-NOT_NEEDED = "not needed for a feature request"
-REFRESH = ("Edit the issue to add what is missing, then comment `/plan problem` "
-           "to refresh this document.")
-# (part, name in the checklist, what to add; bug reports only?)
-CHECKS: tuple[tuple[str, str, str, bool], ...] = (
-    ("acceptance", "Acceptance criteria",
-     'add an "Acceptance criteria" section (a `- [ ]` list of what done means)', False),
-    ("reproduction", "Reproduction steps", 'add a "Steps to reproduce" section', True),
-    ("expected", "Expected behaviour", 'add an "Expected behaviour" section', True),
-    ("actual", "Actual behaviour",
-     'add an "Actual behaviour" section (the error or output you saw)', True),
-    ("environment", "Environment", 'add an "Environment" section (versions, OS)', True),
-)
 
-_BUG_LABEL = re.compile(r"\b(bug|defect|regression|crash)\b", re.IGNORECASE)
-_FEATURE_LABEL = re.compile(
-    r"\b(enhancement|feature|proposal|idea|improvement|request|rfc)\b", re.IGNORECASE
-)
-_BUG_WORDS = re.compile(
-    r"\b(bug|error|exception|traceback|stack ?trace|crash(es|ed|ing)?|fail(s|ed|ing|ure)?"
-    r"|broken|regression|segfault|panic|does ?n[o']t work|not working)\b",
-    re.IGNORECASE,
-)
+
 def _is_command_only(body: str) -> bool:
     lines = [line for line in body.splitlines() if line.strip()]
     return bool(lines) and all(is_command_line(line) for line in lines)
@@ -64,17 +43,6 @@ def discussion(comments: Sequence[Comment]) -> tuple[list[Comment], int]:
     return said[-MAX_COMMENTS:], max(0, len(said) - MAX_COMMENTS)
 
 
-def issue_kind(issue: Issue, parts: IssueSections) -> str:
-    """BUG or FEATURE: labels decide; without them, any sign of a failure makes a bug."""
-    if any(_BUG_LABEL.search(label) for label in issue.labels):
-        return BUG
-    if any(_FEATURE_LABEL.search(label) for label in issue.labels):
-        return FEATURE
-    if parts.reproduction or parts.expected or parts.actual:
-        return BUG
-    return BUG if _BUG_WORDS.search(f"{issue.title}\n{issue.body}") else FEATURE
-
-
 def _login(comment_author: str) -> str:
     # GitHub logins are letters, digits and hyphens; anything else cannot be one.
     return re.sub(r"[^A-Za-z0-9-]", "", comment_author.removesuffix("[bot]")) or "ghost"
@@ -83,16 +51,17 @@ def _login(comment_author: str) -> str:
 def problem_inputs(issue: Issue, comments: Sequence[Comment]) -> str:
     """A digest of everything render_problem reads: it changes exactly when the document would."""
     shown, omitted = discussion(comments)
-    kind = issue_kind(issue, sections(issue.body))
+    kind = detect(issue.title, issue.body, issue.labels)
     said = [f"{c.author}\n{c.association}\n{c.url}\n{c.body}" for c in shown]
-    return digest(issue.title, issue.body, kind, str(omitted), *said)
+    return digest(issue.title, issue.body, kind.kind, kind.reason, str(omitted), *said)
 
 
-def _overview(repo: str, issue: Issue, kind: str) -> str:
-    lines = [f"Case: issue-{issue.number}", f"GitHub Issue: {repo}#{issue.number}", ""]
+def _overview(repo: str, issue: Issue, kind: Reading) -> str:
+    # A blank line between the two seed lines: Markdown joins adjacent lines into one.
+    lines = [f"Case: issue-{issue.number}", "", f"GitHub Issue: {repo}#{issue.number}", "",
+             kind_line(kind)]
     if issue.author:
         lines.append(f"- Reported by `@{_login(issue.author)}`")
-    lines.append(f"- Reads as a {kind}")
     if issue.url:
         lines.append(f"- Link: {issue.url}")
     return "\n".join(lines)
@@ -132,24 +101,10 @@ def _discussion(comments: Sequence[Comment]) -> str:
     return "\n\n".join(blocks + [_comment(c) for c in shown])
 
 
-def completeness(parts: IssueSections, kind: str) -> str:
-    """A checklist of what a plan needs from the issue, naming what to add."""
-    lines, missing = [], False
-    for field_name, name, fix, bug_only in CHECKS:
-        if getattr(parts, field_name):
-            lines.append(f"- [x] {name}")
-        elif bug_only and kind == FEATURE:
-            lines.append(f"- [x] {name} — {NOT_NEEDED}")
-        else:
-            lines.append(f"- [ ] {name} — missing: {fix} to the issue")
-            missing = True
-    return "\n".join(lines) + (f"\n\n{REFRESH}" if missing else "")
-
-
 def render_problem(repo: str, issue: Issue, comments: Sequence[Comment]) -> str:
     """problem-definition.md without its provenance line (documents.finish adds it)."""
     parts = sections(issue.body)
-    kind = issue_kind(issue, parts)
+    kind = detect(issue.title, issue.body, issue.labels)
     blocks = [
         "# Problem Definition",
         "## Overview", _overview(repo, issue, kind),
@@ -157,6 +112,6 @@ def render_problem(repo: str, issue: Issue, comments: Sequence[Comment]) -> str:
         "## Acceptance Criteria", embed(parts.acceptance) if parts.acceptance else NOT_GIVEN,
         "## Reproduction Steps", _reproduction(parts),
         "## Discussion", _discussion(comments),
-        "## Completeness", completeness(parts, kind),
+        "## Completeness", completeness(issue.title, issue.body, parts, kind.kind),
     ]
     return "\n\n".join(blocks) + "\n"

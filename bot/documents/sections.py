@@ -29,8 +29,11 @@ _LABELS: dict[str, re.Pattern[str]] = {
         r"|what (did )?you expect(ed)?( to happen)?|what should (have )?happen(ed)?"
     ),
     "actual": re.compile(
-        r"(actual|observed|current)( behaviou?r| results?| outcome| output)?"
+        r"(actual|observed)( behaviou?r| results?| outcome| output)?( with .*)?"
+        r"|current( behaviou?r| results?| outcome| output)?"
         r"|what (actually )?happen(s|ed)( instead)?"
+        r"|(full |complete )?(tracebacks?|stack ?traces?|error( messages?| output| logs?)?)"
+        r"|logs?( output)?( tracebacks?)?|(relevant )?log output"
     ),
     "environment": re.compile(
         r"((your|system|runtime|test|development) )?environment( details| info(rmation)?)?"

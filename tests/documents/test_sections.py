@@ -75,11 +75,10 @@ def test_issue_form_fields_left_empty_count_as_not_given() -> None:
     found = sections(body)
     assert found.reproduction == "1. pip install widgets\n2. widgets run"
     assert found.expected == ""
-    assert found.actual == "It crashed"
+    # The log the form asks for is what happened too: a traceback is the actual behaviour.
+    assert found.actual == "It crashed\n\n```shell\nTraceback (most recent call last):\n```"
     assert "Anything else" not in found.free_text
-    assert found.free_text == (
-        "### Relevant log output\n\n```shell\nTraceback (most recent call last):\n```"
-    )
+    assert found.free_text == ""
 
 
 def test_headings_inside_a_code_fence_do_not_split_the_section() -> None:
