@@ -45,11 +45,12 @@ class FakeGitHub(GitHub):
     labels: list[tuple[int, str]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # every comment body, created or edited
+    head_sha: str = "sha-0"  # the default branch's commit (a hex id where links are tested)
     _next_id: int = 1000
 
     def __post_init__(self) -> None:
         self.branches.setdefault(self.default_branch, dict(self.files))
-        self._shas: dict[str, str] = {self.default_branch: "sha-0"}
+        self._shas: dict[str, str] = {self.default_branch: self.head_sha}
 
     def _call(self, name: str) -> None:
         self.calls.append(name)

@@ -27,7 +27,7 @@ def repo(files: dict[str, str] | None = None, **kwargs: Any) -> FakeGitHub:
 def helpers(gh: FakeGitHub, planner: Planner) -> Collaborators:
     def store(repository: Repository, config: RepoConfig, number: int) -> PlanStore:
         if config.output == "comments":
-            return CommentStore(gh, number)
+            return CommentStore(gh, number, repository.html_url)
         return BranchStore(gh, repository, config, number)
 
     def context(repository: Repository, config: RepoConfig, text: str) -> RepoContext:

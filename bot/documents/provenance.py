@@ -29,6 +29,7 @@ class Provenance:
     output: str = ""
     tokens: str = ""
     cost: str = ""
+    commit: str = ""  # the commit whose tree the document's paths were checked against
 
     @property
     def token_total(self) -> int:
@@ -39,7 +40,7 @@ class Provenance:
     def line(self) -> str:
         fields = [f"stage={self.stage}", f"inputs={self.inputs}", f"generator={self.generator}"]
         fields += [f"{k}={v}" for k, v in (("output", self.output), ("tokens", self.tokens),
-                                           ("cost", self.cost)) if v]
+                                           ("cost", self.cost), ("commit", self.commit)) if v]
         return "<!-- planbot:" + " ".join(fields) + " -->"
 
 
@@ -71,6 +72,7 @@ def provenance(document: str) -> Provenance | None:
         output=fields.get("output", ""),
         tokens=fields.get("tokens", ""),
         cost=fields.get("cost", ""),
+        commit=fields.get("commit", ""),
     )
 
 
@@ -82,10 +84,11 @@ def usage_fields(usage: Usage) -> tuple[str, str]:
     return tokens, f"{usage.cost_usd:.4f}"
 
 
-def finish(stage: str, body: str, inputs: str, generator: str, usage: Usage | None = None) -> str:
+def finish(stage: str, body: str, inputs: str, generator: str, usage: Usage | None = None,
+           commit: str = "") -> str:
     """Append the provenance line that later runs read to tell edits and staleness."""
     tokens, cost = usage_fields(usage or Usage())
-    mark = Provenance(stage, inputs, generator, digest(body), tokens, cost)
+    mark = Provenance(stage, inputs, generator, digest(body), tokens, cost, commit)
     return body.rstrip() + "\n\n" + mark.line() + "\n"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.domain import Hypothesis, Task
 from bot.text import model_text
@@ -14,6 +14,15 @@ def _bullets(items: Iterable[str]) -> list[str]:
 
 def _path_ref(ref: str) -> str:
     return f"`{ref}`"
+
+
+def after(numbers: Sequence[int]) -> str:
+    """"after task 1", "after tasks 1 and 3": never `#1`, which GitHub links to issue 1 and
+    cross-references on it (an autolinked reference, GitHub Docs)."""
+    if len(numbers) == 1:
+        return f"after task {numbers[0]}"
+    listed = ", ".join(str(n) for n in numbers[:-1])
+    return f"after tasks {listed} and {numbers[-1]}"
 
 
 def _head(title: str, notes: Iterable[str]) -> list[str]:
@@ -43,7 +52,7 @@ def render_tasks(items: Iterable[Task], notes: Iterable[str] = ()) -> str:
         if task.paths:
             extra.append("in " + ", ".join(_path_ref(p) for p in task.paths))
         if task.depends_on:
-            extra.append("after " + ", ".join(f"#{d}" for d in task.depends_on))
+            extra.append(after(task.depends_on))
         suffix = f" ({'; '.join(extra)})" if extra else ""
         lines.append(f"- [ ] {number}. {text}{suffix}")
     return "\n".join(lines).rstrip() + "\n"

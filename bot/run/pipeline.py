@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -96,10 +97,17 @@ class Stages:
         if stage == "hypotheses":
             hyp = check_hypotheses(self.planner().hypotheses(plan), plan.context)
             text = render_hypotheses(hyp.items, hyp.notes)
-            return finish(stage, text, expected, hyp.generator, hyp.usage)
+            return finish(stage, text, expected, hyp.generator, hyp.usage, _commit(plan))
         tasks = check_tasks(self.planner().tasks(plan), plan.context)
         text = render_tasks(tasks.items, tasks.notes)
-        return finish(stage, text, expected, tasks.generator, tasks.usage)
+        return finish(stage, text, expected, tasks.generator, tasks.usage, _commit(plan))
+
+
+def _commit(plan: PlanInput) -> str:
+    # A commit id, never a branch name: links made from it must keep pointing at the
+    # lines the plan read (a local checkout may have no commit at all).
+    sha = plan.context.commit_sha
+    return sha if re.fullmatch(r"[0-9a-f]{7,40}", sha) else ""
 
 
 def run(inputs: Inputs, stages: Stages, wanted: Sequence[str], forced: Sequence[str] = (),

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.config import RepoConfig
+from bot.documents.links import linked, unlinked
+from bot.documents.provenance import provenance
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.markers import STAGE_MARKER
 from bot.ports import Conversation, PlanBranch
@@ -79,10 +81,14 @@ class BranchStore(PlanStore):
 
 
 class CommentStore(PlanStore):
-    """Comment mode: one comment per stage, found again by its first line."""
+    """Comment mode: one comment per stage, found again by its first line.
 
-    def __init__(self, gh: Conversation, issue_number: int) -> None:
-        self.gh, self.number = gh, issue_number
+    A comment is read on GitHub, so the paths it cites are links to the planned commit;
+    they are plain `path:line` again once read back, as in a committed document.
+    """
+
+    def __init__(self, gh: Conversation, issue_number: int, repo_url: str = "") -> None:
+        self.gh, self.number, self.repo_url = gh, issue_number, repo_url
         self._found: dict[str, tuple[int, str, str]] = {}  # stage -> (id, url, body)
 
     def _scan(self) -> None:
@@ -95,7 +101,8 @@ class CommentStore(PlanStore):
             first, _, rest = normal_newlines(comment.body).partition("\n")
             for stage in STAGES:
                 if first.strip() == STAGE_MARKER.format(stage=stage):
-                    self._found.setdefault(stage, (comment.id, comment.url, rest))
+                    self._found.setdefault(stage, (comment.id, comment.url,
+                                                   unlinked(rest, self.repo_url)))
 
     def load(self) -> dict[str, str | None]:
         self._scan()
@@ -106,7 +113,7 @@ class CommentStore(PlanStore):
         for stage in STAGES:
             if stage not in documents:
                 continue
-            body = STAGE_MARKER.format(stage=stage) + "\n" + documents[stage]
+            body = STAGE_MARKER.format(stage=stage) + "\n" + self._shown(documents[stage])
             if stage in self._found:
                 comment_id, url, _ = self._found[stage]
                 self.gh.edit_comment(comment_id, body)
@@ -114,6 +121,10 @@ class CommentStore(PlanStore):
             else:
                 made = self.gh.create_comment(self.number, body)
                 self._found[stage] = (made.id, made.url, documents[stage])
+
+    def _shown(self, document: str) -> str:
+        mark = provenance(document)
+        return linked(document, self.repo_url, mark.commit) if mark else document
 
     def link(self, stage: str) -> str:
         return self._found[stage][1] if stage in self._found else ""

@@ -47,7 +47,7 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
 def github_collaborators(settings: Settings, gh: GitHub) -> Collaborators:
     def store(repo: Repository, config: RepoConfig, number: int) -> PlanStore:
         if config.output == "comments":
-            return CommentStore(gh, number)
+            return CommentStore(gh, number, repo.html_url)
         return BranchStore(gh, repo, config, number)
 
     def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
