@@ -1,4 +1,5 @@
-"""Where a repository keeps its tests and how it runs them, guessed from its file tree."""
+"""Where a repository keeps its code, tests, docs and changelog, and how it runs, builds and
+measures them, guessed from its file tree."""
 
 from __future__ import annotations
 
@@ -20,6 +21,32 @@ _SUITES: tuple[tuple[str, str], ...] = (
 _PYTEST_MARKERS = frozenset({"conftest.py", "pytest.ini", "tox.ini", "noxfile.py"})
 TEST_SHOULD = "that fails before the change and passes after"
 
+SOURCE_ROLE, TEST_ROLE, DOCS_ROLE, CI_ROLE, OTHER_ROLE = "source", "test", "docs", "ci", "other"
+_CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".buildkite", ".azure-pipelines"})
+_CI_FILES = frozenset({".travis.yml", ".gitlab-ci.yml", "azure-pipelines.yml", "Jenkinsfile",
+                       ".pre-commit-config.yaml", "codecov.yml"})
+_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "fixtures", "testdata"})
+_DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "website"})
+_PROSE = frozenset({".md", ".rst", ".txt", ".adoc"})
+
+
+def role(path: str) -> str:
+    """What a file is to a plan: source, test, docs, ci (workflows, templates) or other."""
+    parts = path.split("/")
+    folders, name = set(parts[:-1]), parts[-1]
+    if parts[0] in _CI_DIRS or name in _CI_FILES:
+        return CI_ROLE
+    if is_test(path) or folders & _TEST_DIRS or name == "conftest.py":
+        return TEST_ROLE
+    if posixpath.splitext(name)[1].lower() in _PROSE or set(parts[:2]) & _DOC_DIRS:
+        return DOCS_ROLE
+    return SOURCE_ROLE if language_of(path) else OTHER_ROLE
+
+
+def is_code(path: str) -> bool:
+    """A source file: where a change to behaviour goes (not a test, page or workflow)."""
+    return role(path) == SOURCE_ROLE
+
 
 def _test_dir(tests: Iterable[str]) -> str | None:
     """The folder most existing tests live in (ties: the first by name), None if no tests."""
@@ -40,13 +67,20 @@ def _new_file(name: str, folder: str | None) -> tuple[str, tuple[str, ...]]:
 def regression_test(module: str | None, paths: frozenset[str]) -> tuple[str, tuple[str, ...]]:
     """A task title for the regression test of `module`, in the repository's test layout,
     and the existing paths it cites (a file to extend, or the folder for a new one)."""
+    return test_task(module, paths, "a regression test", TEST_SHOULD)
+
+
+def test_task(module: str | None, paths: frozenset[str], what: str,
+              should: str) -> tuple[str, tuple[str, ...]]:
+    """"Add {what} to/in <where the tests of `module` go> {should}", and the paths it cites."""
     tests = sorted(p for p in paths if is_test(p))
     language = language_of(module) if module else None
-    stem = posixpath.splitext(posixpath.basename(module))[0] if module else ""
+    # `_writer.py` is tested in test_writer.py: a private module's underscore is not kept.
+    stem = posixpath.splitext(posixpath.basename(module))[0].lstrip("_") if module else ""
     if not module or language is None:
         folder = _test_dir(tests)
         where = f" next to the existing tests in `{folder}/`" if folder else ""
-        return f"Add a regression test for the reported case{where} {TEST_SHOULD}", (
+        return f"Add {what} for the reported case{where} {should}", (
             (folder,) if folder else ())
     if language == "Python":
         want, own = f"test_{stem}.py", [p for p in tests if p.endswith(".py")]
@@ -58,23 +92,24 @@ def regression_test(module: str | None, paths: frozenset[str]) -> tuple[str, tup
         want = f"{stem}_test.go"
         if posixpath.join(folder, want) in paths:
             cited_file = posixpath.join(folder, want)
-            return f"Add a regression test to `{cited_file}` {TEST_SHOULD}", (cited_file,)
+            return f"Add {what} to `{cited_file}` {should}", (cited_file,)
         text, cited = _new_file(want, folder)
-        return f"Add a regression test {text} {TEST_SHOULD}", cited
+        return f"Add {what} {text} {should}", cited
     elif language == "Rust":
-        return (f"Add a regression test to the `#[cfg(test)] mod tests` of `{module}` "
-                f"{TEST_SHOULD}", (module,))
+        return (f"Add {what} to the `#[cfg(test)] mod tests` of `{module}` {should}", (module,))
     else:
-        return regression_test(None, paths)
-    existing = sorted(p for p in own if posixpath.basename(p) == want)
+        return test_task(None, paths, what, should)
+    # A helper named test_x.py beside the code (`pkg/test_util.py`) holds no tests of x.py.
+    existing = sorted(p for p in own if posixpath.basename(p) == want
+                      and set(p.split("/")[:-1]) & _TEST_DIRS)
     if existing:
-        return f"Add a regression test to `{existing[0]}` {TEST_SHOULD}", (existing[0],)
+        return f"Add {what} to `{existing[0]}` {should}", (existing[0],)
     folder = _test_dir(own)
     if folder is None and language == "Python":
-        return (f"Add a regression test in a new file tests/{want} (the repository has no "
-                f"Python tests yet: set up pytest) {TEST_SHOULD}", ())
+        return (f"Add {what} in a new file tests/{want} (the repository has no Python tests "
+                f"yet: set up pytest) {should}", ())
     text, cited = _new_file(want, folder)
-    return f"Add a regression test {text} {TEST_SHOULD}", cited
+    return f"Add {what} {text} {should}", cited
 
 
 def suite_commands(paths: frozenset[str]) -> list[str]:
@@ -86,3 +121,60 @@ def suite_commands(paths: frozenset[str]) -> list[str]:
         if marker in paths and command not in commands:
             commands.append(command)
     return commands
+
+
+_CHANGELOGS = ("CHANGELOG.md", "CHANGELOG.rst", "CHANGES.md", "CHANGES.rst", "CHANGES.txt",
+               "HISTORY.md", "HISTORY.rst", "NEWS.md", "NEWS.rst", "docs/changelog.md",
+               "docs/changelog.rst", "docs/changes.rst", "docs/history.rst")
+# Folders of one-file-per-change fragments (towncrier and the like).
+_FRAGMENTS = ("CHANGES", "changes", "changelog.d", "newsfragments", "news", "changelog")
+
+
+def docs_home(paths: frozenset[str]) -> str | None:
+    """Where the repository's documentation lives: its docs folder, else its README."""
+    folders = {p.split("/", 1)[0] for p in paths if "/" in p}
+    for name in ("docs", "doc", "documentation"):
+        if name in folders:
+            return name + "/"
+    return next((p for p in ("README.md", "README.rst", "README.txt", "README") if p in paths),
+                None)
+
+
+def changelog(paths: frozenset[str]) -> str | None:
+    """The changelog file, or the folder of change fragments, if the repository keeps one."""
+    folders = {p.split("/", 1)[0] for p in paths if "/" in p}
+    fragments = next((f for f in _FRAGMENTS if f in folders), None)
+    if fragments:
+        return fragments + "/"
+    return next((p for p in _CHANGELOGS if p in paths), None)
+
+
+def docs_build(paths: frozenset[str]) -> str | None:
+    """The command that builds the documentation, by the tool's config file."""
+    if "mkdocs.yml" in paths or "mkdocs.yaml" in paths:
+        return "mkdocs build --strict"
+    conf = next((p for p in ("docs/conf.py", "doc/conf.py", "docs/source/conf.py")
+                 if p in paths), None)
+    if conf:
+        return f"sphinx-build -W -b html {posixpath.dirname(conf)} /tmp/docs-html"
+    return None
+
+
+def measure(paths: frozenset[str], language: str | None) -> str:
+    """How to measure the issue's case before and after: the repository's own benchmarks
+    if it keeps them, else the language's profiler."""
+    if "asv.conf.json" in paths or any(p.startswith("asv_bench/") for p in paths):
+        return ("add the issue's case to the asv benchmarks and run `asv run` on the default "
+                "branch")
+    folders = {p.split("/", 1)[0] for p in paths if "/" in p}
+    bench = next((f for f in ("benchmarks", "benchmark", "bench") if f in folders), None)
+    if bench:
+        return (f"add the issue's case to the benchmarks in `{bench}/` and run them on the "
+                "default branch")
+    return {
+        "Go": "write a `Benchmark` for the issue's case and run `go test -bench . -benchmem`",
+        "Rust": "add a `cargo bench` benchmark for the issue's case and run it",
+        "JavaScript": "run the issue's case under `node --cpu-prof`",
+        "TypeScript": "run the issue's case under `node --cpu-prof`",
+    }.get(language or "", "run the issue's example under `python -m cProfile -s cumtime` "
+          "(and `tracemalloc` for memory) on the default branch")

@@ -7,20 +7,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, mentioned_paths
+from bot.documents.kind import BUG, DOCS
 from bot.documents.validate import Grounding
 from bot.domain import Hypothesis, RepoContext, Snippet
-from bot.paths import LINE_SUFFIX, is_test, normalise
+from bot.paths import LINE_SUFFIX, normalise
 from bot.planners import reading
+from bot.planners.framing import Framing, framing
+from bot.planners.layout import DOCS_ROLE, is_code, role
 from bot.text import clip
 
-NO_SIGNAL_TITLE = "The issue gives too little to localise the problem"
-NO_SIGNAL_ASK = (
-    "Ask the reporter for the exact error output or traceback, the version or commit where it "
-    "happens, and the smallest steps that reproduce it; then comment `/plan hypotheses` again."
-)
-MAX_LEADS = 5
-MAX_SNIPPET_LEADS = 2
+NO_SIGNAL_TITLE = framing(BUG).unlocated
+# Evidence supports few hypotheses: each one here stands on something the issue shows.
+MAX_LEADS = 4
 MAX_SYMBOLS = 3
+MAX_STARTING_POINTS = 3
 TITLE = 190  # under bot.limits.MAX_TITLE, so validation never has to cut our titles
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
 
@@ -56,7 +56,6 @@ class _Lead:
     verify: str
     evidence: list[str] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
-    weak: bool = False
 
     def absorb(self, other: _Lead) -> None:
         self.evidence += [e for e in other.evidence if e not in self.evidence]
@@ -77,7 +76,7 @@ class _Leads:
         leads = list(self.by_path.values())[:MAX_LEADS]
         return [Hypothesis(
             title=clip(lead.title, TITLE),
-            likelihood="Most likely" if rank == 0 else "Unlikely" if lead.weak else "Possible",
+            likelihood="Most likely" if rank == 0 else "Possible",
             evidence=tuple(lead.evidence),
             where_to_look=tuple(lead.where),
             how_to_verify=lead.verify,
@@ -177,12 +176,14 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
 
 
 def _error_lead(repo: Repo, error: str) -> _Lead | None:
-    found = reading.message_source(error.split(":", 1)[-1], repo.context.snippets)
+    kind, _, message = error.partition(":")
+    if not message.strip():
+        return _raise_lead(repo, kind)
+    found = reading.message_source(message, _code_snippets(repo))
     if not found:
         return None
     snippet, line, code = found
     at = _at(snippet.path, line)
-    kind = error.split(":", 1)[0]
     return _Lead(snippet.path, f"The check at `{at}` rejects the issue's input (`{kind}`)", (
         f"Write a failing test that feeds the input from the reproduction steps to the code "
         f"around `{at}`, then decide whether the input or the check is wrong."),
@@ -190,7 +191,27 @@ def _error_lead(repo: Repo, error: str) -> _Lead | None:
         [at])
 
 
-def _symbol_leads(repo: Repo, text: str, calls: dict[str, str]) -> list[_Lead]:
+def _raise_lead(repo: Repo, kind: str) -> _Lead | None:
+    """An error with no message says only its class: found in docs or tests, the name
+    proves nothing, so only the one place in the code that raises it is a lead."""
+    sites = reading.raise_sites(kind.rsplit(".", 1)[-1], _code_snippets(repo))
+    if len(sites) != 1:
+        return None
+    snippet, line, code = sites[0]
+    at = _at(snippet.path, line)
+    return _Lead(snippet.path, f"`{at}` raises the bare `{kind}` the issue reports", (
+        f"Run the reproduction with a breakpoint at `{at}`; if it is hit, the condition "
+        "above it is what the input breaks, if not, another frame raises it."),
+        [f"The issue reports `{kind}` with no message",
+         f"`{at}` is the one place in the excerpts that raises it: {_code(code)}"], [at])
+
+
+def _code_snippets(repo: Repo) -> list[Snippet]:
+    """Excerpts of the code itself: an error's text in a test or a page proves nothing."""
+    return [s for s in repo.context.snippets if is_code(s.path)]
+
+
+def _symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) -> list[_Lead]:
     leads = []
     for name, call in list(calls.items())[:MAX_SYMBOLS]:
         found = reading.definition(name, repo.context.snippets)
@@ -199,23 +220,22 @@ def _symbol_leads(repo: Repo, text: str, calls: dict[str, str]) -> list[_Lead]:
         snippet, line, code = found
         at = _at(snippet.path, line)
         test = f"calling {_code(call)}" if call else f"calling `{name}` with the issue's input"
-        leads.append(_Lead(snippet.path, f"`{name}` in `{snippet.path}` mishandles the case "
-                           "the issue describes", (
-            f"Write a failing test {test}; if it passes, rule this out."),
+        leads.append(_Lead(
+            snippet.path, say.symbol.format(name=name, path=snippet.path),
+            say.symbol_verify.format(name=name, path=snippet.path, test=test),
             [f"The issue shows {quote(repo.grounded(_line_with(text, name)))}",
              f"`{name}` is defined at `{at}`: {_code(code)}"], [at]))
     return leads
 
 
-def _file_leads(repo: Repo, text: str, source: str) -> list[_Lead]:
+def _file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[_Lead]:
     leads = []
     for raw in mentioned_paths(text):
         path = repo.resolve(raw)
         if path is None:
             continue
-        leads.append(_Lead(path, f"The problem lies in `{path}`, which the {source} names", (
-            f"Read `{path}` for the behaviour the issue describes and write a failing test that "
-            "exercises it with the reproduction input; a passing test rules it out."),
+        title = say.file.format(path=path).replace("the issue names", f"the {source} names")
+        leads.append(_Lead(path, title, say.file_verify.format(path=path),
             [f"The {source} says {quote(repo.grounded(_line_with(text, raw)))}"],
             [repo.span(path)]))
     return leads
@@ -229,63 +249,53 @@ def _as_tree_path(line: str, raw: str, path: str) -> str:
     return re.sub(rf"[^\s\"'`(]*(?:{re.escape(raw)}|/{name})(?![\w.-])", lambda _: path, line)
 
 
-def _snippet_leads(repo: Repo, taken: Iterable[str], error: str) -> list[_Lead]:
-    what = f"`{error.split(':', 1)[0]}`" if error else "the case the issue describes"
-    leads: list[_Lead] = []
-    for s in _best_snippets(repo.context.snippets, taken):
-        at = f"{s.path}:{s.start_line}-{s.end_line}"
-        first = next((ln for ln in s.text.splitlines() if ln.strip()), "")
-        leads.append(_Lead(s.path, f"The behaviour lives in `{s.path}`, the closest match to "
-                           "the issue text", (
-            f"Read `{at}`: if it does not handle {what}, it is a candidate; if a breakpoint "
-            "there is never hit during the reproduction, rule it out."),
-            [f"Repository search ranks `{at}` among the best matches: {_code(first)}"], [at],
-            weak=True))
-        if len(leads) == MAX_SNIPPET_LEADS:
-            break
-    return leads
-
-
-def _best_snippets(snippets: Sequence[Snippet], taken: Iterable[str]) -> list[Snippet]:
+def _best_snippets(snippets: Sequence[Snippet], taken: Iterable[str],
+                   pages: bool = False) -> list[Snippet]:
+    """The best excerpts of distinct files: the code's own, or the documentation's."""
     seen = set(taken)
     out = []
     for s in snippets:
-        if s.path not in seen and not is_test(s.path):
+        wanted = role(s.path) == DOCS_ROLE if pages else is_code(s.path)
+        if s.path not in seen and wanted:
             seen.add(s.path)
             out.append(s)
     return out
 
 
-def _no_signal(repo: Repo, error: str) -> Hypothesis:
-    evidence = ["The issue has no traceback frame, error location, file or code name that "
-                "matches the repository."]
+def _unlocated(repo: Repo, error: str, kind: str) -> Hypothesis:
+    """The one honest hypothesis when the issue names nothing the repository has: search
+    hits are where to start reading, not hypotheses of their own."""
+    say = framing(kind)
+    evidence = ["The issue names no traceback frame, error location, file or code name that "
+                "the repository has."]
     if error:
         evidence.append(f"The issue reports {quote(error)}, but nothing in the repository "
                         "context shows where it comes from.")
-    top = _best_snippets(repo.context.snippets, ())[:3]
-    verify = NO_SIGNAL_ASK
+    top = _best_snippets(repo.context.snippets, (), pages=kind == DOCS)[:MAX_STARTING_POINTS]
     if top:
-        verify += " Meanwhile, start reading the files repository search ranks highest."
-    return Hypothesis(NO_SIGNAL_TITLE, "Most likely", tuple(evidence),
-                      tuple(f"{s.path}:{s.start_line}-{s.end_line}" for s in top), verify)
+        evidence.append("The files below match the issue's words best in a repository search; "
+                        "that alone does not make them the place.")
+    return Hypothesis(say.unlocated, "Most likely", tuple(evidence),
+                      tuple(f"{s.path}:{s.start_line}-{s.end_line}" for s in top),
+                      say.unlocated_verify)
 
 
-def hypotheses(repo: Repo, text: str, feedback: str) -> list[Hypothesis]:
-    """Ranked hypotheses: files the feedback names, the traceback, the error's source,
-    named code, named files, then search hits; one honest hypothesis when nothing matches."""
+def hypotheses(repo: Repo, text: str, feedback: str, kind: str = BUG) -> list[Hypothesis]:
+    """Ranked hypotheses, each standing on evidence: files the feedback names, the
+    traceback, the error's source, named code, named files; one honest hypothesis when
+    nothing matches. `text` is the issue's own words, never planbot's template."""
+    say = framing(kind)
     errors = reading.errors(text)
     error = errors[-1] if errors else ""  # the last one printed is the one that surfaced
     calls = dict(reading.symbols(text))
     leads = _Leads()
-    for lead in [*_file_leads(repo, feedback, "review feedback"),
+    for lead in [*_file_leads(repo, feedback, "review feedback", say),
                  *_frame_leads(repo, text, error, calls)]:
         leads.add(lead)
     if error and (found := _error_lead(repo, error)):
         leads.add(found)
-    for lead in [*_symbol_leads(repo, text, calls), *_file_leads(repo, text, "issue")]:
+    for lead in [*_symbol_leads(repo, text, calls, say), *_file_leads(repo, text, "issue", say)]:
         leads.add(lead)
     if not leads.by_path:
-        return [_no_signal(repo, error)]
-    for lead in _snippet_leads(repo, leads.by_path, error):
-        leads.add(lead)
+        return [_unlocated(repo, error, kind)]
     return leads.ranked()

@@ -205,7 +205,7 @@ def replan_keeps_a_persons_edit_of_the_problem(step: Steps, github: LoopbackGitH
     hypotheses_mark, tasks_mark = provenance(now[HYPOTHESES]), provenance(now[TASKS])
     assert hypotheses_mark is not None and hypotheses_mark.inputs == digest(edited)
     assert tasks_mark is not None and tasks_mark.inputs == digest(edited, now[HYPOTHESES])
-    assert f"Meet: {CRITERION}" in now[TASKS]  # the offline planner read the edit
+    assert f"holds: 1) {CRITERION}" in now[TASKS]  # the offline planner read the edit
     (again,) = pulls(github)
     assert again["number"] == pull["number"] and again["body"] != body_before
     assert table_states(again["body"])[NAMES["problem"]] == State.EDITED.value
@@ -259,7 +259,7 @@ def test_comment_mode_edits_stage_comments_in_place_around_a_persons_edit(
     assert after["problem"]["body"] == edited
     mark = provenance(document(after["hypotheses"]))
     assert mark is not None and mark.inputs == digest(document(after["problem"]))
-    assert f"Meet: {CRITERION}" in document(after["tasks"])
+    assert f"holds: 1) {CRITERION}" in document(after["tasks"])
     assert github.errors == []
 
 

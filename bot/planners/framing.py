@@ -1,0 +1,89 @@
+"""What an offline hypothesis says about named code, per issue kind: a bug's cause is not a
+feature's home, a slow path or the place an answer is found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+
+
+@dataclass(frozen=True)
+class Framing:
+    """Title and "How to verify" templates: {name}, {path}, {test} are filled in."""
+
+    symbol: str
+    symbol_verify: str
+    file: str
+    file_verify: str
+    unlocated: str  # H1 when the issue names nothing the repository has
+    unlocated_verify: str
+
+
+ASK_REPORTER = (
+    "Ask the reporter for the exact error output or traceback, the version or commit where it "
+    "happens, and the smallest steps that reproduce it; then comment `/plan hypotheses` again."
+)
+_FRAMINGS = {
+    BUG: Framing(
+        "`{name}` in `{path}` mishandles the case the issue describes",
+        "Write a failing test {test}; if it passes, rule this out.",
+        "The problem lies in `{path}`, which the issue names",
+        "Read `{path}` for the behaviour the issue describes and write a failing test that "
+        "exercises it with the reproduction input; a passing test rules it out.",
+        "The issue gives too little to localise the problem",
+        ASK_REPORTER,
+    ),
+    FEATURE: Framing(
+        "The feature belongs with `{name}` in `{path}`, which the issue names",
+        "Read `{name}` and its callers (search the code for `{name}`): the feature fits here "
+        "if it can be added without changing what existing callers get.",
+        "The feature belongs in `{path}`, which the issue names",
+        "Read `{path}` and its callers: the feature fits here if it can be added without "
+        "changing what existing callers get.",
+        "Where the feature belongs is not settled: the issue names no module",
+        "Read the files below and their callers, pick the module the feature belongs in, and "
+        "write the choice into this document before anyone codes it.",
+    ),
+    PERFORMANCE: Framing(
+        "`{name}` in `{path}` is where the time or memory goes",
+        "Profile the issue's example and check that `{name}` dominates the profile; if it "
+        "does not, rule this out.",
+        "The slow path is in `{path}`, which the issue names",
+        "Profile the issue's example and check that `{path}` dominates the profile; if it "
+        "does not, rule this out.",
+        "The slow path is not located yet: the issue names no function or file",
+        "Profile the issue's example on the default branch and write the functions at the top "
+        "of the profile into this document; they are the hypotheses to test.",
+    ),
+    QUESTION: Framing(
+        "`{name}` in `{path}` holds the answer",
+        "Read `{name}` and what it does with the values the issue asks about: its code and "
+        "docstring give the answer.",
+        "`{path}`, which the issue names, holds the answer",
+        "Read `{path}` for what the issue asks about: its code and docstrings give the answer.",
+        "The issue names no code: the answer is still to be found",
+        "Search the code and the docs for the terms of the question, starting with the files "
+        "below, and note where the answer is.",
+    ),
+    DOCS: Framing(
+        "The documentation of `{name}` in `{path}` needs the change",
+        "Compare the docstring and pages about `{name}` with what its code does, and list what "
+        "is wrong or missing.",
+        "`{path}`, which the issue names, is the page to change",
+        "Read `{path}` and compare it with the code it describes; list what is wrong or "
+        "missing.",
+        "The page to change is not named in the issue",
+        "Search the documentation for the terms of the issue, starting with the files below, "
+        "and name the page and section to change.",
+    ),
+}
+
+
+def framing(kind: str) -> Framing:
+    return _FRAMINGS.get(kind, _FRAMINGS[BUG])
+
+
+def unlocated_titles() -> frozenset[str]:
+    """Every H1 title that says the issue names nothing in the repository."""
+    return frozenset(f.unlocated for f in _FRAMINGS.values())

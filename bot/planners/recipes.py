@@ -1,0 +1,248 @@
+"""The tasks of an offline plan, fitted to the issue's kind: a bug is reproduced and fixed, a
+feature placed and designed, a slow path measured, a question answered, a page rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+from bot.domain import Task
+from bot.paths import language_of
+from bot.planners import layout, reading
+from bot.planners.framing import unlocated_titles
+from bot.planners.reading import WrittenHypothesis
+from bot.text import clip
+
+TITLE = 190  # under bot.limits.MAX_TITLE, so validation never has to cut our titles
+CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
+          "makes the reproduction pass")
+MAX_CHECKED = 3  # hypotheses named in one "if H1 does not hold" task
+
+
+@dataclass
+class Brief:
+    """What the recipes read: the issue's kind and words, its checkable hypotheses with
+    the files each cites, the files the issue names, and the repository's tree."""
+
+    kind: str
+    sections: dict[str, str]
+    issue: str
+    hypotheses: list[tuple[WrittenHypothesis, tuple[str, ...]]]
+    named: frozenset[str]
+    paths: frozenset[str]
+    feedback_task: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unlocated(self) -> bool:
+        return not self.hypotheses or self.hypotheses[0][0].title in unlocated_titles()
+
+    def cited(self, start: int = 0, end: int | None = None) -> tuple[str, ...]:
+        found = [p for _, paths in self.hypotheses[start:end] for p in paths]
+        return tuple(dict.fromkeys(found))
+
+    def targets(self) -> tuple[str, ...]:
+        """Files a change may go to: the code, or a support file (test, page, workflow)
+        only when the issue names it, or pages when the issue is about the docs. None while
+        the problem is not located: a search hit is a place to read, not to change."""
+        if self.unlocated:
+            return ()
+
+        def fits(path: str) -> bool:
+            return (layout.is_code(path) or path in self.named
+                    or (self.kind == DOCS and layout.role(path) == layout.DOCS_ROLE))
+        return tuple(p for p in self.cited() if fits(p))[:3]
+
+
+class Steps:
+    def __init__(self) -> None:
+        self.items: list[Task] = []
+
+    def add(self, title: str, after: Sequence[int] = (), paths: Sequence[str] = ()) -> int:
+        """Append a task; its number, for later tasks to depend on."""
+        self.items.append(Task(clip(title, TITLE), tuple(after), tuple(paths)))
+        return len(self.items)
+
+
+def _quote(text: str, limit: int) -> str:
+    return f"“{clip(text.replace('`', ''), limit)}”"
+
+
+def _verify(h: WrittenHypothesis, lead: str) -> str:
+    """"<lead>: <title> — <how to verify>", or a pointer to it when it does not fit."""
+    head = f"{lead}: {h.title}"
+    full = f"{head} — {h.verify}"
+    if h.verify and len(full) <= TITLE:
+        return full
+    return f"{head} — follow its “How to verify”" if h.verify else head
+
+
+def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
+    """One task for the other hypotheses worth checking, should the first not hold."""
+    rest = brief.hypotheses[1:1 + MAX_CHECKED]
+    if not rest:
+        return []
+    names = ", ".join(f"H{h.number} ({clip(h.title, 60)})" for h, _ in rest)
+    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {names} "
+                      "the way each says", [after], brief.cited(1, 1 + MAX_CHECKED))]
+
+
+def _reproduce(brief: Brief) -> str:
+    listed = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
+    if listed:
+        steps = "; ".join(f"{n}) {step}" for n, step in enumerate(listed, 1))
+        return ("Reproduce the problem on the default branch and save the output, following "
+                f"the reproduction steps: {clip(steps.replace('`', ''), 120)}")
+    errors = reading.errors(brief.issue)
+    code = "```" in brief.issue
+    if errors:
+        how = " with the code in the issue" if code else ""
+        return (f"Reproduce the reported error {_quote(errors[-1], 100)}{how} on the default "
+                "branch and save the full output")
+    if code:
+        return ("Reproduce the reported behaviour on the default branch with the code in the "
+                "issue, and save its output")
+    return ("Reproduce the reported behaviour on the default branch from the issue description, "
+            "and write the exact steps into problem-definition.md")
+
+
+def _suite(brief: Brief, steps: Steps, after: Sequence[int], why: str) -> int:
+    commands = layout.suite_commands(brief.paths)
+    how = " and ".join(f"`{c}`" for c in commands) if commands else (
+        "no test command could be inferred from the repository: see its README or CI")
+    return steps.add(f"Run the whole test suite ({how}) {why}", after)
+
+
+def _criteria(brief: Brief, steps: Steps, after: int) -> None:
+    criteria = reading.items(brief.sections.get("acceptance criteria", ""))
+    if criteria:
+        listed = "; ".join(f"{n}) {c}" for n, c in enumerate(criteria, 1))
+        steps.add(f"Check each acceptance criterion in problem-definition.md holds: "
+                  f"{clip(listed.replace('`', ''), 120)}", [after])
+
+
+def _start(brief: Brief, steps: Steps, first: str, paths: Sequence[str] = ()) -> list[int]:
+    """The first task, then review feedback to address (if any) after it."""
+    done = [steps.add(first, [], paths)]
+    if brief.feedback_task:
+        done.append(steps.add(brief.feedback_task, done[:1]))
+    return done
+
+
+def bug(brief: Brief, steps: Steps) -> None:
+    """Reproduce, confirm the top hypothesis, change, regression test, run the suite."""
+    first = _start(brief, steps, _reproduce(brief))
+    if brief.unlocated:
+        h1 = brief.hypotheses[0][0] if brief.hypotheses else None
+        checks = [steps.add(f"Localise the problem: {h1.verify}" if h1 and h1.verify else
+                            "Localise the problem from the reproduction's output", first[-1:],
+                            brief.cited())]
+    else:
+        h1, paths = brief.hypotheses[0]
+        checks = [steps.add(_verify(h1, f"Confirm H{h1.number}"), first[-1:], paths)]
+        checks += _others(brief, steps, first[-1])
+    code = brief.targets()
+    change = steps.add(CHANGE, checks, code)
+    title, where = layout.regression_test(code[0] if code else None, brief.paths)
+    test = steps.add(title, [change], where)
+    _suite(brief, steps, [change, test], "and fix anything the change broke")
+    _criteria(brief, steps, change)
+
+
+def feature(brief: Brief, steps: Steps) -> None:
+    """Where it fits, the design decision, implement, tests, docs and changelog."""
+    if brief.unlocated:
+        first = _start(brief, steps, "Decide where the feature belongs: read the files H1 lists "
+                       "and their callers, and write the module into hypotheses.md",
+                       brief.cited())
+    else:
+        h1 = brief.hypotheses[0][0]
+        first = _start(brief, steps, f"Read where the feature fits (H{h1.number}: {h1.title}) "
+                       "and its callers, and list the functions it touches", brief.cited())
+    design = steps.add("Decide the design before coding: the public name, arguments, defaults "
+                       "and errors, and what existing callers see; write it under Acceptance "
+                       "Criteria in problem-definition.md", first[-1:])
+    code = brief.targets()
+    implement = steps.add("Implement the feature as decided", [design], code)
+    title, where = layout.test_task(code[0] if code else None, brief.paths,
+                                    "tests of the new behaviour",
+                                    "covering the decided arguments, defaults and errors")
+    test = steps.add(title.replace(" for the reported case", ""), [implement], where)
+    docs = tuple(p.rstrip("/") for p in (layout.docs_home(brief.paths),
+                                          layout.changelog(brief.paths)) if p)
+    steps.add("Document the feature and add a changelog entry" if docs else
+              "Document the feature in its docstrings and the README", [implement], docs)
+    _suite(brief, steps, [implement, test], "and fix anything the feature broke")
+    _criteria(brief, steps, implement)
+
+
+def performance(brief: Brief, steps: Steps) -> None:
+    """Measure first, find where the time goes, change, measure again, run the suite."""
+    cited = brief.cited()
+    language = next((lang for p in cited if (lang := language_of(p))), None)
+    how = layout.measure(brief.paths, language)
+    first = _start(brief, steps, f"Measure first: {how}; record the time, peak memory and "
+                   "input size")
+    if brief.unlocated:
+        found = steps.add("Find the slow path: the top of the profile from task 1 names the "
+                          "functions to look at; write them into hypotheses.md", first[-1:])
+    else:
+        h1, paths = brief.hypotheses[0]
+        found = steps.add(_verify(h1, f"Confirm in the profile H{h1.number}"), first[-1:], paths)
+    change = steps.add("Change the slow path the profile shows, keeping its results the same",
+                       [found], brief.targets())
+    steps.add("Measure again with the same benchmark and input as task 1, and put both "
+              "figures in the pull request", [change])
+    _suite(brief, steps, [change], "to show the results did not change")
+    _criteria(brief, steps, change)
+
+
+def question(brief: Brief, steps: Steps) -> None:
+    """Answer from the code and docs, then improve the docs."""
+    home = layout.docs_home(brief.paths)
+    pages = f" and `{home}`" if home else ""
+    answer = _start(brief, steps, f"Answer on the issue from the code{pages}: what the files "
+                    "H1 lists do for the case asked about, with a short working example",
+                    brief.cited()[:3])
+    improve = steps.add("Improve the docs so the answer is there next time: add the example "
+                        "from task 1 where a reader of that feature looks", answer[-1:],
+                        (home.rstrip("/"),) if home else ())
+    build = layout.docs_build(brief.paths)
+    if build:
+        steps.add(f"Build the docs (`{build}`) and check the new text renders", [improve])
+
+
+def docs(brief: Brief, steps: Steps) -> None:
+    """Find the page (or docstring), check it against the code, write the change, build."""
+    pages = tuple(p for p in brief.cited() if layout.role(p) == layout.DOCS_ROLE)
+    code = tuple(p for p in brief.cited() if layout.is_code(p))
+    home = layout.docs_home(brief.paths)
+    if pages:
+        after = _start(brief, steps, "Find the section to change in the page the issue points "
+                       "at", pages)
+        if code:
+            after.append(steps.add("Read the code the page describes, so the new text says "
+                                   "what it does", after[:1], code))
+        write = steps.add("Write the change: the wording or example the issue asks for", after,
+                          pages)
+    elif code:  # the issue is about docstrings: the code is the page
+        after = _start(brief, steps, "Read the docstrings the issue is about and the code under "
+                       "them, and list what they get wrong or leave out", code)
+        write = steps.add("Write the docstrings the issue asks for, with an example each",
+                          after[-1:], code)
+    else:
+        where = f"`{home}`" if home else "the README"
+        after = _start(brief, steps, f"Find the page and section to change: search {where} for "
+                       "the issue's terms", (home.rstrip("/"),) if home else ())
+        write = steps.add("Write the change: the wording or example the issue asks for",
+                          after[-1:])
+    build = layout.docs_build(brief.paths)
+    steps.add(f"Build the docs (`{build}`) and check the page renders and its links work"
+              if build else "Preview the changed page and check its links work", [write])
+    _criteria(brief, steps, write)
+
+
+RECIPES: dict[str, Callable[[Brief, Steps], None]] = {
+    BUG: bug, FEATURE: feature, PERFORMANCE: performance, QUESTION: question, DOCS: docs,
+}
