@@ -28,6 +28,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     out_dir: Path = Path("plans")
     state_dir: Path = Path(".planbot")
+    repo_dir: Path | None = None  # dry-run mode: a local checkout to plan against
     log_level: str = "INFO"
     # GitHub caps deliveries at 25 MB; issue and comment events are far smaller.
     # 5 MiB leaves room for huge issue bodies while bounding memory per request.
@@ -71,5 +72,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         model=env.get("PLANBOT_MODEL", DEFAULT_MODEL),
         out_dir=Path(env.get("PLANBOT_OUT", "plans")),
         state_dir=Path(env.get("PLANBOT_STATE_DIR", ".planbot")),
+        repo_dir=Path(env["PLANBOT_REPO_DIR"]) if env.get("PLANBOT_REPO_DIR") else None,
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
     )

@@ -1,4 +1,4 @@
-"""`make demo`: embedded Redis, the web tier and a worker, one real delivery, three documents."""
+"""`make demo`: embedded Redis, the web tier and a worker, one delivery, a grounded plan."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from bot.domain import FILENAMES
 from bot.intake.connection import connect, redis_url_for
 
 ROOT = Path(__file__).resolve().parents[2]
-PAYLOAD = ROOT / "tests" / "payloads" / "issues.labeled.json"
+# An issues.labeled delivery for an example issue about planbot itself, so the plan is made
+# against a real checkout (this one) and cites real files, as it would on any repository.
+PAYLOAD = Path(__file__).with_name("demo_issue.json")
 
 
 def _free_port() -> int:
@@ -53,16 +55,10 @@ def demo() -> int:
     redis = connect(settings)  # keeps the embedded server up while the demo runs
     redis_url = settings.redis_url or redis_url_for(settings)
     env = {**os.environ, "WEBHOOK_SECRET": secret, "REDIS_URL": redis_url,
-           "PLANBOT_OUT": str(settings.out_dir)}
+           "PLANBOT_OUT": str(settings.out_dir), "PLANBOT_REPO_DIR": str(ROOT)}
     env.pop("APP_ID", None)  # the demo always runs in dry-run mode
 
-    # GitHub's recorded delivery labels its issue "bug"; planbot's trigger label is "plan".
     payload = json.loads(PAYLOAD.read_text())
-    payload["label"]["name"] = "plan"
-    work = settings.state_dir / "demo"
-    work.mkdir(parents=True, exist_ok=True)
-    delivery = work / "issues.labeled.json"
-    delivery.write_text(json.dumps(payload))
     repo, number = payload["repository"]["full_name"], payload["issue"]["number"]
     folder = settings.out_dir / repo / f"issue-{number}"
     shutil.rmtree(folder, ignore_errors=True)  # show this run's documents, not an old run's
@@ -76,9 +72,11 @@ def demo() -> int:
         _wait(lambda: _healthy(f"http://127.0.0.1:{port}/healthz"), 30, "the web tier")
         print(f"web tier up on :{port}, worker running, Redis at {redis_url}")
         delivery_id = f"demo-{secrets.token_hex(4)}"
-        status, answer = replay(delivery, "issues", f"http://127.0.0.1:{port}/webhook",
+        status, answer = replay(PAYLOAD, "issues", f"http://127.0.0.1:{port}/webhook",
                                 secret=secret, delivery=delivery_id)
-        print(f"POST /webhook (issues.labeled, label 'plan') -> {status} {answer}")
+        print(f"POST /webhook (issues.labeled, label 'plan', {repo}#{number}: "
+              f"{payload['issue']['title']!r}) -> {status} {answer}")
+        print(f"planning against this checkout: {ROOT}")
         if status != 202:
             return 1
         job = Job.fetch(f"planbot-{delivery_id}", connection=redis)

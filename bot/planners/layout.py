@@ -48,12 +48,24 @@ def is_code(path: str) -> bool:
     return role(path) == SOURCE_ROLE
 
 
-def _test_dir(tests: Iterable[str]) -> str | None:
-    """The folder most existing tests live in (ties: the first by name), None if no tests."""
+def _test_dir(tests: Iterable[str], module: str = "") -> str | None:
+    """The folder the tests of `module` go in: one that mirrors its package (`tests/cli/`
+    for `bot/cli/plan.py`), else the one most existing tests live in; None if there are
+    no tests."""
     counts = Counter(posixpath.dirname(p) for p in tests)
     if not counts:
         return None
-    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+    package = posixpath.basename(posixpath.dirname(module))
+
+    def in_tests(folder: str) -> bool:
+        return bool(set(folder.split("/")) & _TEST_DIRS)
+
+    mirrors = [d for d in counts if package and posixpath.basename(d) == package and in_tests(d)]
+
+    def rank(folder: str) -> tuple[int, bool, str]:  # a tests/ folder wins a tie
+        return -counts[folder], not in_tests(folder), folder
+
+    return min(mirrors or counts, key=rank)
 
 
 def _new_file(name: str, folder: str | None) -> tuple[str, tuple[str, ...]]:
@@ -104,7 +116,7 @@ def test_task(module: str | None, paths: frozenset[str], what: str,
                       and set(p.split("/")[:-1]) & _TEST_DIRS)
     if existing:
         return f"Add {what} to `{existing[0]}` {should}", (existing[0],)
-    folder = _test_dir(own)
+    folder = _test_dir(own, module)
     if folder is None and language == "Python":
         return (f"Add {what} in a new file tests/{want} (the repository has no Python tests "
                 f"yet: set up pytest) {should}", ())

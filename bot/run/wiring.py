@@ -36,8 +36,9 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
     if settings.dry_run:
         folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
         issue = issue_from_snapshot(request.issue_number, request.issue)
+        checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
-                       dry_run_collaborators(settings, request.repo, folder, repo_dir), locks)
+                       dry_run_collaborators(settings, request.repo, folder, checkout), locks)
     app = github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
     gh = app.client(installation, request.repo)

@@ -229,6 +229,11 @@ def test_an_existing_test_module_for_the_file_is_extended() -> None:
      "in a new file db_test.go under `pkg/store/`"),
     ("src/lib.rs", {"Cargo.toml", "src/lib.rs"}, "`#[cfg(test)] mod tests` of `src/lib.rs`"),
     ("app/models.py", {"app/models.py"}, "in a new file tests/test_models.py"),
+    ("bot/cli/plan.py", {"bot/cli/plan.py", "tests/cli/test_cli.py", "tests/run/test_a.py",
+                         "tests/run/test_b.py"}, "in a new file test_plan.py under `tests/cli/`"),
+    ("pkg/_writer.py", {"pkg/_writer.py", "tests/test_writer.py"}, "to `tests/test_writer.py`"),
+    ("pkg/util.py", {"pkg/util.py", "pkg/test_util.py", "tests/test_core.py"},
+     "in a new file test_util.py under `tests/`"),
 ])
 def test_the_regression_test_follows_the_languages_layout(module: str, tree: set[str],
                                                           expected: str) -> None:
