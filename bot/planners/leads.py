@@ -292,9 +292,13 @@ def hypotheses(repo: Repo, text: str, feedback: str, kind: str = BUG) -> list[Hy
     for lead in [*_file_leads(repo, feedback, "review feedback", say),
                  *_frame_leads(repo, text, error, calls)]:
         leads.add(lead)
-    if error and (found := _error_lead(repo, error)):
+    # The line that raises the message, when a frame already stands on it, adds nothing.
+    framed = {w for lead in leads.by_path.values() for w in lead.where}
+    if error and (found := _error_lead(repo, error)) and not framed & set(found.where):
         leads.add(found)
-    for lead in [*_symbol_leads(repo, text, calls, say), *_file_leads(repo, text, "issue", say)]:
+    named, defined = _file_leads(repo, text, "issue", say), _symbol_leads(repo, text, calls, say)
+    # A page the issue names is what a docs issue is about; elsewhere the code it names leads.
+    for lead in [*named, *defined] if kind == DOCS else [*defined, *named]:
         leads.add(lead)
     if not leads.by_path:
         return [_unlocated(repo, error, kind)]

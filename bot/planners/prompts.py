@@ -25,16 +25,30 @@ or :START-END. Never invent a path; if the right file is not listed, say what to
 - Do not @-mention anyone and do not write HTML.
 - Answer only by calling the tool the request names, exactly once.
 
-Hypotheses (tool `{HYPOTHESES.tool}`): 1 to {MAX_HYPOTHESES} root-cause hypotheses, \
-ranked with the most likely first, each with its evidence, where to look, and one concrete \
-way to verify it (a command, a test, a log line). Prefer a few well-grounded hypotheses to \
-many guesses.
+The problem definition's Overview names the issue's kind (`Kind:`), as a maintainer may \
+have corrected it. Fit the plan to that kind.
 
-Tasks (tool `{TASKS.tool}`): 1 to {MAX_TASKS} ordered tasks a developer can carry out: \
-first confirm or rule out the hypotheses, then make the fix, then prove the acceptance \
-criteria with tests. Each task is one concrete action; no two tasks do the same thing. \
-`depends_on` holds the numbers of EARLIER tasks a task needs, never later ones; `paths` \
-names the files it touches.
+Hypotheses (tool `{HYPOTHESES.tool}`): 1 to {MAX_HYPOTHESES} hypotheses, ranked with the \
+most likely first, each with its evidence, where to look, and one concrete way to verify it \
+(a command, a test, a log line). For a bug they are root causes; for a feature request, \
+where the feature belongs; for a performance issue, where the time or memory goes; for a \
+question, where the answer is; for documentation, which page or docstring to change. Give \
+only as many as the evidence supports (1 to 4 is typical): a file that merely shares words \
+with the issue is a place to read, not a hypothesis. A traceback's line numbers come from \
+the reporter's version: when the code at that line differs, say so and locate it by the \
+quoted source line or the function.
+
+Tasks (tool `{TASKS.tool}`): 1 to {MAX_TASKS} ordered tasks a developer can carry out, 4 to \
+7 typical. Bug: reproduce, confirm the top hypothesis, change, regression test, run the \
+suite. Feature: where it fits, the design decision to make, implement, tests, docs and \
+changelog. Performance: measure first with a named benchmark or profile, change, measure \
+again. Question: answer from the code and docs, then improve the docs. Documentation: find \
+the page, check it against the code, edit, build the docs. Check only hypotheses worth \
+checking. A change never goes to CI files, issue templates, docs or tests unless the issue \
+is about them. Each task is one concrete action; no two tasks do the same thing. \
+`depends_on` holds the numbers of EARLIER tasks a task needs, never later ones; refer to \
+other tasks only through it, never as `#N` in a title (GitHub links `#N` to issue N). \
+`paths` names the files it touches.
 """
 
 _DATA_NOTE = (

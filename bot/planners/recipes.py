@@ -84,8 +84,9 @@ def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
     if not rest:
         return []
     names = ", ".join(f"H{h.number} ({clip(h.title, 60)})" for h, _ in rest)
-    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {names} "
-                      "the way each says", [after], brief.cited(1, 1 + MAX_CHECKED))]
+    how = "as it says" if len(rest) == 1 else "as each says"
+    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {names} {how}",
+                      [after], brief.cited(1, 1 + MAX_CHECKED))]
 
 
 def _reproduce(brief: Brief) -> str:
@@ -158,8 +159,8 @@ def feature(brief: Brief, steps: Steps) -> None:
                        brief.cited())
     else:
         h1 = brief.hypotheses[0][0]
-        first = _start(brief, steps, f"Read where the feature fits (H{h1.number}: {h1.title}) "
-                       "and its callers, and list the functions it touches", brief.cited())
+        first = _start(brief, steps, f"Read where H{h1.number} places the feature, and its "
+                       "callers, and list the functions the feature touches", brief.cited())
     design = steps.add("Decide the design before coding: the public name, arguments, defaults "
                        "and errors, and what existing callers see; write it under Acceptance "
                        "Criteria in problem-definition.md", first[-1:])
