@@ -55,17 +55,29 @@ def _test_dir(tests: Iterable[str], module: str = "") -> str | None:
     counts = Counter(posixpath.dirname(p) for p in tests)
     if not counts:
         return None
-    package = posixpath.basename(posixpath.dirname(module))
+    package = posixpath.dirname(module)
 
     def in_tests(folder: str) -> bool:
         return bool(set(folder.split("/")) & _TEST_DIRS)
 
-    mirrors = [d for d in counts if package and posixpath.basename(d) == package and in_tests(d)]
+    beside = sum(n for d, n in counts.items() if not in_tests(d))
+    if package in counts and beside * 2 > sum(counts.values()):
+        return package  # most tests live beside their code (`a/b_test.py` next to `a/b.py`)
+
+    mirrors = [d for d in counts if _mirrors(d, package)]
 
     def rank(folder: str) -> tuple[int, bool, str]:  # a tests/ folder wins a tie
         return -counts[folder], not in_tests(folder), folder
 
     return min(mirrors or counts, key=rank)
+
+
+def _mirrors(folder: str, package: str) -> bool:
+    """`tests/cli` mirrors `bot/cli`: below its test folder, it ends the package's path."""
+    parts = folder.split("/")
+    root = next((i for i, part in enumerate(parts) if part in _TEST_DIRS), None)
+    rest = parts[root + 1:] if root is not None else []
+    return bool(rest) and package.split("/")[-len(rest):] == rest
 
 
 def _new_file(name: str, folder: str | None) -> tuple[str, tuple[str, ...]]:
@@ -95,7 +107,10 @@ def test_task(module: str | None, paths: frozenset[str], what: str,
         return f"Add {what} for the reported case{where} {should}", (
             (folder,) if folder else ())
     if language == "Python":
-        want, own = f"test_{stem}.py", [p for p in tests if p.endswith(".py")]
+        own = [p for p in tests if p.endswith(".py")]
+        suffixed = sum(p.endswith("_test.py") for p in own)
+        # Most tests named `x_test.py` (keras, jax): name the new one the same way.
+        want = f"{stem}_test.py" if suffixed * 2 > len(own) else f"test_{stem}.py"
     elif language in ("JavaScript", "TypeScript"):
         want = f"{stem}.test{posixpath.splitext(module)[1]}"
         own = [p for p in tests if not p.endswith((".py", ".go"))]

@@ -229,10 +229,13 @@ def _symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) ->
 
 
 def _file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[_Lead]:
+    # A file that appears only as a traceback frame is the frames' evidence, not one more
+    # hypothesis per frame.
+    framed = {frame.path for frame in frames(text)}
     leads = []
     for raw in mentioned_paths(text):
         path = repo.resolve(raw)
-        if path is None:
+        if path is None or raw in framed:
             continue
         title = say.file.format(path=path).replace("the issue names", f"the {source} names")
         leads.append(_Lead(path, title, say.file_verify.format(path=path),

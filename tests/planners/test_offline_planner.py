@@ -234,6 +234,11 @@ def test_an_existing_test_module_for_the_file_is_extended() -> None:
     ("pkg/_writer.py", {"pkg/_writer.py", "tests/test_writer.py"}, "to `tests/test_writer.py`"),
     ("pkg/util.py", {"pkg/util.py", "pkg/test_util.py", "tests/test_core.py"},
      "in a new file test_util.py under `tests/`"),
+    ("pkg/opt/base.py", {"pkg/opt/base.py", "pkg/opt/sgd_test.py", "pkg/nn/dense_test.py",
+                         "pkg/nn/conv_test.py"}, "in a new file base_test.py under `pkg/opt/`"),
+    ("m/core/pandas/qc.py", {"m/core/pandas/qc.py", "m/test/io/pandas/test_io.py",
+                             "m/test/test_a.py", "m/test/test_b.py"},
+     "in a new file test_qc.py under `m/test/`"),
 ])
 def test_the_regression_test_follows_the_languages_layout(module: str, tree: set[str],
                                                           expected: str) -> None:
