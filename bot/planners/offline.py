@@ -10,6 +10,7 @@ from bot.domain import HypothesesDraft, PlanInput, TasksDraft
 from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
 from bot.planners import leads, reading
 from bot.planners.recipes import RECIPES, Brief, Steps
+from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
 
 NOTE = ("Made by planbot's offline planner (no language model): heuristics over the issue "
@@ -41,10 +42,10 @@ class OfflinePlanner(Planner):
         repo = leads.Repo(plan.context)
         notes = list(_notes(plan))
         # A person may have rewritten hypotheses.md: its sections, not stage 2's output, rule.
-        written = reading.written_hypotheses(plan.hypotheses_md)
+        written = written_hypotheses(plan.hypotheses_md)
         if not written:
             notes.append(DERIVED_NOTE)
-            written = [reading.WrittenHypothesis(n, h.likelihood, h.title, h.where_to_look,
+            written = [WrittenHypothesis(n, h.likelihood, h.title, h.where_to_look,
                                                  h.evidence, h.how_to_verify)
                        for n, h in enumerate(self.hypotheses(plan).items, 1)]
         issue = reading.issue_text(plan.problem_md)
@@ -75,7 +76,7 @@ def _notes(plan: PlanInput) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _cited(h: reading.WrittenHypothesis, repo: leads.Repo) -> tuple[str, ...]:
+def _cited(h: WrittenHypothesis, repo: leads.Repo) -> tuple[str, ...]:
     """The repository files a (maybe hand-written) hypothesis points at."""
     raw = [span for ref in h.refs for span in (CODE_SPAN.findall(ref) or ref.split()[:1])]
     if not raw:  # no "Where to look": take the paths its text names
@@ -92,8 +93,8 @@ def _cited(h: reading.WrittenHypothesis, repo: leads.Repo) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _feedback_first(written: list[reading.WrittenHypothesis], feedback: str,
-                    repo: leads.Repo) -> list[reading.WrittenHypothesis]:
+def _feedback_first(written: list[WrittenHypothesis], feedback: str,
+                    repo: leads.Repo) -> list[WrittenHypothesis]:
     """Hypotheses the review feedback names (`H2`, or one of their files) are checked first."""
     named = {int(n) for n in _HYPOTHESIS_NUMBER.findall(feedback)}
     files = {p for raw in mentioned_paths(feedback) if (p := repo.resolve(raw))}

@@ -11,7 +11,7 @@ from bot.domain import Task
 from bot.paths import language_of
 from bot.planners import layout, reading
 from bot.planners.framing import unlocated_titles
-from bot.planners.reading import WrittenHypothesis
+from bot.planners.written import WrittenHypothesis
 from bot.text import clip
 
 TITLE = 190  # under bot.limits.MAX_TITLE, so validation never has to cut our titles
