@@ -1,4 +1,4 @@
-"""What the offline planner reads: document sections, error lines, symbols, hypotheses.md."""
+"""What the offline planner reads: document sections, the issue's own words, errors, symbols."""
 
 from __future__ import annotations
 
