@@ -10,7 +10,7 @@ from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
 
 @dataclass(frozen=True)
 class Framing:
-    """Title and "How to verify" templates: {name}, {path}, {test} are filled in."""
+    """Title and "How to verify" templates: {name}, {path}, {test}, {source} are filled in."""
 
     symbol: str
     symbol_verify: str
@@ -28,17 +28,17 @@ _FRAMINGS = {
     BUG: Framing(
         "`{name}` in `{path}` mishandles the case the issue describes",
         "Write a failing test {test}; if it passes, rule this out.",
-        "The problem lies in `{path}`, which the issue names",
+        "The problem lies in `{path}`, which the {source} names",
         "Read `{path}` for the behaviour the issue describes and write a failing test that "
         "exercises it with the reproduction input; a passing test rules it out.",
         "The issue gives too little to localise the problem",
         ASK_REPORTER,
     ),
     FEATURE: Framing(
-        "The feature belongs with `{name}` in `{path}`, which the issue names",
+        "The feature belongs with `{name}` in `{path}`, which the {source} names",
         "Read `{name}` and its callers (search the code for `{name}`): the feature fits here "
         "if it can be added without changing what existing callers get.",
-        "The feature belongs in `{path}`, which the issue names",
+        "The feature belongs in `{path}`, which the {source} names",
         "Read `{path}` and its callers: the feature fits here if it can be added without "
         "changing what existing callers get.",
         "Where the feature belongs is not settled: the issue names no module",
@@ -49,7 +49,7 @@ _FRAMINGS = {
         "`{name}` in `{path}` is where the time or memory goes",
         "Profile the issue's example and check that `{name}` dominates the profile; if it "
         "does not, rule this out.",
-        "The slow path is in `{path}`, which the issue names",
+        "The slow path is in `{path}`, which the {source} names",
         "Profile the issue's example and check that `{path}` dominates the profile; if it "
         "does not, rule this out.",
         "The slow path is not located yet: the issue names no function or file",
@@ -60,7 +60,7 @@ _FRAMINGS = {
         "`{name}` in `{path}` holds the answer",
         "Read `{name}` and what it does with the values the issue asks about: its code and "
         "docstring give the answer.",
-        "`{path}`, which the issue names, holds the answer",
+        "`{path}`, which the {source} names, holds the answer",
         "Read `{path}` for what the issue asks about: its code and docstrings give the answer.",
         "The issue names no code: the answer is still to be found",
         "Search the code and the docs for the terms of the question, starting with the files "
@@ -70,7 +70,7 @@ _FRAMINGS = {
         "The documentation of `{name}` in `{path}` needs the change",
         "Compare the docstring and pages about `{name}` with what its code does, and list what "
         "is wrong or missing.",
-        "`{path}`, which the issue names, is the page to change",
+        "`{path}`, which the {source} names, is the page to change",
         "Read `{path}` and compare it with the code it describes; list what is wrong or "
         "missing.",
         "The page to change is not named in the issue",

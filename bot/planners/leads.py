@@ -221,7 +221,7 @@ def _symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) ->
         at = _at(snippet.path, line)
         test = f"calling {_code(call)}" if call else f"calling `{name}` with the issue's input"
         leads.append(_Lead(
-            snippet.path, say.symbol.format(name=name, path=snippet.path),
+            snippet.path, say.symbol.format(name=name, path=snippet.path, source="issue"),
             say.symbol_verify.format(name=name, path=snippet.path, test=test),
             [f"The issue shows {quote(repo.grounded(_line_with(text, name)))}",
              f"`{name}` is defined at `{at}`: {_code(code)}"], [at]))
@@ -237,8 +237,8 @@ def _file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[_Lead]
         path = repo.resolve(raw)
         if path is None or raw in framed:
             continue
-        title = say.file.format(path=path).replace("the issue names", f"the {source} names")
-        leads.append(_Lead(path, title, say.file_verify.format(path=path),
+        leads.append(_Lead(path, say.file.format(path=path, source=source),
+                           say.file_verify.format(path=path),
             [f"The {source} says {quote(repo.grounded(_line_with(text, raw)))}"],
             [repo.span(path)]))
     return leads
