@@ -11,7 +11,7 @@ from bot.documents.kind import BUG, DOCS
 from bot.documents.validate import Grounding
 from bot.domain import Hypothesis, RepoContext, Snippet
 from bot.paths import LINE_SUFFIX, normalise
-from bot.planners import reading
+from bot.planners import reading, versions
 from bot.planners.framing import Framing, framing
 from bot.planners.layout import DOCS_ROLE, is_code, role
 from bot.text import clip
@@ -145,16 +145,17 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
     if not inside:
         return []
     frame, path = inside[0]
-    line = _head_line(repo, path, frame)
-    where = _at(path, line)
+    here = _located(repo, path, frame, _head_line(repo, path, frame))
+    where = _at(path, here.line)
     func = f" (`{frame.function}`)" if frame.function else ""
     evidence = [f"Innermost traceback frame inside the repository: "
                 f"{quote(_frame_text(frame, path))}"]
     if error:
         evidence.append(f"The issue reports {quote(error)}")
-    code = reading.code_at(repo.context.snippets, path, line) if line else ""
+    evidence += [here.note] if here.note else []
+    code = reading.code_at(repo.context.snippets, path, here.line) if here.line else ""
     if code:
-        evidence.append(f"Line {line} of `{path}` reads {_code(code)}")
+        evidence.append(f"Line {here.line} of `{path}` reads {_code(code)}")
     callee = f"`{frame.function}`" if frame.function else "the failing code"
     test = _code(calls[frame.function]) if calls.get(frame.function) else callee
     leads = [_Lead(path, f"The failure originates in `{where}`{func}", (
@@ -164,15 +165,22 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
     outer = next(((f, p) for f, p in inside[1:] if (p, f.line) != (path, frame.line)), None)
     if outer:
         caller, caller_path = outer
-        at = _at(caller_path, _head_line(repo, caller_path, caller))
+        there = _located(repo, caller_path, caller, _head_line(repo, caller_path, caller))
+        at = _at(caller_path, there.line)
         name = f" (`{caller.function}`)" if caller.function else ""
         leads.append(_Lead(caller_path, f"The caller `{at}`{name} passes {callee} a value it "
                            "does not expect", (
             f"Set a breakpoint at `{at}` and compare what it passes on with what {callee} "
             "expects; if the value is already wrong there, the fix belongs in the caller."),
-            [f"Next frame out in the traceback: {quote(_frame_text(caller, caller_path))}"],
-            [at]))
+            [f"Next frame out in the traceback: {quote(_frame_text(caller, caller_path))}",
+             *([there.note] if there.note else [])], [at]))
     return leads
+
+
+def _located(repo: Repo, path: str, frame: Frame, line: int | None) -> versions.Located:
+    """The frame's line at the planned commit, and the note when the reporter's differs."""
+    mine = [s for s in repo.context.snippets if s.path == path]
+    return versions.locate(mine, frame, line, repo.context.commit_sha)
 
 
 def _error_lead(repo: Repo, error: str) -> _Lead | None:

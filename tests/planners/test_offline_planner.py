@@ -7,11 +7,12 @@ from dataclasses import replace
 
 import pytest
 
+from bot.context.tracebacks import Frame
 from bot.documents.problem import render_problem
 from bot.documents.render import render_hypotheses
 from bot.documents.validate import check_hypotheses, check_tasks
 from bot.domain import Comment, Issue, PlanInput, RepoContext, Snippet
-from bot.planners import reading
+from bot.planners import reading, versions
 from bot.planners.layout import regression_test, suite_commands
 from bot.planners.leads import NO_SIGNAL_TITLE
 from bot.planners.offline import DERIVED_NOTE, NO_REPO_NOTE, NOTE, OfflinePlanner
@@ -424,3 +425,30 @@ def test_a_plan_that_cannot_locate_the_problem_changes_no_file_it_merely_searche
     items = PLANNER.tasks(stage3(problem("Sometimes it feels slow."))).items
     assert items[1].title.startswith("Localise the problem: Ask the reporter")
     assert next(t for t in items if t.title == CHANGE).paths == ()
+
+
+def test_a_frame_line_from_another_version_is_relocated_by_its_code_and_said() -> None:
+    # The reporter runs an older release: their parse_date sat 40 lines further down.
+    older = TRACEBACK.replace("dates.py\", line 8,", "dates.py\", line 48,")
+    first = PLANNER.hypotheses(plan(problem(older))).items[0]
+    assert first.where_to_look[0] == "src/widgets/dates.py:8"
+    assert ("The traceback's line 48 is from the reporter's version: at abc1234 the code it "
+            "quotes is line 8") in first.evidence
+    # Without the quoted code, the function the frame names places it.
+    bare = older.replace("    return date.fromisoformat(value)\n  File \"/usr", "  File \"/usr")
+    whole = replace(DATES, end_line=13, text=DATES.text + "\n\ndef today():\n    ...\n")
+    context = replace(CONTEXT, snippets=(whole, IMPORTER))
+    first = PLANNER.hypotheses(plan(problem(bare), context)).items[0]
+    assert first.where_to_look[0] == "src/widgets/dates.py:4"
+    assert ("The traceback's line 48 is from the reporter's version: at abc1234 it is not in "
+            "`parse_date`, which starts at line 4") in first.evidence
+
+
+def test_a_frame_whose_quoted_code_moved_cites_the_line_that_holds_it_now() -> None:
+    frame = Frame("src/widgets/dates.py", 6, "parse_date", python=True)
+    moved = versions.locate(CONTEXT.snippets, frame, 8, "abc1234def")
+    assert moved == versions.Located(8, "The traceback's line 6 is from the reporter's "
+                                        "version: at abc1234 the code it quotes is line 8")
+    gone = versions.locate(CONTEXT.snippets, frame, None, "abc1234def")
+    assert gone.line == 4 and "the code it quotes is not in `parse_date`" in gone.note
+    assert versions.locate(CONTEXT.snippets, frame, 6, "abc1234def") == versions.Located(6)

@@ -1,0 +1,71 @@
+"""Where a traceback frame's code is at the planned commit, when the reporter runs another
+version: a frame's line number is theirs, the excerpts are the commit's (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.context.tracebacks import Frame
+from bot.domain import Snippet
+
+_SHA = re.compile(r"^[0-9a-f]{7,40}$")
+
+
+@dataclass(frozen=True)
+class Located:
+    """The line to cite at the planned commit (None: unknown), and the note that says why it
+    is not the line the traceback printed ("" when it is)."""
+
+    line: int | None
+    note: str = ""
+
+
+def _definition(snippets: Sequence[Snippet], function: str) -> tuple[Snippet, int] | None:
+    """The snippet and offset of `def function` (Python: the only language whose function
+    ends where its indentation does, so that a line can be shown to lie outside it)."""
+    pattern = re.compile(rf"^\s*(?:async\s+)?def\s+{re.escape(function)}\b")
+    for snippet in snippets:
+        for offset, text in enumerate(snippet.text.splitlines()):
+            if pattern.match(text):
+                return snippet, offset
+    return None
+
+
+def _extent(snippet: Snippet, offset: int) -> tuple[int, int | None]:
+    """First and last line of the function defined at `offset`; None when the excerpt ends
+    before the function does."""
+    lines = snippet.text.splitlines()
+    indent = len(lines[offset]) - len(lines[offset].lstrip())
+    for later, text in enumerate(lines[offset + 1:], offset + 1):
+        if text.strip() and len(text) - len(text.lstrip()) <= indent and not text.lstrip(
+                ).startswith((")", "]", "}", "@", "#")):
+            return snippet.start_line + offset, snippet.start_line + later - 1
+    return snippet.start_line + offset, None
+
+
+def locate(snippets: Sequence[Snippet], frame: Frame, line: int | None,
+           commit: str) -> Located:
+    """The frame's line at `commit`. `line` is where the code the frame quotes was found
+    there (None: not found; the printed line when the frame quotes none). Relocated by the
+    quoted code, else by the function the frame names; the note tells the reader the
+    versions differ, so that nobody reads the wrong line."""
+    at = f"at {commit[:7]}" if _SHA.match(commit) else "in the planned tree"
+    differ = f"The traceback's line {frame.line} is from the reporter's version: {at}"
+    if line is not None and frame.line and line != frame.line:
+        return Located(line, f"{differ} the code it quotes is line {line}")
+    found = _definition(snippets, frame.function) if frame.python and frame.function else None
+    if found is None:
+        if line is None and frame.line:
+            name = f"; search it for `{frame.function}`" if frame.function else ""
+            return Located(None, f"{differ} that line holds other code{name}")
+        return Located(line)
+    start, end = _extent(*found)
+    if line is None:
+        return Located(start, f"{differ} the code it quotes is not in `{frame.function}`, "
+                              f"which starts at line {start}")
+    if frame.line and (frame.line < start or (end is not None and frame.line > end)):
+        return Located(start, f"{differ} it is not in `{frame.function}`, which starts at "
+                              f"line {start}")
+    return Located(line)
