@@ -47,7 +47,7 @@ def comment(*commands: tuple[str, str], association: str = "OWNER", **kw: Any) -
 LABELED = PlanRequest("d-0", "octo/widgets", 1, LABEL, (), 1, "alice", "OWNER", label="plan")
 
 
-def run(gh: FakeGitHub, request: PlanRequest, planner: FakePlanner | None = None) -> str:
+def run(gh: FakeGitHub, request: PlanRequest, planner: Planner | None = None) -> str:
     return PlanRun(request, gh, helpers(gh, planner or FakePlanner())).handle()
 
 
