@@ -7,6 +7,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable
 
+from bot.context.kinds import SOURCE, kind_of
 from bot.paths import is_test, language_of
 
 # Marker file at the root → the command its ecosystem runs tests with.
@@ -21,31 +22,22 @@ _SUITES: tuple[tuple[str, str], ...] = (
 _PYTEST_MARKERS = frozenset({"conftest.py", "pytest.ini", "tox.ini", "noxfile.py"})
 TEST_SHOULD = "that fails before the change and passes after"
 
-SOURCE_ROLE, TEST_ROLE, DOCS_ROLE, CI_ROLE, OTHER_ROLE = "source", "test", "docs", "ci", "other"
-_CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".buildkite", ".azure-pipelines"})
-_CI_FILES = frozenset({".travis.yml", ".gitlab-ci.yml", "azure-pipelines.yml", "Jenkinsfile",
-                       ".pre-commit-config.yaml", "codecov.yml"})
-_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__", "fixtures", "testdata"})
-_DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "website"})
-_PROSE = frozenset({".md", ".rst", ".txt", ".adoc"})
+# Folders tests are placed in (fixtures and benchmarks hold none to extend).
+_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__"})
+DOCS_ROLE = "docs"
+# What a change to behaviour may touch: the code, and the repository's own scripts.
+_CODE_KINDS = frozenset({SOURCE, "tooling"})
 
 
 def role(path: str) -> str:
-    """What a file is to a plan: source, test, docs, ci (workflows, templates) or other."""
-    parts = path.split("/")
-    folders, name = set(parts[:-1]), parts[-1]
-    if parts[0] in _CI_DIRS or name in _CI_FILES:
-        return CI_ROLE
-    if is_test(path) or folders & _TEST_DIRS or name == "conftest.py":
-        return TEST_ROLE
-    if posixpath.splitext(name)[1].lower() in _PROSE or set(parts[:2]) & _DOC_DIRS:
-        return DOCS_ROLE
-    return SOURCE_ROLE if language_of(path) else OTHER_ROLE
+    """What a file is to a plan, as repository context ranks it: source, test, docs, ci,
+    template, stub, tooling, config or data."""
+    return kind_of(path)
 
 
 def is_code(path: str) -> bool:
-    """A source file: where a change to behaviour goes (not a test, page or workflow)."""
-    return role(path) == SOURCE_ROLE
+    """Where a change to behaviour goes: not a test, page, workflow, stub or data file."""
+    return kind_of(path) in _CODE_KINDS
 
 
 def _test_dir(tests: Iterable[str], module: str = "") -> str | None:
