@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.context.mentions import blob_links
 from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, mentioned_paths
 from bot.documents.kind import BUG, DOCS
 from bot.documents.validate import Grounding
@@ -158,8 +159,10 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
         evidence.append(f"Line {here.line} of `{path}` reads {_code(code)}")
     callee = f"`{frame.function}`" if frame.function else "the failing code"
     test = _code(calls[frame.function]) if calls.get(frame.function) else callee
+    # Without a line at this commit, the function is where to stop.
+    spot = f"`{where}`" if here.line or not frame.function else f"{callee} in `{path}`"
     leads = [_Lead(path, f"The failure originates in `{where}`{func}", (
-        f"Run the reproduction steps with a breakpoint at `{where}` and inspect the values "
+        f"Run the reproduction steps with a breakpoint at {spot} and inspect the values "
         f"there; a failing test that calls {test} with the issue's input confirms it, a "
         "passing one points elsewhere."), evidence, [where])]
     outer = next(((f, p) for f, p in inside[1:] if (p, f.line) != (path, frame.line)), None)
@@ -241,6 +244,13 @@ def _file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[_Lead]
     # hypothesis per frame.
     framed = {frame.path for frame in frames(text)}
     leads = []
+    for link in blob_links(text):  # a link to the file on GitHub, maybe to one line
+        path = repo.resolve(link.path)
+        if path is not None:
+            line = f", line {link.line} at the linked commit" if link.line else ""
+            leads.append(_Lead(path, say.file.format(path=path, source=source),
+                               say.file_verify.format(path=path),
+                               [f"The {source} links `{path}`{line}"], [repo.span(path)]))
     for raw in mentioned_paths(text):
         path = repo.resolve(raw)
         if path is None or raw in framed:

@@ -45,27 +45,34 @@ def _extent(snippet: Snippet, offset: int) -> tuple[int, int | None]:
     return snippet.start_line + offset, None
 
 
+def _covers(snippets: Sequence[Snippet], line: int) -> bool:
+    return any(s.start_line <= line <= s.end_line for s in snippets)
+
+
 def locate(snippets: Sequence[Snippet], frame: Frame, line: int | None,
            commit: str) -> Located:
     """The frame's line at `commit`. `line` is where the code the frame quotes was found
     there (None: not found; the printed line when the frame quotes none). Relocated by the
     quoted code, else by the function the frame names; the note tells the reader the
-    versions differ, so that nobody reads the wrong line."""
+    versions differ (or that the excerpts cannot tell), so nobody reads the wrong line."""
     at = f"at {commit[:7]}" if _SHA.match(commit) else "in the planned tree"
-    differ = f"The traceback's line {frame.line} is from the reporter's version: {at}"
-    if line is not None and frame.line and line != frame.line:
+    printed = frame.line
+    differ = f"The traceback's line {printed} is from the reporter's version: {at}"
+    if line is not None and printed and line != printed:
         return Located(line, f"{differ} the code it quotes is line {line}")
     found = _definition(snippets, frame.function) if frame.python and frame.function else None
-    if found is None:
-        if line is None and frame.line:
-            name = f"; search it for `{frame.function}`" if frame.function else ""
-            return Located(None, f"{differ} that line holds other code{name}")
-        return Located(line)
-    start, end = _extent(*found)
-    if line is None:
-        return Located(start, f"{differ} the code it quotes is not in `{frame.function}`, "
-                              f"which starts at line {start}")
-    if frame.line and (frame.line < start or (end is not None and frame.line > end)):
+    start, end = _extent(*found) if found else (None, None)
+    if line is None and printed:
+        if start is not None:
+            return Located(start, f"{differ} the code it quotes is not in "
+                                  f"`{frame.function}`, which starts at line {start}")
+        if _covers(snippets, printed):
+            return Located(None, f"{differ} that line holds other code; find the quoted line "
+                                 f"or `{frame.function}` in the file")
+        return Located(None, f"The traceback's line {printed} is outside the excerpts planbot "
+                             f"read {at}: find the quoted line or `{frame.function}` in the "
+                             "file before trusting the number")
+    if start is not None and printed and (printed < start or (end is not None and printed > end)):
         return Located(start, f"{differ} it is not in `{frame.function}`, which starts at "
                               f"line {start}")
     return Located(line)

@@ -452,3 +452,16 @@ def test_a_frame_whose_quoted_code_moved_cites_the_line_that_holds_it_now() -> N
     gone = versions.locate(CONTEXT.snippets, frame, None, "abc1234def")
     assert gone.line == 4 and "the code it quotes is not in `parse_date`" in gone.note
     assert versions.locate(CONTEXT.snippets, frame, 6, "abc1234def") == versions.Located(6)
+    elsewhere = Frame("src/widgets/dates.py", 200, "parse", python=True)
+    unseen = versions.locate(CONTEXT.snippets, elsewhere, None, "abc1234def")
+    assert unseen.line is None and "outside the excerpts planbot read at abc1234" in unseen.note
+    covered = versions.locate(CONTEXT.snippets, replace(elsewhere, line=5), None, "abc1234def")
+    assert "line 5 is from the reporter's version" in covered.note
+
+
+def test_a_link_to_a_file_on_github_is_evidence_for_that_file() -> None:
+    link = "https://github.com/octo/widgets/blob/0a1b2c3/src/widgets/cache.py#L3"
+    first = PLANNER.hypotheses(plan(problem(f"Keys collide here: {link}"))).items[0]
+    assert first.title == "The problem lies in `src/widgets/cache.py`, which the issue names"
+    assert first.evidence == ("The issue links `src/widgets/cache.py`, line 3 at the linked "
+                              "commit",)
