@@ -63,9 +63,13 @@ def locate(snippets: Sequence[Snippet], frame: Frame, line: int | None,
     found = _definition(snippets, frame.function) if frame.python and frame.function else None
     start, end = _extent(*found) if found else (None, None)
     if line is None and printed:
-        if start is not None:
+        if start is not None and end is not None:
             return Located(start, f"{differ} the code it quotes is not in "
                                   f"`{frame.function}`, which starts at line {start}")
+        if start is not None:  # the excerpt ends inside the function: it may be further down
+            return Located(start, f"The traceback's line {printed} could not be checked {at}: "
+                                  f"`{frame.function}` starts at line {start}; find the quoted "
+                                  "line in it")
         if _covers(snippets, printed):
             return Located(None, f"{differ} that line holds other code; find the quoted line "
                                  f"or `{frame.function}` in the file")

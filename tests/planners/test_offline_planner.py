@@ -449,8 +449,12 @@ def test_a_frame_whose_quoted_code_moved_cites_the_line_that_holds_it_now() -> N
     moved = versions.locate(CONTEXT.snippets, frame, 8, "abc1234def")
     assert moved == versions.Located(8, "The traceback's line 6 is from the reporter's "
                                         "version: at abc1234 the code it quotes is line 8")
-    gone = versions.locate(CONTEXT.snippets, frame, None, "abc1234def")
+    whole = replace(DATES, end_line=13, text=DATES.text + "\n\ndef today():\n    ...\n")
+    gone = versions.locate([whole], frame, None, "abc1234def")
     assert gone.line == 4 and "the code it quotes is not in `parse_date`" in gone.note
+    # The excerpt ends inside parse_date: the quoted line may be further down.
+    unchecked = versions.locate(CONTEXT.snippets, frame, None, "abc1234def")
+    assert unchecked.line == 4 and "line 6 could not be checked at abc1234" in unchecked.note
     assert versions.locate(CONTEXT.snippets, frame, 6, "abc1234def") == versions.Located(6)
     elsewhere = Frame("src/widgets/dates.py", 200, "parse", python=True)
     unseen = versions.locate(CONTEXT.snippets, elsewhere, None, "abc1234def")
