@@ -18,6 +18,7 @@ class Framing:
     file_verify: str
     unlocated: str  # H1 when the issue names nothing the repository has
     unlocated_verify: str
+    frame_verify: str = ""  # {spot}, {name}: for an error's frame, when not a bug's test
 
 
 ASK_REPORTER = (
@@ -65,6 +66,8 @@ _FRAMINGS = {
         "The issue names no code: the answer is still to be found",
         "Search the code and the docs for the terms of the question, starting with the files "
         "below, and note where the answer is.",
+        "Read the code at {spot}: what {name} expects there, against what the issue passes "
+        "it, is the answer to give.",
     ),
     DOCS: Framing(
         "The documentation of `{name}` in `{path}` needs the change",

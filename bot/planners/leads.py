@@ -140,7 +140,8 @@ def _head_line(repo: Repo, path: str, frame: Frame) -> int | None:
     return None if code else frame.line
 
 
-def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> list[_Lead]:
+def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str],
+                 say: Framing) -> list[_Lead]:
     inside = [(f, m[0]) for f in innermost_first(frames(text))
               if len(m := repo.index.match(f.path, frame=True)) == 1]
     if not inside:
@@ -161,10 +162,13 @@ def _frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str]) -> li
     test = _code(calls[frame.function]) if calls.get(frame.function) else callee
     # Without a line at this commit, the function is where to stop.
     spot = f"`{where}`" if here.line or not frame.function else f"{callee} in `{path}`"
-    leads = [_Lead(path, f"The failure originates in `{where}`{func}", (
-        f"Run the reproduction steps with a breakpoint at {spot} and inspect the values "
-        f"there; a failing test that calls {test} with the issue's input confirms it, a "
-        "passing one points elsewhere."), evidence, [where])]
+    verify = (f"Run the reproduction steps with a breakpoint at {spot} and inspect the values "
+              f"there; a failing test that calls {test} with the issue's input confirms it, a "
+              "passing one points elsewhere.")
+    if say.frame_verify:
+        verify = say.frame_verify.format(spot=spot, name=callee)
+    leads = [_Lead(path, f"The failure originates in `{where}`{func}", verify, evidence,
+                   [where])]
     outer = next(((f, p) for f, p in inside[1:] if (p, f.line) != (path, frame.line)), None)
     if outer:
         caller, caller_path = outer
@@ -311,7 +315,7 @@ def hypotheses(repo: Repo, text: str, feedback: str, kind: str = BUG) -> list[Hy
     calls = dict(reading.symbols(text))
     leads = _Leads()
     for lead in [*_file_leads(repo, feedback, "review feedback", say),
-                 *_frame_leads(repo, text, error, calls)]:
+                 *_frame_leads(repo, text, error, calls, say)]:
         leads.add(lead)
     # The line that raises the message, when a frame already stands on it, adds nothing.
     framed = {w for lead in leads.by_path.values() for w in lead.where}

@@ -469,3 +469,12 @@ def test_a_link_to_a_file_on_github_is_evidence_for_that_file() -> None:
     assert first.title == "The problem lies in `src/widgets/cache.py`, which the issue names"
     assert first.evidence == ("The issue links `src/widgets/cache.py`, line 3 at the linked "
                               "commit",)
+
+
+def test_a_question_with_a_traceback_reads_the_frame_for_the_answer_not_for_a_test() -> None:
+    body = kind_problem("question or support", f"Is an empty date allowed?\n\n{TRACEBACK}")
+    first = PLANNER.hypotheses(plan(body)).items[0]
+    assert first.where_to_look[0] == "src/widgets/dates.py:8"
+    assert first.how_to_verify == ("Read the code at `src/widgets/dates.py:8`: what "
+                                   "`parse_date` expects there, against what the issue passes "
+                                   "it, is the answer to give.")
