@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.context.issue import issue_text
 from bot.context.tracebacks import mentioned_paths
 from bot.documents.kind import detect, written_kind
 from bot.domain import HypothesesDraft, PlanInput, TasksDraft
@@ -24,8 +25,8 @@ _HYPOTHESIS_NUMBER = re.compile(r"\bH(\d+)\b")
 def plan_kind(problem_md: str) -> str:
     """The kind the problem definition names (a person may have corrected it), else the
     kind its text reads as."""
-    return written_kind(problem_md) or detect(
-        reading.issue_title(problem_md), reading.issue_text(problem_md)).kind
+    title, _, body = issue_text(problem_md).partition("\n")
+    return written_kind(problem_md) or detect(title, body).kind
 
 
 class OfflinePlanner(Planner):
@@ -34,7 +35,7 @@ class OfflinePlanner(Planner):
     name = "offline"
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
-        found = leads.hypotheses(leads.Repo(plan.context), reading.issue_text(plan.problem_md),
+        found = leads.hypotheses(leads.Repo(plan.context), issue_text(plan.problem_md),
                                  plan.feedback, plan_kind(plan.problem_md))
         return HypothesesDraft(tuple(found), self.name, notes=_notes(plan))
 
@@ -48,7 +49,7 @@ class OfflinePlanner(Planner):
             written = [WrittenHypothesis(n, h.likelihood, h.title, h.where_to_look,
                                                  h.evidence, h.how_to_verify)
                        for n, h in enumerate(self.hypotheses(plan).items, 1)]
-        issue = reading.issue_text(plan.problem_md)
+        issue = issue_text(plan.problem_md)
         # Only hypotheses worth checking get tasks: one a person marked unlikely does not.
         worth = [h for h in _feedback_first(written, plan.feedback, repo)
                  if h.likelihood.casefold() != "unlikely"]

@@ -168,26 +168,3 @@ def raise_sites(name: str, snippets: Sequence[Snippet]) -> list[tuple[Snippet, i
     return [(s, s.start_line + offset, line.strip())
             for s in snippets for offset, line in enumerate(s.text.splitlines())
             if pattern.match(line)]
-
-
-# planbot's own parts of a problem definition: signals found there are planbot's words.
-_TEMPLATE_SECTIONS = frozenset({"overview", "completeness"})
-_OWN_LINE = re.compile(r"^(?:_[^_\n].*_|#{3,6} `@[\w-]+`.*)$", re.MULTILINE)  # notes, authors
-_TITLE_LABEL = re.compile(r"^\*\*Title:\*\*\s*", re.MULTILINE)
-
-
-def issue_text(problem_md: str) -> str:
-    """What the issue and its discussion say in a problem definition, without the parts
-    planbot wrote (the Overview's "GitHub Issue: o/r#1", the checklist, placeholders): a
-    code name or path found there would be planbot's own text, not evidence."""
-    found = sections(problem_md)
-    if not found:
-        return problem_md  # not a problem definition: all of it is the issue's
-    kept = "\n\n".join(text for title, text in found.items() if title not in _TEMPLATE_SECTIONS)
-    return _OWN_LINE.sub("", _TITLE_LABEL.sub("", kept))
-
-
-def issue_title(problem_md: str) -> str:
-    """The issue's title as stage 1 wrote it ("**Title:** ..."), else ""."""
-    match = re.search(r"^\*\*Title:\*\*\s*(.+)$", problem_md, re.MULTILINE)
-    return match[1].strip() if match else ""

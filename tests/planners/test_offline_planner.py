@@ -7,12 +7,13 @@ from dataclasses import replace
 
 import pytest
 
+from bot.context.issue import issue_text
 from bot.context.tracebacks import Frame
 from bot.documents.problem import render_problem
 from bot.documents.render import render_hypotheses
 from bot.documents.validate import check_hypotheses, check_tasks
 from bot.domain import Comment, Issue, PlanInput, RepoContext, Snippet
-from bot.planners import reading, versions
+from bot.planners import versions
 from bot.planners.layout import regression_test, suite_commands
 from bot.planners.leads import NO_SIGNAL_TITLE
 from bot.planners.offline import DERIVED_NOTE, NO_REPO_NOTE, NOTE, OfflinePlanner
@@ -336,7 +337,7 @@ def test_the_issues_own_words_leave_out_what_planbot_wrote() -> None:
     document = render_problem("octo/widgets", Issue(
         7, "Import crashes", "It fails in `normalise_sku`.", "ann",
         "https://github.com/octo/widgets/issues/7"), [Comment(1, "Same in `parse_date`.", "bob")])
-    text = reading.issue_text(document)
+    text = issue_text(document)
     assert "Import crashes" in text and "`normalise_sku`" in text and "`parse_date`" in text
     for planbot_said in ("GitHub Issue", "Case:", "Kind", "Reported by", "Completeness",
                          "/plan", "Not given", "@bob", "**Title:**"):
