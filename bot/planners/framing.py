@@ -73,9 +73,9 @@ _FRAMINGS = {
         "The documentation of `{name}` in `{path}` needs the change",
         "Compare the docstring and pages about `{name}` with what its code does, and list what "
         "is wrong or missing.",
-        "`{path}`, which the {source} names, is the page to change",
-        "Read `{path}` and compare it with the code it describes; list what is wrong or "
-        "missing.",
+        "`{path}`, which the {source} names, holds the text to change",
+        "Read what `{path}` says and compare it with what the code does; list what is wrong "
+        "or missing.",
         "The page to change is not named in the issue",
         "Search the documentation for the terms of the issue, starting with the files below, "
         "and name the page and section to change.",

@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.context import signals
 from bot.context.mentions import blob_links
+from bot.context.query import TITLE_NAME_WEIGHT, parse_query
 from bot.context.tracebacks import Frame, PathIndex, frames, innermost_first, mentioned_paths
 from bot.documents.kind import BUG, DOCS
 from bot.documents.validate import Grounding
@@ -266,6 +268,35 @@ def _file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[_Lead]
     return leads
 
 
+def _named_leads(repo: Repo, text: str, say: Framing) -> list[_Lead]:
+    """Files the issue names without a path: a dotted module (`sqlglot.optimizer.qualify`)
+    or a name one file is named after (`CloudFlareStream`, a title's "[MiTele]")."""
+    query = parse_query(text)
+    leads = []
+    for mention in (m for m in query.mentions if m.module):
+        found = (repo.resolve(f"{mention.path}{end}") for end in (".py", "/__init__.py"))
+        path = next((p for p in found if p is not None), None)
+        if path is not None:
+            dotted = mention.path.replace("/", ".")
+            leads.append(_Lead(path, say.file.format(path=path, source="issue"),
+                               say.file_verify.format(path=path),
+                               [f"The issue names the module `{dotted}`"], [repo.span(path)]))
+    by_stem: dict[str, list[str]] = {}
+    for path in sorted(p for p in repo.context.paths if is_code(p)):
+        by_stem.setdefault(signals.root(path.rsplit("/", 1)[-1].split(".", 1)[0]), []).append(path)
+    # Names in the title: what the issue is about, not every word of its pasted code.
+    names = [n for n, weight in query.names if weight >= TITLE_NAME_WEIGHT]
+    for name in [*([query.area.replace(" ", "")] if query.area else []), *names]:
+        stems = by_stem.get(signals.root(name.split(".")[-1]), [])
+        if len(stems) == 1 and len(name) >= signals.MIN_ROOT:
+            path = stems[0]
+            leads.append(_Lead(path, say.file.format(path=path, source="issue"),
+                               say.file_verify.format(path=path),
+                               [f"The issue names `{name}`, and `{path}` is the one code "
+                                "file named after it"], [repo.span(path)]))
+    return leads
+
+
 def _as_tree_path(line: str, raw: str, path: str) -> str:
     """The reporter's line with their spellings of the file (`.../site-packages/pkg/a.py`,
     a link to it) replaced by the tree's path: a document never cites a path the
@@ -325,6 +356,10 @@ def hypotheses(repo: Repo, text: str, feedback: str, kind: str = BUG) -> list[Hy
     # A page the issue names is what a docs issue is about; elsewhere the code it names leads.
     for lead in [*named, *defined] if kind == DOCS else [*defined, *named]:
         leads.add(lead)
+    # Modules it names without a path come last, and only where nothing else stands.
+    for lead in _named_leads(repo, text, say):
+        if lead.path not in leads.by_path:
+            leads.add(lead)
     if not leads.by_path:
         return [_unlocated(repo, error, kind)]
     return leads.ranked()

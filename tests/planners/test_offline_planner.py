@@ -479,3 +479,17 @@ def test_a_question_with_a_traceback_reads_the_frame_for_the_answer_not_for_a_te
     assert first.how_to_verify == ("Read the code at `src/widgets/dates.py:8`: what "
                                    "`parse_date` expects there, against what the issue passes "
                                    "it, is the answer to give.")
+
+
+def test_a_module_the_issue_names_by_its_dotted_path_is_evidence_for_its_file() -> None:
+    first = PLANNER.hypotheses(plan(problem("Keys from `widgets.cache` collide."))).items[0]
+    assert first.where_to_look == ("src/widgets/cache.py:1-3",)
+    assert first.evidence == ("The issue names the module `widgets.cache`",)
+
+
+def test_the_component_a_title_names_is_evidence_for_the_one_file_named_after_it() -> None:
+    document = render_problem("octo/widgets", Issue(7, "[importer] Rows go missing", ""), [])
+    first = PLANNER.hypotheses(plan(document)).items[0]
+    assert first.where_to_look == ("src/widgets/importer.py:28-31",)
+    assert first.evidence == ("The issue names `importer`, and `src/widgets/importer.py` is "
+                              "the one code file named after it",)
