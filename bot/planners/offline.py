@@ -10,6 +10,7 @@ from bot.documents.kind import detect, written_kind
 from bot.domain import HypothesesDraft, PlanInput, TasksDraft
 from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
 from bot.planners import leads, reading
+from bot.planners.lead import Repo, quote
 from bot.planners.recipes import RECIPES, Brief, Steps
 from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
@@ -35,12 +36,12 @@ class OfflinePlanner(Planner):
     name = "offline"
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
-        found = leads.hypotheses(leads.Repo(plan.context), issue_text(plan.problem_md),
+        found = leads.hypotheses(Repo(plan.context), issue_text(plan.problem_md),
                                  plan.feedback, plan_kind(plan.problem_md))
         return HypothesesDraft(tuple(found), self.name, notes=_notes(plan))
 
     def tasks(self, plan: PlanInput) -> TasksDraft:
-        repo = leads.Repo(plan.context)
+        repo = Repo(plan.context)
         notes = list(_notes(plan))
         # A person may have rewritten hypotheses.md: its sections, not stage 2's output, rule.
         written = written_hypotheses(plan.hypotheses_md)
@@ -60,7 +61,7 @@ class OfflinePlanner(Planner):
             hypotheses=[(h, _cited(h, repo)) for h in worth],
             named=frozenset(p for raw in mentioned_paths(issue) if (p := repo.resolve(raw))),
             paths=plan.context.paths,
-            feedback_task=(f"Address review feedback: {leads.quote(plan.feedback, 150)}"
+            feedback_task=(f"Address review feedback: {quote(plan.feedback, 150)}"
                            if plan.feedback.strip() else ""),
         )
         steps = Steps()
@@ -73,11 +74,11 @@ def _notes(plan: PlanInput) -> tuple[str, ...]:
     if not plan.context.paths:
         notes.append(NO_REPO_NOTE)
     if plan.feedback.strip():
-        notes.append(f"Revised with review feedback: {leads.quote(plan.feedback, 300)}")
+        notes.append(f"Revised with review feedback: {quote(plan.feedback, 300)}")
     return tuple(notes)
 
 
-def _cited(h: WrittenHypothesis, repo: leads.Repo) -> tuple[str, ...]:
+def _cited(h: WrittenHypothesis, repo: Repo) -> tuple[str, ...]:
     """The repository files a (maybe hand-written) hypothesis points at."""
     raw = [span for ref in h.refs for span in (CODE_SPAN.findall(ref) or ref.split()[:1])]
     if not raw:  # no "Where to look": take the paths its text names
@@ -95,7 +96,7 @@ def _cited(h: WrittenHypothesis, repo: leads.Repo) -> tuple[str, ...]:
 
 
 def _feedback_first(written: list[WrittenHypothesis], feedback: str,
-                    repo: leads.Repo) -> list[WrittenHypothesis]:
+                    repo: Repo) -> list[WrittenHypothesis]:
     """Hypotheses the review feedback names (`H2`, or one of their files) are checked first."""
     named = {int(n) for n in _HYPOTHESIS_NUMBER.findall(feedback)}
     files = {p for raw in mentioned_paths(feedback) if (p := repo.resolve(raw))}

@@ -493,3 +493,16 @@ def test_the_component_a_title_names_is_evidence_for_the_one_file_named_after_it
     assert first.where_to_look == ("src/widgets/importer.py:28-31",)
     assert first.evidence == ("The issue names `importer`, and `src/widgets/importer.py` is "
                               "the one code file named after it",)
+
+
+def test_a_test_file_the_issue_names_is_evidence_for_the_code_it_tests() -> None:
+    items = PLANNER.hypotheses(plan(problem("Update the cases in `tests/test_importer.py`."))).items
+    assert [h.where_to_look[0].split(":")[0] for h in items] == [
+        "tests/test_importer.py", "src/widgets/importer.py"]
+    assert items[1].evidence == ("The issue names `tests/test_importer.py`, the tests of "
+                                 "`src/widgets/importer.py`",)
+
+
+def test_a_package_the_issue_names_is_no_evidence_for_its_init_file() -> None:
+    items = PLANNER.hypotheses(plan(problem("Importing `src.widgets` is broken."))).items
+    assert [h.title for h in items] == [NO_SIGNAL_TITLE]

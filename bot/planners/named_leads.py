@@ -1,0 +1,132 @@
+"""Hypotheses from what the issue names: an error's message, code, files and modules."""
+
+from __future__ import annotations
+
+from bot.context import signals
+from bot.context.mentions import blob_links
+from bot.context.query import TITLE_NAME_WEIGHT, parse_query
+from bot.context.tracebacks import frames, mentioned_paths
+from bot.domain import Snippet
+from bot.planners import reading
+from bot.planners.framing import Framing
+from bot.planners.layout import is_code
+from bot.planners.lead import Lead, Repo, as_code, line_with, quote, where_at
+
+MAX_SYMBOLS = 3
+
+
+def error_lead(repo: Repo, error: str) -> Lead | None:
+    kind, _, message = error.partition(":")
+    if not message.strip():
+        return _raise_lead(repo, kind)
+    found = reading.message_source(message, _code_snippets(repo))
+    if not found:
+        return None
+    snippet, line, code = found
+    at = where_at(snippet.path, line)
+    return Lead(snippet.path, f"The check at `{at}` rejects the issue's input (`{kind}`)", (
+        f"Write a failing test that feeds the input from the reproduction steps to the code "
+        f"around `{at}`, then decide whether the input or the check is wrong."),
+        [f"The issue reports {quote(error)}", f"`{at}` holds that message: {as_code(code)}"],
+        [at])
+
+
+def _raise_lead(repo: Repo, kind: str) -> Lead | None:
+    """An error with no message says only its class: found in docs or tests, the name
+    proves nothing, so only the one place in the code that raises it is a lead."""
+    sites = reading.raise_sites(kind.rsplit(".", 1)[-1], _code_snippets(repo))
+    if len(sites) != 1:
+        return None
+    snippet, line, code = sites[0]
+    at = where_at(snippet.path, line)
+    return Lead(snippet.path, f"`{at}` raises the bare `{kind}` the issue reports", (
+        f"Run the reproduction with a breakpoint at `{at}`; if it is hit, the condition "
+        "above it is what the input breaks, if not, another frame raises it."),
+        [f"The issue reports `{kind}` with no message",
+         f"`{at}` is the one place in the excerpts that raises it: {as_code(code)}"], [at])
+
+
+def _code_snippets(repo: Repo) -> list[Snippet]:
+    """Excerpts of the code itself: an error's text in a test or a page proves nothing."""
+    return [s for s in repo.context.snippets if is_code(s.path)]
+
+
+def symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) -> list[Lead]:
+    leads = []
+    for name, call in list(calls.items())[:MAX_SYMBOLS]:
+        found = reading.definition(name, repo.context.snippets)
+        if not found:
+            continue
+        snippet, line, code = found
+        at = where_at(snippet.path, line)
+        test = f"calling {as_code(call)}" if call else f"calling `{name}` with the issue's input"
+        leads.append(Lead(
+            snippet.path, say.symbol.format(name=name, path=snippet.path, source="issue"),
+            say.symbol_verify.format(name=name, path=snippet.path, test=test),
+            [f"The issue shows {quote(repo.grounded(line_with(text, name)))}",
+             f"`{name}` is defined at `{at}`: {as_code(code)}"], [at]))
+    return leads
+
+
+def file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[Lead]:
+    # A file that appears only as a traceback frame is the frames' evidence, not one more
+    # hypothesis per frame.
+    framed = {frame.path for frame in frames(text)}
+    leads = []
+    for link in blob_links(text):  # a link to the file on GitHub, maybe to one line
+        path = repo.resolve(link.path)
+        if path is not None:
+            line = f", line {link.line} at the linked commit" if link.line else ""
+            leads.append(Lead(path, say.file.format(path=path, source=source),
+                               say.file_verify.format(path=path),
+                               [f"The {source} links `{path}`{line}"], [repo.span(path)]))
+    for raw in mentioned_paths(text):
+        path = repo.resolve(raw)
+        if path is None or raw in framed:
+            continue
+        leads.append(Lead(path, say.file.format(path=path, source=source),
+                           say.file_verify.format(path=path),
+            [f"The {source} says {quote(repo.grounded(line_with(text, raw)))}"],
+            [repo.span(path)]))
+    return leads
+
+
+def named_leads(repo: Repo, text: str, say: Framing) -> list[Lead]:
+    """Files the issue names without a path: a dotted module (`sqlglot.optimizer.qualify`)
+    or a name one file is named after (`CloudFlareStream`, a title's "[MiTele]")."""
+    query = parse_query(text)
+    leads = []
+    # A package (`dask.array`) names a folder whose __init__ re-exports: only a module's
+    # own file is a place.
+    for mention in (m for m in query.mentions if m.module):
+        path = repo.resolve(f"{mention.path}.py")
+        if path is not None:
+            dotted = mention.path.replace("/", ".")
+            leads.append(Lead(path, say.file.format(path=path, source="issue"),
+                               say.file_verify.format(path=path),
+                               [f"The issue names the module `{dotted}`"], [repo.span(path)]))
+    tested = [p for p, why in signals.named(repo.index, query).reasons.items()
+              if why == "tested by a named test"]
+    for test in (t for raw in mentioned_paths(text) if (t := repo.resolve(raw))):
+        # `test_series.py` names the code it tests: `series.py`
+        stem = test.rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
+        name = f"{stem.removesuffix('_test')}.py"
+        for path in (p for p in tested if p.rsplit("/", 1)[-1] == name):
+            leads.append(Lead(path, say.file.format(path=path, source="issue"),
+                               say.file_verify.format(path=path),
+                               [f"The issue names `{test}`, the tests of `{path}`"],
+                               [repo.span(path)]))
+    by_stem: dict[str, list[str]] = {}
+    for path in sorted(p for p in repo.context.paths if is_code(p)):
+        by_stem.setdefault(signals.root(path.rsplit("/", 1)[-1].split(".", 1)[0]), []).append(path)
+    # Names in the title: what the issue is about, not every word of its pasted code.
+    names = [n for n, weight in query.names if weight >= TITLE_NAME_WEIGHT]
+    for name in [*([query.area.replace(" ", "")] if query.area else []), *names]:
+        stems = by_stem.get(signals.root(name.split(".")[-1]), [])
+        if len(stems) == 1 and len(name) >= signals.MIN_ROOT:
+            path = stems[0]
+            leads.append(Lead(path, say.file.format(path=path, source="issue"),
+                               say.file_verify.format(path=path),
+                               [f"The issue names `{name}`, and `{path}` is the one code "
+                                "file named after it"], [repo.span(path)]))
+    return leads
