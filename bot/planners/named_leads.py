@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.context import signals
 from bot.context.mentions import blob_links
-from bot.context.query import TITLE_NAME_WEIGHT, parse_query
+from bot.context.query import TITLE_NAME_WEIGHT, Query, parse_query
 from bot.context.tracebacks import frames, mentioned_paths
 from bot.domain import Snippet
 from bot.planners import reading
@@ -13,6 +15,7 @@ from bot.planners.layout import is_code
 from bot.planners.lead import Lead, Repo, as_code, line_with, quote, where_at
 
 MAX_SYMBOLS = 3
+_PACKAGE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.[A-Za-z_]")
 
 
 def error_lead(repo: Repo, error: str) -> Lead | None:
@@ -91,42 +94,46 @@ def file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[Lead]:
     return leads
 
 
+def _lead(repo: Repo, path: str, say: Framing, evidence: str) -> Lead:
+    return Lead(path, say.file.format(path=path, source="issue"),
+                say.file_verify.format(path=path), [evidence], [repo.span(path)])
+
+
 def named_leads(repo: Repo, text: str, say: Framing) -> list[Lead]:
-    """Files the issue names without a path: a dotted module (`sqlglot.optimizer.qualify`)
-    or a name one file is named after (`CloudFlareStream`, a title's "[MiTele]")."""
+    """Files the issue names without a path: a dotted module (`sqlglot.optimizer.qualify`),
+    the code a named test file tests, or a title's name one code file is named after
+    (`CloudFlareStream`, "[MiTele]")."""
     query = parse_query(text)
-    leads = []
     # A package (`dask.array`) names a folder whose __init__ re-exports: only a module's
     # own file is a place.
-    for mention in (m for m in query.mentions if m.module):
-        path = repo.resolve(f"{mention.path}.py")
-        if path is not None:
-            dotted = mention.path.replace("/", ".")
-            leads.append(Lead(path, say.file.format(path=path, source="issue"),
-                               say.file_verify.format(path=path),
-                               [f"The issue names the module `{dotted}`"], [repo.span(path)]))
+    leads = [_lead(repo, path, say, f"The issue names the module `{m.path.replace('/', '.')}`")
+             for m in query.mentions if m.module
+             if (path := repo.resolve(f"{m.path}.py")) is not None]
     tested = [p for p, why in signals.named(repo.index, query).reasons.items()
               if why == "tested by a named test"]
     for test in (t for raw in mentioned_paths(text) if (t := repo.resolve(raw))):
         # `test_series.py` names the code it tests: `series.py`
         stem = test.rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
         name = f"{stem.removesuffix('_test')}.py"
-        for path in (p for p in tested if p.rsplit("/", 1)[-1] == name):
-            leads.append(Lead(path, say.file.format(path=path, source="issue"),
-                               say.file_verify.format(path=path),
-                               [f"The issue names `{test}`, the tests of `{path}`"],
-                               [repo.span(path)]))
+        leads += [_lead(repo, path, say, f"The issue names `{test}`, the tests of `{path}`")
+                  for path in tested if path.rsplit("/", 1)[-1] == name]
+    return leads + _namesakes(repo, query, text, say)
+
+
+def _namesakes(repo: Repo, query: Query, text: str, say: Framing) -> list[Lead]:
+    """The one code file named after a name in the title, or after its "[component]"."""
     by_stem: dict[str, list[str]] = {}
     for path in sorted(p for p in repo.context.paths if is_code(p)):
         by_stem.setdefault(signals.root(path.rsplit("/", 1)[-1].split(".", 1)[0]), []).append(path)
-    # Names in the title: what the issue is about, not every word of its pasted code.
-    names = [n for n, weight in query.names if weight >= TITLE_NAME_WEIGHT]
+    # `annotated_types.Not`, `dask.array`: what comes before a dot is a package, often
+    # another project's; a file of ours with its name is a namesake, not the place.
+    packages = set(_PACKAGE.findall(text))
+    names = [n for n, weight in query.names
+             if weight >= TITLE_NAME_WEIGHT and n not in packages]
+    leads = []
     for name in [*([query.area.replace(" ", "")] if query.area else []), *names]:
         stems = by_stem.get(signals.root(name.split(".")[-1]), [])
         if len(stems) == 1 and len(name) >= signals.MIN_ROOT:
-            path = stems[0]
-            leads.append(Lead(path, say.file.format(path=path, source="issue"),
-                               say.file_verify.format(path=path),
-                               [f"The issue names `{name}`, and `{path}` is the one code "
-                                "file named after it"], [repo.span(path)]))
+            leads.append(_lead(repo, stems[0], say, f"The issue names `{name}`, and "
+                               f"`{stems[0]}` is the one code file named after it"))
     return leads

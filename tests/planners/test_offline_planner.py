@@ -9,11 +9,13 @@ import pytest
 
 from bot.context.issue import issue_text
 from bot.context.tracebacks import Frame
+from bot.documents.kind import FEATURE
 from bot.documents.problem import render_problem
 from bot.documents.render import render_hypotheses
 from bot.documents.validate import check_hypotheses, check_tasks
 from bot.domain import Comment, Issue, PlanInput, RepoContext, Snippet
 from bot.planners import versions
+from bot.planners.framing import framing
 from bot.planners.layout import regression_test, suite_commands
 from bot.planners.leads import NO_SIGNAL_TITLE
 from bot.planners.offline import DERIVED_NOTE, NO_REPO_NOTE, NOTE, OfflinePlanner
@@ -506,3 +508,10 @@ def test_a_test_file_the_issue_names_is_evidence_for_the_code_it_tests() -> None
 def test_a_package_the_issue_names_is_no_evidence_for_its_init_file() -> None:
     items = PLANNER.hypotheses(plan(problem("Importing `src.widgets` is broken."))).items
     assert [h.title for h in items] == [NO_SIGNAL_TITLE]
+
+
+def test_a_package_prefix_in_the_title_is_no_namesake_evidence() -> None:
+    # `importer.Row` may be another project's package: our importer.py only shares its name.
+    document = render_problem("octo/widgets", Issue(7, "Support `importer.Row`", ""), [])
+    assert [h.title for h in PLANNER.hypotheses(plan(document)).items] == [
+        framing(FEATURE).unlocated]
