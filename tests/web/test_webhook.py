@@ -16,7 +16,7 @@ from rq import Queue
 from rq.job import Job
 
 from app import RETRY_AFTER_SECONDS, create_app
-from bot.intake.queue import QUEUE_NAME
+from bot.intake.queue import QUEUE_NAME, Enqueued
 from bot.intake.request import PlanRequest
 from bot.intake.signature import sign
 from bot.markers import plan_pr_marker
@@ -212,7 +212,7 @@ def test_healthz_is_200_when_redis_answers(client: Any) -> None:
 class ExplodingQueue:
     """A queue with a bug in it: the edge must still answer, and say which delivery."""
 
-    def enqueue(self, request: PlanRequest) -> bool:
+    def enqueue(self, request: PlanRequest) -> Enqueued:
         raise RuntimeError("bug in the queue")
 
     def ping(self) -> bool:
