@@ -5,36 +5,81 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rq import get_current_job
+import redis
+from rq import Retry, get_current_job
+from rq.exceptions import AbandonedJobError
+from rq.job import Job
 
 from bot import settings as bot_settings
-from bot.intake.queue import JOB_TIMEOUT
 from bot.intake.request import PlanRequest
-from bot.run.failures import describe
-from bot.run.lock import IssueLocks
+from bot.run.failures import WorkerLost, describe
+from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.wiring import run_for
 
 log = logging.getLogger(__name__)
 
-# The lock outlives any run (RQ kills a job at JOB_TIMEOUT), so a crashed worker's
-# lock expires; a waiting job gives up well before its own timeout and is retried.
-LOCK_SECONDS = JOB_TIMEOUT + 60
-WAIT_SECONDS = JOB_TIMEOUT * 2 // 3
+# A run that finds its issue busy comes back this often, for at most BUSY_TRIES times
+# (10 minutes), through RQ's scheduler: waiting occupies no worker.
+BUSY_INTERVAL = 10
+BUSY_TRIES = 60
 
 
-def run_plan(**job: Any) -> str:
+def run_plan(**job: Any) -> str | Retry:
     """The one job: run the delivery's commands for one issue."""
     request = PlanRequest.from_job(job)
     current = get_current_job()
     settings = bot_settings.from_env()
+    waits = (current.number_of_retries or 0) if current else 0
+    # The first attempt says on the issue that it is queued; later ones do not repeat it.
+    locks = IssueLocks(current.connection if current else None, announce=not waits)
+    if waits and locks.busy(request.repo, request.issue_number):
+        return _wait(request, waits)  # still busy: no GitHub call for this attempt
     log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
              request.issue_number, request.commands or request.label)
-    locks = IssueLocks(current.connection if current else None, LOCK_SECONDS, WAIT_SECONDS)
+    run = run_for(settings, request, locks)
     try:
-        outcome = run_for(settings, request, locks).handle()
+        outcome = run.handle()
+    except IssueBusy as busy:
+        if waits + 1 < BUSY_TRIES:
+            return _wait(request, waits)
+        run.fail(busy)
+        _no_retry(current)
+        raise
     except Exception as exc:
-        if current is not None and not describe(exc).retry:
-            current.retries_left = 0  # retrying unchanged input cannot help; fail now
+        if not describe(exc).retry:
+            _no_retry(current)  # retrying unchanged input cannot help; fail now
         raise
     log.info("delivery %s: %s", request.delivery_id, outcome)
     return outcome
+
+
+def _wait(request: PlanRequest, waits: int) -> Retry:
+    """RQ's answer for "run me again later": the same job (same delivery, same id)."""
+    log.info("delivery %s: %s#%s is busy, again in %d s (wait %d)", request.delivery_id,
+             request.repo, request.issue_number, BUSY_INTERVAL, waits + 1)
+    return Retry(max=BUSY_TRIES, interval=BUSY_INTERVAL)
+
+
+def _no_retry(current: Job | None) -> None:
+    if current is not None:
+        current.retries_left = 0
+
+
+def on_failure(job: Job, connection: redis.Redis, kind: type, error: BaseException,
+               traceback: Any) -> None:
+    """RQ calls this for every failed run, and for a run whose worker died (SIGKILL, out of
+    memory, node lost), which RQ finds by its missed heartbeats. A run that raised has
+    already said what failed on the issue; a dead worker could not, so when RQ will not
+    retry it, say it here. Never raises: RQ calls this inside its registry cleanup."""
+    if not isinstance(error, AbandonedJobError) or (job.retries_left or 0) > 0:
+        return
+    try:
+        request = PlanRequest.from_job(job.kwargs)
+        log.error("delivery %s: the worker running it stopped; no retries left",
+                  request.delivery_id)
+        attempts = 1 + len(job.retry_intervals or [])
+        lost = WorkerLost(f"on each of its {attempts} attempts" if attempts > 1 else
+                          "on its only attempt")
+        run_for(bot_settings.from_env(), request).fail(lost)
+    except Exception:
+        log.exception("job %s: could not report its lost worker on the issue", job.id)

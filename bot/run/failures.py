@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.config import CONFIG_PATH, ConfigError
 from bot.documents.validate import PlanRejected
 from bot.ports import BudgetExceeded, GitHubError, ModelUnavailable, PlannerError
+from bot.run.lock import IssueBusy
 
 REJECTED = {
     "hypotheses": "Add what you know to `problem-definition.md` (the error output, the files "
@@ -21,6 +22,11 @@ RETRIES = ("planbot retries this automatically; if it keeps failing, comment `/p
 
 class NeedsUpstream(RuntimeError):
     """A stage was asked for while a document it reads is missing."""
+
+
+class WorkerLost(RuntimeError):
+    """The worker running the plan stopped mid-run (killed, out of memory, machine lost)
+    on every attempt RQ made."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,13 @@ TABLE: tuple[_Row, ...] = (
          "document by hand.", retry=False),
     _Row(NeedsUpstream, _always, "{exc}", "Run the earlier stage first (`/plan`), or write "
          "that document by hand, then repeat the command.", retry=False),
+    _Row(WorkerLost, _always, "The worker running this plan stopped before it finished "
+         "({exc}).", "Comment `/plan` to try again. If it stops again, the operator of this "
+         "planbot installation should check the worker's memory limit and restarts (its log "
+         "names this delivery).", retry=False),
+    _Row(IssueBusy, _always, "{exc}, and it did not finish while this run waited.",
+         "Comment `/plan` again once the status comment says the other run is done.",
+         retry=False),
     _Row(GitHubError, _status(401, 403, 404), "GitHub refused a request ({exc.status}): {exc}",
          "Check that the planbot App is installed on this repository with the permissions in "
          "the README (contents, issues and pull requests: read and write), then comment "

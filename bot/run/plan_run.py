@@ -17,7 +17,7 @@ from bot.ports import Conversation, Planner
 from bot.run import status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe
-from bot.run.lock import IssueLocks
+from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.pipeline import Inputs, Outcome, Stages, run, states
 from bot.run.replies import help_text, may_run, refusal, unknown_reply
 from bot.run.status import StageRow
@@ -101,20 +101,29 @@ class PlanRun:
         try:
             repo = self.helpers.repository()
             return self._dispatch(repo, repo_config.parse(self.helpers.read_config(repo)))
+        except IssueBusy:
+            raise  # not a failure: the job runs again once the issue is free
         except Exception as exc:
-            failure = describe(exc)
-            log.exception("delivery %s failed: %s", self.request.delivery_id, failure.what)
-            self.react("confused")
-            self.board.try_show(status.status_comment(
-                "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
-                f"**What to do:** {failure.todo}"))
+            self.fail(exc)
             raise
+
+    def fail(self, exc: BaseException) -> None:
+        """Say on the issue what failed and what to do (also for a run whose worker died)."""
+        failure = describe(exc)
+        log.error("delivery %s failed: %s", self.request.delivery_id, failure.what,
+                  exc_info=exc)
+        self.react("confused")
+        self.board.try_show(status.status_comment(
+            "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
+            f"**What to do:** {failure.todo}"))
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
         if req.trigger == LABEL and req.label != config.label:
             return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
+            if not self.locks.first_refusal(req.repo, self.number, req.sender):
+                return "refused (already told this hour)"
             first = Command(*req.commands[0]) if req.commands else Command("plan")
             self.gh.create_comment(self.number, refusal(first, req.association, config.allowed))
             return "refused"

@@ -1,48 +1,120 @@
-"""One run per issue: a second run waits for the first, and says it is queued."""
+"""One run per issue: a second run is told the issue is busy (and requeues), the lock lives
+only as long as its holder, and an outsider is refused once an hour per issue."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
+import time
 
+import pytest
 import redis
 
-from bot.run.lock import IssueLocks
+from bot.run.lock import IssueBusy, IssueLocks
+from bot.run.plan_run import PlanRun
+from tests import helpers
+from tests.e2e import ROOT
+from tests.fakes import FakePlanner
 
 REPO = "octo/widgets"
 
 
-def test_second_run_on_an_issue_waits_and_announces_it_is_queued(redis_conn: redis.Redis) -> None:
+def test_second_run_on_a_busy_issue_announces_once_and_is_told_busy(
+        redis_conn: redis.Redis) -> None:
     locks = IssueLocks(redis_conn)
-    order: list[str] = []
-    first_in = threading.Event()
-    release_first = threading.Event()
-
-    def first() -> None:
-        with locks.hold(REPO, 1, lambda: order.append("first waited")):
-            order.append("first runs")
-            first_in.set()
-            release_first.wait(10)
-            order.append("first done")
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert first_in.wait(10)
-
-    def second_waits() -> None:
-        order.append("second queued")
-        release_first.set()  # the first run finishes while the second waits
-
-    with locks.hold(REPO, 1, second_waits):
-        order.append("second runs")
-    thread.join(10)
-    assert order == ["first runs", "second queued", "first done", "second runs"]
+    said: list[str] = []
+    with locks.hold(REPO, 1):
+        with pytest.raises(IssueBusy), locks.hold(REPO, 1, lambda: said.append("queued")):
+            pass
+        requeued = IssueLocks(redis_conn, announce=False)
+        with pytest.raises(IssueBusy), requeued.hold(REPO, 1, lambda: said.append("again")):
+            pass
+        assert locks.busy(REPO, 1)
+    assert said == ["queued"]
+    assert not locks.busy(REPO, 1)
+    with locks.hold(REPO, 1):  # free again once the first run is done
+        pass
 
 
 def test_runs_on_different_issues_do_not_wait_for_each_other(redis_conn: redis.Redis) -> None:
     locks = IssueLocks(redis_conn)
     waited: list[int] = []
-    one = locks.hold(REPO, 1, lambda: waited.append(1))
-    two = locks.hold(REPO, 2, lambda: waited.append(2))
-    with one, two:
+    with locks.hold(REPO, 1, lambda: waited.append(1)), locks.hold(REPO, 2,
+                                                                  lambda: waited.append(2)):
         pass
     assert waited == []
+
+
+def test_a_live_run_keeps_its_lock_past_the_hold_time(redis_conn: redis.Redis) -> None:
+    locks = IssueLocks(redis_conn, hold_seconds=1, renew_seconds=0.2)
+    inside, done = threading.Event(), threading.Event()
+
+    def long_run() -> None:
+        with locks.hold(REPO, 3):
+            inside.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=long_run)
+    thread.start()
+    assert inside.wait(10)
+    time.sleep(2.5)  # well past hold_seconds: only renewals keep it
+    try:
+        assert locks.busy(REPO, 3)
+        with pytest.raises(IssueBusy), locks.hold(REPO, 3):
+            pass
+    finally:
+        done.set()
+        thread.join(10)
+    assert not locks.busy(REPO, 3)
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from bot.intake.connection import connect
+    from bot.run.lock import IssueLocks
+    from bot.settings import Settings
+    locks = IssueLocks(connect(Settings(redis_url=sys.argv[1])), hold_seconds=2,
+                       renew_seconds=0.5)
+    with locks.hold("octo/widgets", 4):
+        print("holding", flush=True)
+        time.sleep(600)
+""")
+
+
+def test_a_killed_holders_lock_expires_within_the_hold_time(redis_url: str,
+                                                            redis_conn: redis.Redis) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, redis_url], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait(10)
+    holder.stdout.close()
+    killed = time.monotonic()
+    locks = IssueLocks(redis_conn)
+    while locks.busy(REPO, 4):
+        assert time.monotonic() - killed < 10, "the dead holder's lock did not expire"
+        time.sleep(0.1)
+    with locks.hold(REPO, 4):
+        pass
+
+
+def test_an_outsider_is_refused_once_per_issue_per_hour(redis_conn: redis.Redis) -> None:
+    locks = IssueLocks(redis_conn)
+    assert locks.first_refusal(REPO, 1, "mallory") is True
+    assert locks.first_refusal(REPO, 1, "mallory") is False
+    assert locks.first_refusal(REPO, 2, "mallory") is True
+    assert locks.first_refusal(REPO, 1, "eve") is True
+    assert 3500 < redis_conn.ttl(f"planbot:refused:{REPO}#1:mallory") <= 3600
+
+
+def test_an_outsider_repeating_plan_gets_one_refusal_comment(redis_conn: redis.Redis) -> None:
+    gh = helpers.repo()
+    outsider = helpers.comment(("plan", ""), association="NONE")
+    outcomes = [PlanRun(outsider, gh, helpers.helpers(gh, FakePlanner()),
+                        IssueLocks(redis_conn)).handle() for _ in range(3)]
+    assert outcomes == ["refused"] + ["refused (already told this hour)"] * 2
+    assert len(gh.comments[1]) == 1
