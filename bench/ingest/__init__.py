@@ -1,0 +1,1 @@
+"""Ingest benchmark: planbot's web tier against Probot and a bare Flask app, under wrk."""

@@ -1,0 +1,37 @@
+"""The web tier's server settings: `gunicorn -c gunicorn.conf.py 'app:create_app()'`.
+
+Measured in bench/ingest (figures in bench/README.md). Environment overrides, for
+containers and tests: PORT, WEB_CONCURRENCY (gunicorn's own names).
+"""
+
+import os
+
+# GitHub POSTs each delivery once and waits at most 10 s for the answer; the web tier
+# only verifies, decides and makes one Redis call, so one process per core saturates
+# the machine.
+bind = [f"0.0.0.0:{os.environ.get('PORT', '3000')}"]
+workers = int(os.environ.get("WEB_CONCURRENCY", "") or os.cpu_count() or 1)
+
+# gevent: every connection is a greenlet, so slow or idle clients (a slow body, a
+# header sent a byte at a time, kept-alive sockets) hold no worker while valid
+# deliveries are answered. A sync worker is held for the whole upload: two slow
+# clients stalled every delivery past GitHub's 10 s (issue 11).
+worker_class = "gevent"
+worker_connections = 1000  # per process; past that, connections wait in the backlog
+# GitHub opens a connection per delivery, but a proxy in front keeps them alive.
+keepalive = 5
+# A gevent worker that blocks its event loop this long is restarted. Redis calls have
+# their own 0.5 s timeouts (bot/intake/connection.py), so only a bug gets here.
+timeout = 30
+graceful_timeout = 10
+
+# No access log: the app writes one line per delivery with its id, event and outcome
+# (app.py), which is what an operator reads; a second line per request would double
+# the writes for nothing.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Request line and headers: GitHub's are small; anything bigger is not from GitHub.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
