@@ -27,8 +27,18 @@ _HOLE = re.compile("\ue000(\\d+)\ue001")  # private-use characters: in none of t
 _CODE_MARKER = re.compile(r"<!--(\s*)planbot\s*:", re.IGNORECASE)
 
 
+# Terminal escape sequences (colours, cursor moves, window titles) pasted from a terminal:
+# CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, and two-character escapes.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# C0 and C1 control characters (NUL, BEL, backspace, a lone ESC, DEL…); tab and the
+# line breaks stay.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def strip_invisible(text: str) -> str:
-    return _INVISIBLE.sub("", text)
+    """Without the characters a reader does not see: invisible and bidirectional code
+    points, terminal escape sequences and other control characters."""
+    return _CONTROL.sub("", _ANSI.sub("", _INVISIBLE.sub("", text)))
 
 
 def for_model(text: str) -> str:

@@ -22,6 +22,7 @@ from bot.domain import (
     TasksDraft,
     TreeEntry,
 )
+from bot.limits import GITHUB_BODY_CHARS
 from bot.ports import GitHub, GitHubError, Planner
 
 
@@ -151,8 +152,16 @@ class FakeGitHub(GitHub):
         self._call("review_comments")
         return list(self.review_notes.get(review_id, []))
 
+    @staticmethod
+    def _fits(body: str) -> None:
+        # GitHub's own answer to a longer comment body.
+        if len(body) > GITHUB_BODY_CHARS:
+            raise GitHubError("Validation Failed: body is too long (maximum is 65536 "
+                              "characters)", status=422)
+
     def create_comment(self, issue_number: int, body: str) -> Comment:
         self._call("create_comment")
+        self._fits(body)
         self.written.append(body)
         comment = Comment(self._id(), body, self.bot_login, "Bot", "NONE",
                           f"https://github.com/{self.full_name}/issues/{issue_number}#c")
@@ -161,6 +170,7 @@ class FakeGitHub(GitHub):
 
     def edit_comment(self, comment_id: int, body: str) -> None:
         self._call("edit_comment")
+        self._fits(body)
         self.written.append(body)
         for thread in self.comments.values():
             for i, c in enumerate(thread):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import fence, for_model, model_text
+from bot.text import code_text, fence, for_model, model_text, strip_invisible
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -33,3 +33,16 @@ def test_text_for_a_model_loses_hidden_comments_and_bidi_controls() -> None:
 def test_fence_cannot_be_closed_by_its_content() -> None:
     block = fence("a ``` b ```` c")
     assert block.startswith("`````text\n") and block.endswith("\n`````")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("bell\x07 and nul\x00", "bell and nul"),
+    ("\x1b[1;31mred\x1b[0m", "red"),
+    ("\x1b]0;window title\x07after", "after"),
+    ("back\x08space, del\x7f, c1\x85", "backspace, del, c1"),
+    ("tab\tand\nlines\r\n", "tab\tand\nlines\r\n"),
+])
+def test_control_characters_and_terminal_escapes_are_invisible(text: str, expected: str) -> None:
+    assert strip_invisible(text) == expected
+    assert model_text(text) == expected
+    assert code_text(f"`{text}`") == f"`{expected}`"

@@ -12,6 +12,7 @@ from bot.documents.quoting import embed, shorten
 from bot.documents.sections import IssueSections, sections
 from bot.domain import MAINTAINERS, Comment, Issue
 from bot.intake.commands import is_command_line
+from bot.limits import PROBLEM_BODY_CHARS, PROBLEM_DISCUSSION_CHARS
 from bot.markers import OWN_MARKER
 from bot.text import model_text
 
@@ -67,11 +68,15 @@ def _overview(repo: str, issue: Issue, kind: Reading) -> str:
     return "\n".join(lines)
 
 
-def _body(issue: Issue, parts: IssueSections) -> str:
+def _body(issue: Issue, parts: IssueSections, cut: bool) -> str:
     title = f"**Title:** {model_text(issue.title).strip()}"
+    note = ""
+    if cut:
+        where = f"; the full issue is at {issue.url}" if issue.url else ""
+        note = "\n\n" + SHORTENED.format(total=len(issue.body), where=where)
     if parts.free_text:
-        return f"{title}\n\n{embed(parts.free_text)}"
-    return f"{title}\n\n{ALL_IN_SECTIONS if issue.body.strip() else EMPTY_BODY}"
+        return f"{title}\n\n{embed(parts.free_text)}{note}"
+    return f"{title}\n\n{ALL_IN_SECTIONS if issue.body.strip() else EMPTY_BODY}{note}"
 
 
 def _reproduction(parts: IssueSections) -> str:
@@ -97,18 +102,27 @@ def _discussion(comments: Sequence[Comment]) -> str:
     shown, omitted = discussion(comments)
     if not shown:
         return NO_DISCUSSION
+    # The newest comments that fit the budget: the document must fit one GitHub comment.
+    kept: list[str] = []
+    for comment in reversed(shown):
+        block = _comment(comment)
+        if kept and sum(map(len, kept)) + len(block) > PROBLEM_DISCUSSION_CHARS:
+            break
+        kept.insert(0, block)
+    omitted += len(shown) - len(kept)
     blocks = [OMITTED.format(count=omitted)] if omitted else []
-    return "\n\n".join(blocks + [_comment(c) for c in shown])
+    return "\n\n".join(blocks + kept)
 
 
 def render_problem(repo: str, issue: Issue, comments: Sequence[Comment]) -> str:
     """problem-definition.md without its provenance line (documents.finish adds it)."""
-    parts = sections(issue.body)
+    shortened, cut = shorten(issue.body, PROBLEM_BODY_CHARS)
+    parts = sections(shortened if cut else issue.body)
     kind = detect(issue.title, issue.body, issue.labels)
     blocks = [
         "# Problem Definition",
         "## Overview", _overview(repo, issue, kind),
-        "## Issue Body", _body(issue, parts),
+        "## Issue Body", _body(issue, parts, cut),
         "## Acceptance Criteria", embed(parts.acceptance) if parts.acceptance else NOT_GIVEN,
         "## Reproduction Steps", _reproduction(parts),
         "## Discussion", _discussion(comments),
