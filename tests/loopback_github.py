@@ -119,6 +119,15 @@ class _QuietHandler(WSGIRequestHandler):
         pass  # tests read gh.requests rather than an access log on stderr
 
 
+@dataclass(frozen=True)
+class Stall:
+    reached: threading.Event  # set when the stalled request has arrived
+    released: threading.Event  # set it to let the request through
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class LoopbackGitHub:
     """GitHub's REST API in memory; `url` is what GITHUB_API_URL would be."""
 
@@ -128,6 +137,7 @@ class LoopbackGitHub:
         self.requests: list[Recorded] = []
         self.errors: list[str] = []
         self._failures: list[tuple[str, int]] = []
+        self._stalls: list[tuple[str, Stall]] = []
         self._lock = threading.Lock()
         methods: dict[str, set[str]] = {}
         for operation in ROUTES:
@@ -223,6 +233,15 @@ class LoopbackGitHub:
         assert operation in ROUTES, operation
         self._failures.append((operation, status))
 
+    def stall_next(self, operation: str) -> Stall:
+        """Hold the next request to `operation` until the returned stall is released: a run
+        caught mid-way, for a test to kill its worker. Stalls are taken in order."""
+        assert operation in ROUTES, operation
+        stall = Stall(threading.Event(), threading.Event())
+        with self._lock:
+            self._stalls.append((operation, stall))
+        return stall
+
     # Read back
     def files(self, full_name: str, ref: str) -> dict[str, str]:
         return dict(self.world.repos[full_name].files(ref) or {})
@@ -255,10 +274,27 @@ class LoopbackGitHub:
     # The HTTP edge
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
+        self._maybe_stall(request)
         with self._lock:
             response = self._codeload(request) if request.path.startswith("/_codeload/") \
                 else self._api(request)
         return response(environ, start_response)
+
+    def _maybe_stall(self, request: Request) -> None:
+        """Outside the lock: a stalled request must not hold up the others."""
+        try:
+            template, _ = self._map.bind("loopback").match(
+                request.path.removeprefix(self.prefix), request.method)
+        except HTTPException:
+            return
+        with self._lock:
+            found = next((s for s in self._stalls if s[0] == f"{request.method} {template}"),
+                         None)
+            if found:
+                self._stalls.remove(found)
+        if found:
+            found[1].reached.set()
+            found[1].released.wait(300)
 
     def _api(self, request: Request) -> Response:
         raw = request.get_data()
