@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import socket
 import threading
 import time
 
 import redis
-from rq import Queue, SimpleWorker
+from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 from rq.worker import WorkerStatus
 
@@ -117,13 +118,27 @@ def serve(connection: redis.Redis, burst: bool, log_level: str) -> None:
         time.sleep(BACKOFF_FIRST)
 
 
+def healthy(connection: redis.Redis) -> bool:
+    """For a container's health check: a worker of this host is registered in Redis (RQ
+    drops a worker whose heartbeats stop) and Redis answers."""
+    host = socket.gethostname()
+    try:
+        return any(w.hostname == host for w in Worker.all(connection=connection))
+    except redis.RedisError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
     parser.add_argument("--burst", action="store_true", help="drain the queue, then exit")
+    parser.add_argument("--healthy", action="store_true",
+                        help="exit 0 if a worker of this host is alive in Redis, else 1")
     args = parser.parse_args(argv)
     settings = bot_settings.from_env()
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.healthy:
+        return 0 if healthy(connect(settings)) else 1
     serve(connect(settings), args.burst, settings.log_level)
     return 0
 

@@ -21,7 +21,7 @@ from bot.intake.queue import QUEUE_NAME
 from tests.deliveries import Deliver
 from tests.e2e import REPO, ROOT, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub
-from tests.servers import redis_process
+from tests.servers import RedisProcess, redis_process
 
 REACTIONS = "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
 # The target of issue 11: a killed run is retried (or reported) within two minutes.
@@ -50,6 +50,12 @@ def workers(env: dict[str, str], count: int = 1) -> Iterator[list[subprocess.Pop
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(30)
+
+
+def health_check(env: dict[str, str]) -> int:
+    """The worker container's health check (docker-compose.yml)."""
+    return subprocess.run([sys.executable, "-m", "workers", "--healthy"], cwd=ROOT, env=env,
+                          timeout=60).returncode
 
 
 def live_workers(conn: redis.Redis) -> int:
@@ -130,3 +136,25 @@ def _job_kwargs(delivery: str) -> dict[str, object]:
     decision = events.decide("issues", delivery, labeled_plan())
     assert isinstance(decision, events.Enqueue)
     return decision.request.to_job()
+
+
+@pytest.mark.timeout(120)
+def test_worker_started_before_redis_waits_for_it_instead_of_exiting(
+        tmp_path: Path) -> None:
+    server = RedisProcess(tmp_path / "redis")  # its port chosen, nothing listening yet
+    env = worker_env(server.url, tmp_path, None)
+    try:
+        with workers(env) as (worker,):
+            time.sleep(4)  # a cold `docker compose up`: the worker is first
+            assert worker.poll() is None, "the worker exited while Redis was not up"
+            server.start()
+            conn = redis.Redis.from_url(server.url)
+            waited = wait_until("worker registered", lambda: live_workers(conn) == 1, 90)
+            job = Queue(QUEUE_NAME, connection=conn).enqueue_call(
+                "workers.jobs.run_plan", kwargs=_job_kwargs("late"), job_id="planbot-late")
+            wait_until("the run", lambda: job.get_status(refresh=True) == "finished", 60)
+            assert health_check(env) == 0
+        assert health_check(env) == 1  # the worker stopped: the container is unhealthy
+    finally:
+        server.stop()
+    print(f"\nworker started 4 s before Redis; registered {waited:.1f} s after Redis came up")
