@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-ingest clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The web tier against Probot 14 and bare Flask (needs wrk, node and npm): bench/README.md.
+bench-ingest: $(STAMP)
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) .planbot plans .pytest_cache .mypy_cache .ruff_cache
