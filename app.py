@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
     jobs: Enqueuer = queue if queue is not None else JobQueue(connect(settings))
 
     app = Flask(__name__)
-    # The backstop for bodies without a Content-Length (chunked): werkzeug stops reading.
+    # werkzeug's cap for any route; /webhook enforces it itself, chunked or not (_read_body).
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
 
     @app.errorhandler(HTTPException)

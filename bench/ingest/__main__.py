@@ -100,7 +100,8 @@ def _run(args: Any, stack: ExitStack, folder: Path) -> dict[tuple[str, str], lis
             shift = round_number % len(targets)  # interleaved: a different server goes first
             for server in targets[shift:] + targets[:shift]:
                 ids = folder / "ids.txt"
-                prefix = f"r{round_number}-{name}-{time.monotonic_ns()}"
+                # GitHub's delivery ids are UUIDs: letters, digits and hyphens only.
+                prefix = f"r{round_number}-{name.replace('.', '-')}-{time.monotonic_ns()}"
                 result = _wrk(server.url, event, body, prefix, ids, args)
                 result["jobs"] = _check_jobs(server, result, ids)
                 results[(case, server.name)].append(result)
