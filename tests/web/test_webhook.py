@@ -19,9 +19,11 @@ from app import RETRY_AFTER_SECONDS, create_app
 from bot.intake.queue import QUEUE_NAME, Enqueued
 from bot.intake.request import PlanRequest
 from bot.intake.signature import sign
+from bot.intake.trigger_labels import remember
 from bot.markers import plan_pr_marker
 from bot.settings import Settings, SettingsError
 from tests.deliveries import Deliver, github_headers
+from tests.e2e import labeled_plan
 
 Loader = Callable[[str], dict[str, Any]]
 
@@ -266,3 +268,26 @@ def test_settings_come_from_the_environment_when_not_given(
     response = client.post("/webhook", data=body,
                            headers=github_headers("ping", body, secret="from-env"))
     assert response.json == {"status": "ignored", "reason": "pong"}
+
+
+def test_label_other_than_the_repositorys_known_trigger_label_is_ignored(
+        deliver: Deliver, load_payload: Loader, redis_conn: redis.Redis) -> None:
+    remember(redis_conn, "Codertocat/Hello-World", "plan")  # a worker read its config
+    other = deliver("issues", load_payload("issues.labeled"))  # the recording's label: "bug"
+    assert (other.status_code, other.json) == (200, {
+        "status": "ignored",
+        "reason": "label 'bug' is not the trigger label of Codertocat/Hello-World"})
+    assert queued_ids(redis_conn) == []
+    assert deliver("issues", labeled_plan()).status_code == 202
+
+
+def test_ignored_event_is_answered_without_parsing_its_body(deliver: Deliver,
+                                                           redis_conn: redis.Redis) -> None:
+    # Signed, object-shaped, not JSON: only the cheap path can answer it 200.
+    body = b'{"action": "opened", "issue": {' + b"\x00 not json " * 100 + b"}"
+    opened = deliver("issues", body)
+    assert (opened.status_code, opened.json) == (
+        200, {"status": "ignored", "reason": "planbot does not act on issues.opened"})
+    labeled = deliver("issues", body.replace(b'"opened"', b'"labeled"'))
+    assert labeled.status_code == 400  # an action planbot takes on still needs valid JSON
+    assert queued_ids(redis_conn) == []

@@ -18,7 +18,7 @@ import redis
 from rq import Queue, Worker
 
 from bot.intake.queue import QUEUE_NAME
-from tests.deliveries import Deliver
+from tests.deliveries import Deliver, load_payload
 from tests.e2e import REPO, ROOT, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub
 from tests.servers import RedisProcess, redis_process
@@ -158,3 +158,33 @@ def test_worker_started_before_redis_waits_for_it_instead_of_exiting(
     finally:
         server.stop()
     print(f"\nworker started 4 s before Redis; registered {waited:.1f} s after Redis came up")
+
+
+@pytest.mark.timeout(180)
+def test_a_run_waiting_for_its_issue_frees_its_worker_for_other_issues(
+        deliver: Deliver, redis_conn: redis.Redis, redis_url: str, tmp_path: Path,
+        github: LoopbackGitHub) -> None:
+    github.add_issue(REPO, 2, "Second issue", "It breaks too.", author="Codertocat")
+    stall = github.stall_next(REACTIONS)  # the first run holds issue 1 until released
+    comment = load_payload("issue_comment.created.with-installation")
+    comment["comment"]["body"] = "/plan"
+    other_issue = labeled_plan()
+    other_issue["issue"]["number"] = 2
+    first = deliver("issues", labeled_plan())
+    with workers(worker_env(redis_url, tmp_path, github), 2):
+        assert stall.reached.wait(60), "the first run did not start"
+        waiting = deliver("issue_comment", comment)  # the same issue: must wait its turn
+        wait_until("the second run requeued", lambda: status_of(redis_conn, waiting) ==
+                   "scheduled", 60)
+        elsewhere = deliver("issues", other_issue)
+        # Two workers, one stalled: only a worker the waiting run left free can do this.
+        took = wait_until("another issue's run", lambda: status_of(redis_conn, elsewhere) ==
+                          "finished", 60)
+        assert status_of(redis_conn, first) == "started"
+        stall.release()
+        wait_until("both runs on issue 1", lambda: {status_of(redis_conn, r) for r in
+                                                    (first, waiting)} == {"finished"}, 90)
+    said = [r for r in github.requests if r.method in ("POST", "PATCH") and
+            "queued: waiting" in str((r.json or {}).get("body", ""))]
+    print(f"\nwhile issue 1 was busy, issue 2's run finished {took:.1f} s after delivery")
+    assert len(said) == 1  # said once on the issue, however often the run came back
