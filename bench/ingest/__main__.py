@@ -22,6 +22,7 @@ from typing import Any
 import redis
 
 from bench.ingest import servers
+from bench.ingest.slow import SlowClients
 from bot.intake.queue import QUEUE_NAME
 from bot.intake.signature import sign
 from tests.deliveries import load_payload
@@ -35,6 +36,11 @@ CASES: dict[str, tuple[str, str]] = {
     "irrelevant: comment without /plan": ("issue_comment", "issue_comment.created"),
     "irrelevant: issues.opened": ("issues", "issues.opened"),
 }
+# Issue 11: the same server must keep answering while slow or idle clients hold
+# connections open, so the queued delivery is measured again with them in place.
+SLOW_EACH = 40  # connections of each kind: slow bodies, slow headers, silent
+SLOW_CASE = f"queued, with {3 * SLOW_EACH} slow or idle connections open"
+ALL_CASES = {**CASES, SLOW_CASE: CASES["relevant: issues.labeled `plan` (queued)"]}
 
 
 def _body(name: str) -> bytes:
@@ -94,7 +100,7 @@ def _run(args: Any, stack: ExitStack, folder: Path) -> dict[tuple[str, str], lis
         stack.callback(servers.stop, server)
     results: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for round_number in range(args.rounds):
-        for case, (event, name) in CASES.items():
+        for case, (event, name) in ALL_CASES.items():
             body = folder / f"{name}.json"
             body.write_bytes(_body(name))
             shift = round_number % len(targets)  # interleaved: a different server goes first
@@ -102,12 +108,18 @@ def _run(args: Any, stack: ExitStack, folder: Path) -> dict[tuple[str, str], lis
                 ids = folder / "ids.txt"
                 # GitHub's delivery ids are UUIDs: letters, digits and hyphens only.
                 prefix = f"r{round_number}-{name.replace('.', '-')}-{time.monotonic_ns()}"
-                result = _wrk(server.url, event, body, prefix, ids, args)
+                slow = SlowClients(server.url, SLOW_EACH) if case == SLOW_CASE else None
+                try:
+                    result = _wrk(server.url, event, body, prefix, ids, args)
+                finally:
+                    if slow is not None:
+                        slow.close()
                 result["jobs"] = _check_jobs(server, result, ids)
                 results[(case, server.name)].append(result)
                 print(f"round {round_number + 1} · {case} · {server.name}: "
                       f"{result['rps']:,.0f} req/s, p99 {result['p99_us'] / 1000:.1f} ms "
-                      f"{result['statuses']} {result['jobs']}", file=sys.stderr, flush=True)
+                      f"{result['statuses']} {result['socket_errors']} socket errors "
+                      f"{result['jobs']}", file=sys.stderr, flush=True)
     return results
 
 
@@ -115,7 +127,7 @@ def _table(results: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
     print("| deliveries | server | req/s | p50 ms | p99 ms | × Probot req/s | × Probot p99 "
           "| answers | 2xx checked in Redis |")
     print("|---|---|---:|---:|---:|---:|---:|---|---|")
-    for case in CASES:
+    for case in ALL_CASES:
         rows = {server: runs for (c, server), runs in results.items() if c == case}
         probot = next(runs for server, runs in rows.items() if server.startswith("Probot"))
         probot_rps = statistics.median(r["rps"] for r in probot)
@@ -129,9 +141,11 @@ def _table(results: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
                 for status, n in r["statuses"].items():
                     answers[status] += n
             checked = "; ".join(r["jobs"] for r in runs if r["jobs"])
+            errors = sum(r["socket_errors"] for r in runs)
+            failed = f" · {errors:,} timeouts or socket errors" if errors else ""
             print(f"| {case} | {server} | {rps:,.0f} | {p50:.2f} | {p99 / 1000:.2f} "
                   f"| {rps / probot_rps:.2f} | {p99 / probot_p99:.2f} "
-                  f"| {dict(sorted(answers.items()))} | {checked} |")
+                  f"| {dict(sorted(answers.items()))}{failed} | {checked} |")
 
 
 def main(argv: list[str] | None = None) -> int:

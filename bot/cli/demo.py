@@ -19,6 +19,7 @@ from bot import settings as bot_settings
 from bot.cli.replay import replay
 from bot.domain import FILENAMES
 from bot.intake.connection import connect, redis_url_for
+from bot.intake.request import job_id
 
 ROOT = Path(__file__).resolve().parents[2]
 # An issues.labeled delivery for an example issue about planbot itself, so the plan is made
@@ -79,7 +80,7 @@ def demo() -> int:
         print(f"planning against this checkout: {ROOT}")
         if status != 202:
             return 1
-        job = Job.fetch(f"planbot-{delivery_id}", connection=redis)
+        job = Job.fetch(job_id(delivery_id), connection=redis)
         ended = (JobStatus.FINISHED, JobStatus.FAILED)
         _wait(lambda: job.get_status() in ended, 120, "the worker's job")
         print(f"worker job {job.id}: {job.get_status().value} -> {job.return_value()}")
