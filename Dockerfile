@@ -9,7 +9,7 @@ COPY requirements.txt .
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev make \
     && pip install --no-cache-dir -r requirements.txt \
     && apt-get purge -y gcc libc6-dev make && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
-COPY app.py gunicorn.conf.py ./
+COPY app.py app.yml gunicorn.conf.py ./
 COPY bot ./bot
 COPY workers ./workers
 RUN useradd --create-home --uid 10001 planbot && mkdir -p /app/.planbot /app/plans \

@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-ingest clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: demo test lint bench bench-ingest clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -15,7 +18,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 demo: $(STAMP)
 	$(BIN)/python -m bot demo
 
-test: $(STAMP)
+# The setup page's test clicks through it in a real Chromium (Debian's, with its driver).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		$(APT) install -y -q --no-install-recommends chromium chromium-driver || \
+		{ $(APT) update -q && $(APT) install -y -q --no-install-recommends chromium chromium-driver; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot workers app.py tests bench
 	$(BIN)/python -m pytest

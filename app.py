@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.exceptions import HTTPException
 
 from bot.intake import events, glance
@@ -14,6 +15,8 @@ from bot.intake.connection import connect
 from bot.intake.queue import Enqueued, Enqueuer, JobQueue, QueueUnavailable
 from bot.intake.request import PlanRequest
 from bot.intake.signature import InvalidSignature, verify
+from bot.observe import metrics
+from bot.observe.logs import configure as configure_logs
 from bot.settings import Settings, from_env
 
 log = logging.getLogger("planbot.web")
@@ -36,8 +39,11 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
     """The receiver. Collaborators come in as arguments; nothing is read at import."""
     if settings is None:
         settings = from_env()
-    settings.require_webhook_secret()
-    logging.basicConfig(level=settings.log_level)  # a no-op when the host set logging up
+    if not settings.needs_setup:
+        settings.require_webhook_secret()
+        settings.require_valid()
+    if not logging.getLogger().handlers:  # gunicorn.conf.py and tests set logging up
+        configure_logs(settings.log_level, settings.log_format)
     jobs: Enqueuer = queue if queue is not None else JobQueue(connect(settings))
 
     app = Flask(__name__)
@@ -48,30 +54,62 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
     def http_error(exc: HTTPException) -> Response:
         return _json(exc.code or 500, status="error", reason=exc.description)
 
-    @app.post("/webhook")
-    def webhook() -> Response:
-        delivery = request.headers.get("X-GitHub-Delivery", "") or "-"
-        event = request.headers.get("X-GitHub-Event", "") or "-"
-        try:
-            response, outcome = _receive(settings, jobs)
-        except Exception:
-            # The edge's one catch-all: GitHub sees a 500, so the delivery can be
-            # redelivered, and the log names it.
-            log.exception("delivery=%s event=%s status=500 crashed", delivery, event)
-            return _json(500, status="error", reason="internal error")
-        # One line per delivery, whatever became of it.
-        level = logging.WARNING if response.status_code >= 500 else logging.INFO
-        log.log(level, "delivery=%s event=%s status=%d %s",
-                delivery, event, response.status_code, outcome)
-        return response
+    if settings.needs_setup:
+        from bot.adapters.github import convert_manifest  # PyGithub only while registering
+        from bot.setup.page import blueprint
 
+        app.register_blueprint(blueprint(settings, convert_manifest))
+    app.add_url_rule("/webhook", "webhook", lambda: _webhook(settings, jobs), methods=["POST"])
+    _health_routes(app, jobs)
+    return app
+
+
+def _webhook(settings: Settings, jobs: Enqueuer) -> Response:
+    delivery = request.headers.get("X-GitHub-Delivery", "") or "-"
+    event = request.headers.get("X-GitHub-Event", "") or "-"
+    if settings.needs_setup:
+        # Fail closed: without the secret GitHub generates at registration, no delivery
+        # can be verified. 503 (not 401): it will work once the App is set up.
+        response = _json(503, status="unavailable",
+                         reason="planbot has no GitHub App yet: finish the setup at /setup")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    try:
+        response, outcome = _receive(settings, jobs)
+    except Exception:
+        # The edge's one catch-all: GitHub sees a 500, so the delivery can be
+        # redelivered, and the log names it.
+        log.exception("delivery=%s event=%s status=500 crashed", delivery, event)
+        metrics.delivery(event, "crashed")
+        return _json(500, status="error", reason="internal error")
+    # One line per delivery, whatever became of it.
+    metrics.delivery(event, outcome.split(" ", 1)[0].rstrip(":"))
+    level = logging.WARNING if response.status_code >= 500 else logging.INFO
+    log.log(level, "delivery=%s event=%s status=%d %s",
+            delivery, event, response.status_code, outcome)
+    return response
+
+
+def _health_routes(app: Flask, jobs: Enqueuer) -> None:
     @app.get("/healthz")
     def healthz() -> Response:
+        """Alive and able to queue: Redis answers (the workers are /readyz's business)."""
         if jobs.ping():
-            return _json(200, status="ok", redis="up")
-        return _json(503, status="unavailable", redis="down")
+            return _json(200, status="ok", redis="up", workers=jobs.live_workers())
+        return _json(503, status="unavailable", redis="down", workers=0)
 
-    return app
+    @app.get("/readyz")
+    def readyz() -> Response:
+        """Deliveries will be planned: Redis answers and at least one worker is alive."""
+        workers = jobs.live_workers() if jobs.ping() else 0
+        if workers:
+            return _json(200, status="ready", workers=workers)
+        return _json(503, status="unavailable", workers=0,
+                     reason="no live worker: start `python -m workers`")
+
+    @app.get("/metrics")
+    def metrics_page() -> Response:
+        return Response(jobs.metrics(), 200, content_type=CONTENT_TYPE_LATEST)
 
 
 def _read_body(limit: int) -> bytes | None:
@@ -141,7 +179,8 @@ def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
 
 def _enqueue(jobs: Enqueuer, plan: PlanRequest) -> tuple[Response, str]:
     try:
-        queued = jobs.enqueue(plan)
+        with metrics.ENQUEUE_SECONDS.time():
+            queued = jobs.enqueue(plan)
     except QueueUnavailable as exc:
         # Never 2xx unless the job is stored: GitHub would not deliver it again.
         response = _json(503, status="unavailable", reason="queue unavailable, retry later")

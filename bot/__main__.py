@@ -1,4 +1,4 @@
-"""`python -m bot plan|replay|demo|backtest`: planbot's command line."""
+"""`python -m bot plan|replay|demo|backtest|check|jobs|retry`: planbot's command line."""
 
 from __future__ import annotations
 
@@ -39,6 +39,19 @@ def _backtest(args: argparse.Namespace) -> int:
     return 1 if any(r.error for r in results) else 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from bot import settings as bot_settings
+    from bot.cli.check import FAIL, checks
+    from bot.run.wiring import github_app
+
+    settings = bot_settings.from_env()
+    found = checks(settings, lambda: github_app(settings.app_id, settings.private_key,
+                                                settings.github_api_url), args.model)
+    for check in found:
+        print(check.line())
+    return 1 if any(c.status == FAIL for c in found) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
                           "(default: PLANBOT_STATE_DIR/backtest)")
     backtest.add_argument("--json", type=Path, help="also write every case's rankings here")
     backtest.set_defaults(func=_backtest)
+    check = sub.add_parser("check", help="every setting and dependency, one line each")
+    check.add_argument("--model", action="store_true", help="also ask the model API about "
+                       "PLANBOT_MODEL with ANTHROPIC_API_KEY (no tokens spent)")
+    check.set_defaults(func=_check)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from bot.domain import (
     Comment,
@@ -104,8 +105,33 @@ class GitHub(Conversation, PlanBranch, abc.ABC):
     """One repository through an App installation: both sides at once."""
 
 
+@dataclass(frozen=True)
+class AppIdentity:
+    """What GitHub says of the App itself (`GET /app`, `GET /app/installations`)."""
+
+    name: str
+    slug: str
+    installations: int
+
+
+@dataclass(frozen=True)
+class AppCredentials:
+    """A newly registered App, from `POST /app-manifests/{code}/conversions`."""
+
+    id: int
+    slug: str
+    name: str
+    html_url: str
+    pem: str
+    webhook_secret: str
+
+
 class GitHubApp(abc.ABC):
     """The App itself: finds installations and hands out per-repository clients."""
+
+    @abc.abstractmethod
+    def identity(self) -> AppIdentity:
+        """The App as GitHub knows it, authenticated with a fresh JWT."""
 
     @abc.abstractmethod
     def installation_id(self, full_name: str) -> int:

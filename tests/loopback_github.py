@@ -36,6 +36,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests import loopback_apps
 from tests.loopback_routes import NOT_FOUND, ROUTES, Call, Commit, Reply, Repo, World, user
 
 DESCRIPTION = Path(__file__).parent / "github" / "rest-operations.json"
@@ -46,7 +47,11 @@ LABELS_OP = "POST /repos/{owner}/{repo}/issues/{issue_number}/labels"
 APP_OPS = frozenset({
     "POST /app/installations/{installation_id}/access_tokens",
     "GET /repos/{owner}/{repo}/installation",
+    "GET /app",
+    "GET /app/installations",
 })
+# The one-time code of the manifest flow is the only credential of its conversion.
+NO_AUTH = frozenset({"POST /app-manifests/{code}/conversions"})
 # Path parameters that may hold "/" (git refs, file paths): routed greedily, and
 # percent-encoded for validation since a template segment never spans a "/".
 GREEDY = frozenset({"ref", "path"})
@@ -77,6 +82,12 @@ OFF_SPEC: dict[str, Callable[[Any], list[str]]] = {
     "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions": _reaction_body,
     # https://docs.github.com/rest/pulls/pulls#update-a-pull-request
     "PATCH /repos/{owner}/{repo}/pulls/{pull_number}": _pull_update_body,
+    # https://docs.github.com/rest/apps/apps#get-the-authenticated-app
+    "GET /app": _no_body,
+    # https://docs.github.com/rest/apps/apps#list-installations-for-the-authenticated-app
+    "GET /app/installations": _no_body,
+    # https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest
+    "POST /app-manifests/{code}/conversions": _no_body,
 }
 
 
@@ -276,8 +287,13 @@ class LoopbackGitHub:
         request = Request(environ)
         self._maybe_stall(request)
         with self._lock:
-            response = self._codeload(request) if request.path.startswith("/_codeload/") \
-                else self._api(request)
+            page = loopback_apps.web_page(self.world, request)
+            if page is not None:
+                response = page
+            elif request.path.startswith("/_codeload/"):
+                response = self._codeload(request)
+            else:
+                response = self._api(request)
         return response(environ, start_response)
 
     def _maybe_stall(self, request: Request) -> None:
@@ -325,7 +341,8 @@ class LoopbackGitHub:
         repo = self.world.repos.get(f"{owner}/{name}")
         if owner is not None and repo is None:
             return self._reply(record, NOT_FOUND)
-        call = Call(self.world, repo, record.json, request.args, request.path)
+        call = Call(self.world, repo, record.json, request.args, request.path,
+                    request.headers.get("Authorization", ""))
         return self._reply(record, ROUTES[operation](call, **args))
 
     def _reply(self, record: Recorded, reply: Reply) -> Response:
@@ -362,13 +379,17 @@ class LoopbackGitHub:
     def _authorize(self, operation: str, args: dict[str, Any], header: str) -> str:
         """Why the Authorization header is wrong for `operation`, or "" when it is right."""
         scheme, _, credential = header.partition(" ")
-        if operation in APP_OPS:  # the JWT's shape only: its signature is not checked
+        if operation in NO_AUTH:
+            return ""
+        if operation in APP_OPS:  # the JWT's shape; its signature for Apps registered here
             try:
                 claims = jwt.decode(credential, options={"verify_signature": False})
             except jwt.PyJWTError:
                 claims = {}
             ok = scheme == "Bearer" and {"iss", "iat", "exp"} <= set(claims)
-            return "" if ok else "A JSON web token could not be decoded"
+            if not ok:
+                return "A JSON web token could not be decoded"
+            return loopback_apps.signature_problem(self.world, header)
         repo = self.world.repos.get(f"{args.get('owner')}/{args.get('repo')}")
         installation = self.world.tokens.get(credential) if scheme == "token" else None
         if installation is None or (repo is not None and repo.installation_id != installation):

@@ -85,6 +85,10 @@ class World:
     max_tree_entries: int | None = None  # simulate GitHub truncating big trees
     token_lifetime: timedelta = timedelta(hours=1)  # GitHub's installation tokens last 1 h
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
+    # Apps registered from a manifest (tests/loopback_apps.py), and their one-time codes.
+    apps: dict[int, Any] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    setup_errors: list[str] = field(default_factory=list)
 
     def next_id(self) -> int:
         return next(self.ids)
@@ -182,6 +186,7 @@ class Call:
     body: Any
     query: Mapping[str, str]
     path: str  # as requested, for pagination links
+    authorization: str = ""  # the Authorization header, for the App's own endpoints
 
     @property
     def repo(self) -> Repo:

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import ParamSpec, TypeVar
+from urllib.parse import quote
 
 from github import (
     Auth,
@@ -32,7 +33,7 @@ from bot.domain import (
     ReviewComment,
     TreeEntry,
 )
-from bot.ports import GitHub, GitHubApp, GitHubError
+from bot.ports import AppCredentials, AppIdentity, GitHub, GitHubApp, GitHubError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,6 +62,20 @@ def translated(call: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+@translated
+def convert_manifest(api_url: str, code: str) -> AppCredentials:
+    """Exchange the one-hour code GitHub sent after registering the App from its manifest
+    for the App's id, private key and webhook secret (no authentication: the code is it)."""
+    client = Github(base_url=api_url.rstrip("/"), retry=None)
+    try:
+        _, data = client.requester.requestJsonAndCheck(
+            "POST", f"/app-manifests/{quote(code, safe='')}/conversions")
+    finally:
+        client.close()
+    return AppCredentials(int(data["id"]), str(data["slug"]), str(data["name"]),
+                          str(data["html_url"]), str(data["pem"]), str(data["webhook_secret"]))
+
+
 class PyGitHubApp(GitHubApp):
     """The App: mints JWTs and installation tokens (PyGithub does both) and caches clients.
 
@@ -81,6 +96,11 @@ class PyGitHubApp(GitHubApp):
             seconds_between_writes=Consts.DEFAULT_SECONDS_BETWEEN_WRITES if polite else None,
         )
         self._clients: dict[int, Github] = {}
+
+    @translated
+    def identity(self) -> AppIdentity:
+        app = self._integration.get_app()
+        return AppIdentity(app.name, app.slug, self._integration.get_installations().totalCount)
 
     @translated
     def installation_id(self, full_name: str) -> int:

@@ -6,8 +6,10 @@ from enum import Enum
 from typing import Protocol
 
 import redis
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Callback, Job, JobStatus
+from rq.registry import FailedJobRegistry
 from rq.utils import now
 
 from bot.intake import trigger_labels
@@ -30,7 +32,8 @@ RETRY_INTERVALS = [10, 60]
 
 # Dedupe and enqueue in one round trip. The job hash is the dedupe record: it exists
 # from this moment until KEEP_SECONDS after the run ends, so a redelivery finds it,
-# and a failed job stays a job that RQ (or a person) can requeue under the same id.
+# and a failed job stays a job that RQ (or a person) can requeue under the same id:
+# GitHub's "Redeliver" of a delivery whose run failed runs it again.
 # A label delivery is dropped here when a worker has recorded the repository's trigger
 # label (intake/trigger_labels.py) and this is another label: same round trip.
 # KEYS: job hash, queue list, RQ's set of queues, the repository's trigger-label key.
@@ -43,6 +46,9 @@ if ARGV[3] ~= "" then
   end
 end
 if redis.call("EXISTS", KEYS[1]) == 1 then
+  if redis.call("HGET", KEYS[1], "status") == "failed" then
+    return "failed"
+  end
   return "duplicate"
 end
 redis.call("HSET", KEYS[1], unpack(ARGV, 4))
@@ -70,6 +76,10 @@ class Enqueuer(Protocol):
     def enqueue(self, request: PlanRequest) -> Enqueued: ...
 
     def ping(self) -> bool: ...
+
+    def live_workers(self) -> int: ...
+
+    def metrics(self) -> bytes: ...
 
 
 def job_for(request: PlanRequest, connection: redis.Redis) -> Job:
@@ -127,12 +137,36 @@ class JobQueue:
                       trigger_labels.KEY.format(repo=request.repo)],
                 args=[job.id, self.queue.key, label, *_hash_fields(job)],
             )
+            if outcome in (b"failed", "failed"):
+                return self._again(job.id)
         except redis.RedisError as exc:
             raise QueueUnavailable(f"{type(exc).__name__}: {exc}") from exc
         return Enqueued(outcome.decode() if isinstance(outcome, bytes) else outcome)
+
+    def _again(self, job_id: str) -> Enqueued:
+        """A redelivery of a failed run: requeue the same job (RQ's own requeue), once."""
+        try:
+            FailedJobRegistry(queue=self.queue).requeue(job_id)
+        except (InvalidJobOperation, NoSuchJobError):  # another redelivery was first
+            return Enqueued.DUPLICATE
+        return Enqueued.QUEUED
 
     def ping(self) -> bool:
         try:
             return bool(self.connection.ping())
         except redis.RedisError:
             return False
+
+    def live_workers(self) -> int:
+        """Workers registered on this queue; RQ drops a worker whose heartbeat stopped once
+        its key expires (the worker TTL), so a killed worker leaves the count on its own.
+        0 when Redis does not answer."""
+        try:
+            return len(Worker.all(connection=self.connection, queue=self.queue))
+        except redis.RedisError:
+            return 0
+
+    def metrics(self) -> bytes:
+        from bot.observe.metrics import exposition  # the /metrics route's only dependency
+
+        return exposition(self.connection)

@@ -64,6 +64,18 @@ def _failure(exc: anthropic.APIError, model: str) -> ModelUnavailable:
                             transient=isinstance(exc, TRANSIENT))
 
 
+def model_problem(api_key: str, model: str, base_url: str | None = None) -> str | None:
+    """Why `model` cannot be used with `api_key` (one metadata request, no tokens), or None."""
+    client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=15)
+    try:
+        client.models.retrieve(model)
+    except anthropic.APIError as exc:
+        return str(_failure(exc, model))
+    finally:
+        client.close()
+    return None
+
+
 class AnthropicPlanner(Planner):
     """One run's planner: it tracks every token the run spends against `plan_tokens`."""
 

@@ -24,6 +24,7 @@ from bot.markers import plan_pr_marker
 from bot.settings import Settings, SettingsError
 from tests.deliveries import Deliver, github_headers
 from tests.e2e import labeled_plan
+from tests.loopback_github import private_key_pem
 
 Loader = Callable[[str], dict[str, Any]]
 
@@ -203,12 +204,14 @@ def test_redis_down_is_503_with_retry_after_and_healthz_503(
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert response.json is not None and response.json["status"] == "unavailable"
     health = client.get("/healthz")
-    assert (health.status_code, health.json) == (503, {"status": "unavailable", "redis": "down"})
+    assert (health.status_code, health.json) == (
+        503, {"status": "unavailable", "redis": "down", "workers": 0})
 
 
 def test_healthz_is_200_when_redis_answers(client: Any) -> None:
     response = client.get("/healthz")
-    assert (response.status_code, response.json) == (200, {"status": "ok", "redis": "up"})
+    assert (response.status_code, response.json) == (
+        200, {"status": "ok", "redis": "up", "workers": 0})
 
 
 class ExplodingQueue:
@@ -219,6 +222,12 @@ class ExplodingQueue:
 
     def ping(self) -> bool:
         return True
+
+    def live_workers(self) -> int:
+        return 1
+
+    def metrics(self) -> bytes:
+        return b""
 
 
 def test_unexpected_error_is_500_and_logged_with_the_delivery_id(
@@ -253,14 +262,16 @@ def test_unknown_routes_and_methods_answer_json(client: Any) -> None:
 
 def test_app_refuses_to_start_without_a_webhook_secret(settings: Settings) -> None:
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
-        create_app(replace(settings, webhook_secret=""), queue=ExplodingQueue())
+        create_app(replace(settings, webhook_secret="", app_id="42", private_key=private_key_pem()),
+                   queue=ExplodingQueue())
 
 
 def test_settings_come_from_the_environment_when_not_given(
         monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:
     monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
-    with pytest.raises(SettingsError):
-        create_app(queue=ExplodingQueue())
+    monkeypatch.delenv("APP_ID", raising=False)
+    unset = create_app(queue=ExplodingQueue()).test_client()  # no App yet: setup mode
+    assert unset.post("/webhook", data=b"{}").status_code == 503
     monkeypatch.setenv("WEBHOOK_SECRET", "from-env")
     monkeypatch.setenv("REDIS_URL", redis_url)
     client = create_app().test_client()

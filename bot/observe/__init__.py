@@ -1,0 +1,1 @@
+"""What an operator sees: one log format, Prometheus metrics, worker liveness."""

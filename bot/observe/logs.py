@@ -1,0 +1,92 @@
+"""One log format for the web tier and the worker: timestamped text, or JSON for shippers."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import logging
+import logging.config
+import time
+from collections.abc import Iterator
+from typing import Any
+
+# The delivery a worker is running; every log line of a job carries it.
+_DELIVERY: contextvars.ContextVar[str] = contextvars.ContextVar("delivery", default="")
+TEXT = "%(asctime)s %(levelname)s %(name)s%(delivery_part)s: %(message)s"
+# RQ's worker logs the whole traceback of every failed job; planbot logs what failed and
+# what to do once (a traceback only for unexpected errors), so RQ's copy keeps its last line.
+_RQ_FAILURE = "Worker %s: job %s: exception raised while executing"
+
+
+@contextlib.contextmanager
+def delivery(delivery_id: str) -> Iterator[None]:
+    token = _DELIVERY.set(delivery_id)
+    try:
+        yield
+    finally:
+        _DELIVERY.reset(token)
+
+
+class Context(logging.Filter):
+    """Adds the current delivery id to every record, and shortens RQ's failure tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        current = _DELIVERY.get()
+        record.delivery = current
+        record.delivery_part = f" delivery={current}" if current else ""
+        if isinstance(record.msg, str) and record.msg.startswith(_RQ_FAILURE) and \
+                isinstance(record.args, tuple) and record.args:
+            *head, trace = record.args
+            last = str(trace).strip().splitlines()[-1:] or [""]
+            record.args = (*head, last[0])
+        return True
+
+
+class UtcFormatter(logging.Formatter):
+    """ISO 8601 timestamps in UTC, with milliseconds: the same in every process and host."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        stamp = time.strftime(datefmt or "%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        return f"{stamp}.{int(record.msecs):03d}Z"
+
+
+class JsonFormatter(UtcFormatter):
+    """One JSON object per line. The standard library's json is all this needs: no extra
+    dependency for a dozen lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if getattr(record, "delivery", ""):
+            entry["delivery"] = record.__dict__["delivery"]
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def config(level: str = "INFO", fmt: str = "text") -> dict[str, Any]:
+    """A logging.config.dictConfig for planbot, RQ and gunicorn alike (UTC timestamps)."""
+    formatter: dict[str, Any] = {"()": JsonFormatter} if fmt == "json" else \
+        {"()": UtcFormatter, "format": TEXT}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": Context}},
+        "formatters": {"planbot": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "planbot",
+                                "filters": ["context"], "stream": "ext://sys.stderr"}},
+        "root": {"level": level, "handlers": ["stderr"]},
+        # Their own handlers would print every line twice, in another format.
+        "loggers": {name: {"handlers": [], "propagate": True}
+                    for name in ("rq.worker", "rq.scheduler", "gunicorn.error",
+                                 "gunicorn.access")},
+    }
+
+
+def configure(level: str = "INFO", fmt: str = "text") -> None:
+    logging.config.dictConfig(config(level, fmt))

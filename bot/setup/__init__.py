@@ -1,0 +1,1 @@
+"""Registering the GitHub App from its manifest, before planbot has an App to run as."""

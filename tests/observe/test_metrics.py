@@ -1,0 +1,56 @@
+"""/metrics: the web tier's deliveries, the workers' counts through Redis, the queue."""
+
+from __future__ import annotations
+
+import re
+
+import redis
+from flask.testing import FlaskClient
+
+from bot.observe.metrics import record
+from tests.deliveries import Deliver, load_payload
+
+
+def sample(text: str, name: str, **labels: str) -> float:
+    """The value of one sample in Prometheus text format (0 when absent)."""
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in text.splitlines():
+        match = re.fullmatch(rf"{name}(?:\{{(.*)\}})? (\S+)", line)
+        if match and ",".join(sorted((match[1] or "").split(","))) == wanted:
+            return float(match[2])
+    return 0.0
+
+
+def test_a_queued_delivery_is_counted_with_its_event_and_outcome(
+        client: FlaskClient, deliver: Deliver) -> None:
+    before = sample(client.get("/metrics").text, "planbot_deliveries_total", event="issues",
+                    outcome="queued")
+    assert deliver("issues", load_payload("issues.labeled")).status_code == 202
+    page = client.get("/metrics")
+    assert page.status_code == 200 and page.content_type.startswith("text/plain")
+    assert sample(page.text, "planbot_deliveries_total", event="issues",
+                  outcome="queued") == before + 1
+    assert sample(page.text, "planbot_queue_jobs", state="queued") == 1
+    assert "planbot_enqueue_seconds_bucket" in page.text
+
+
+def test_worker_metrics_recorded_in_redis_show_at_the_web_tier(
+        client: FlaskClient, redis_conn: redis.Redis) -> None:
+    record(redis_conn, "planbot_jobs", outcome="finished")
+    record(redis_conn, "planbot_jobs", outcome="finished")
+    record(redis_conn, "planbot_stage_seconds", 1.5, stage="hypotheses")
+    record(redis_conn, "planbot_model_tokens", 1200, kind="input")
+    text = client.get("/metrics").text
+    assert sample(text, "planbot_jobs_total", outcome="finished") == 2
+    assert sample(text, "planbot_stage_seconds_sum", stage="hypotheses") == 1.5
+    assert sample(text, "planbot_stage_seconds_count", stage="hypotheses") == 1
+    assert sample(text, "planbot_model_tokens_total", kind="input") == 1200
+    assert sample(text, "planbot_workers_live") == 0
+
+
+def test_an_unknown_event_name_cannot_grow_the_label_set(
+        client: FlaskClient, deliver: Deliver) -> None:
+    deliver("made_up_event_name", {"action": "x"})
+    text = client.get("/metrics").text
+    assert "made_up_event_name" not in text
+    assert sample(text, "planbot_deliveries_total", event="other", outcome="ignored") >= 1
