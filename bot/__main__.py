@@ -52,6 +52,38 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(c.status == FAIL for c in found) else 0
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    from bot import settings as bot_settings
+    from bot.cli.jobs import HEADER, failed
+    from bot.intake.connection import connect
+
+    runs = failed(connect(bot_settings.from_env()))
+    if not runs:
+        print("no failed runs")
+        return 0
+    print(HEADER)
+    for run in runs:
+        print(run.line())
+    print(f"\n{len(runs)} failed run(s); `python -m bot retry DELIVERY` or `--all-failed` "
+          "runs them again")
+    return 0
+
+
+def _retry(args: argparse.Namespace) -> int:
+    from bot import settings as bot_settings
+    from bot.cli.jobs import failed, retry
+    from bot.intake.connection import connect
+
+    connection = connect(bot_settings.from_env())
+    wanted = [r.delivery for r in failed(connection)] if args.all_failed else args.delivery
+    if not wanted:
+        print("nothing to retry" if args.all_failed else "name a DELIVERY or --all-failed")
+        return 0 if args.all_failed else 2
+    lines = retry(connection, wanted)
+    print("\n".join(lines))
+    return 0 if all(" queued again " in line for line in lines) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--model", action="store_true", help="also ask the model API about "
                        "PLANBOT_MODEL with ANTHROPIC_API_KEY (no tokens spent)")
     check.set_defaults(func=_check)
+    jobs = sub.add_parser("jobs", help="list failed plan runs (kept for a week)")
+    jobs.set_defaults(func=_jobs)
+    retry = sub.add_parser("retry", help="run failed plan runs again")
+    retry.add_argument("delivery", nargs="*", help="X-GitHub-Delivery ids (see `jobs`)")
+    retry.add_argument("--all-failed", action="store_true", help="every failed run")
+    retry.set_defaults(func=_retry)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
