@@ -26,7 +26,7 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot workers app.py tests bench
+	$(BIN)/mypy bot workers app.py gunicorn.conf.py tests bench
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -5,6 +5,12 @@ containers and tests: PORT, WEB_CONCURRENCY (gunicorn's own names).
 """
 
 import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.observe import logs
+from bot.settings import SettingsError, environment, from_env
 
 # GitHub POSTs each delivery once and waits at most 10 s for the answer; the web tier
 # only verifies, decides and makes one Redis call, so one process per core saturates
@@ -35,8 +41,41 @@ graceful_timeout = 10
 # the writes for nothing.
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Request line and headers: GitHub's are small; anything bigger is not from GitHub.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+# Logging: the same UTC-stamped lines (or JSON, LOG_FORMAT=json) as the worker writes,
+# for gunicorn's own messages too (bot/observe/logs.py). Read here from the environment
+# and .env without failing: a bad setting is reported by on_starting, in one line.
+_env = environment()
+logconfig_dict = logs.config(_env.get("LOG_LEVEL", "INFO").upper(),
+                             _env.get("LOG_FORMAT", "text").lower())
+
+# /metrics adds up every gunicorn process's counters (prometheus_client's multiprocess
+# mode): each process writes its own files here. Set before the app, and with it
+# prometheus_client, is imported in the workers.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
+                      tempfile.mkdtemp(prefix="planbot-metrics-"))
+
+
+def on_starting(server: object) -> None:
+    """Before any worker starts: settings checked, one line naming a wrong variable."""
+    try:
+        settings = from_env()
+        if not settings.needs_setup:
+            settings.require_webhook_secret()
+            settings.require_valid()
+    except SettingsError as exc:
+        print(f"planbot web: {exc}", file=sys.stderr)
+        sys.exit(2)
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    for stale in folder.glob("*.db"):  # counters of an earlier run of this folder
+        stale.unlink()
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(getattr(worker, "pid", 0))

@@ -7,6 +7,7 @@ import argparse
 import logging
 import signal
 import socket
+import sys
 import threading
 import time
 
@@ -18,6 +19,7 @@ from rq.worker import WorkerStatus
 from bot import settings as bot_settings
 from bot.intake.connection import connect
 from bot.intake.queue import QUEUE_NAME
+from bot.observe.logs import configure as configure_logs
 
 log = logging.getLogger("planbot.worker")
 
@@ -134,9 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--healthy", action="store_true",
                         help="exit 0 if a worker of this host is alive in Redis, else 1")
     args = parser.parse_args(argv)
-    settings = bot_settings.from_env()
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = bot_settings.from_env()
+        settings.require_valid()
+    except bot_settings.SettingsError as exc:  # one line naming the variable, no traceback
+        print(f"planbot worker: {exc}", file=sys.stderr)
+        return 2
+    configure_logs(settings.log_level, settings.log_format)
     if args.healthy:
         return 0 if healthy(connect(settings)) else 1
     serve(connect(settings), args.burst, settings.log_level)

@@ -12,6 +12,7 @@ from rq.job import Job
 
 from bot import settings as bot_settings
 from bot.intake.request import PlanRequest
+from bot.observe import logs, metrics
 from bot.run.failures import WorkerLost, describe
 from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.wiring import run_for
@@ -28,6 +29,14 @@ def run_plan(**job: Any) -> str | Retry:
     """The one job: run the delivery's commands for one issue."""
     request = PlanRequest.from_job(job)
     current = get_current_job()
+    with logs.delivery(request.delivery_id):
+        outcome = _run(request, current)
+    kind = "waiting" if isinstance(outcome, Retry) else "finished"
+    metrics.record(current.connection if current else None, "planbot_jobs", outcome=kind)
+    return outcome
+
+
+def _run(request: PlanRequest, current: Job | None) -> str | Retry:
     settings = bot_settings.from_env()
     waits = (current.number_of_retries or 0) if current else 0
     # The first attempt says on the issue that it is queued; later ones do not repeat it.
@@ -46,8 +55,12 @@ def run_plan(**job: Any) -> str | Retry:
         _no_retry(current)
         raise
     except Exception as exc:
-        if not describe(exc).retry:
+        failure = describe(exc)
+        if not failure.retry:
             _no_retry(current)  # retrying unchanged input cannot help; fail now
+        retried = bool(current and (current.retries_left or 0) > 0)
+        metrics.record(current.connection if current else None, "planbot_jobs",
+                       outcome="retried" if retried else "failed")
         raise
     log.info("delivery %s: %s", request.delivery_id, outcome)
     return outcome
@@ -77,6 +90,7 @@ def on_failure(job: Job, connection: redis.Redis, kind: type, error: BaseExcepti
         request = PlanRequest.from_job(job.kwargs)
         log.error("delivery %s: the worker running it stopped; no retries left",
                   request.delivery_id)
+        metrics.record(connection, "planbot_jobs", outcome="lost")
         attempts = 1 + len(job.retry_intervals or [])
         lost = WorkerLost(f"on each of its {attempts} attempts" if attempts > 1 else
                           "on its only attempt")
