@@ -15,7 +15,7 @@ from bot.intake.request import LABEL, MERGED, PlanRequest
 from bot.intake.trigger_labels import same_label
 from bot.markers import PLANNED_LABEL
 from bot.ports import Conversation, Planner
-from bot.run import status
+from bot.run import meter, status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe, explained
 from bot.run.lock import IssueBusy, IssueLocks
@@ -168,7 +168,10 @@ class PlanRun:
             feedback = review_feedback(feedback, notes, config.plan_dir(self.number))
         progress_rows = {s: StageRow(s, st.value) for s, st in states(inputs).items()}
 
+        clock = meter.StageClock()
+
         def moved(stage: str, event: str) -> None:
+            clock(stage, event)
             progress_rows[stage] = StageRow(stage, event)
             self.rows = list(progress_rows.values())
             # Shown as each stage starts (the rows say which are done); the end of the
@@ -183,6 +186,7 @@ class PlanRun:
             outcome = run(inputs, stages, wanted, forced, feedback, moved)
         finally:
             stages.close()
+        meter.spent(outcome.documents, outcome.ran)
         self._publish(inputs, store, outcome, name)
         self.react("rocket")
         return f"{name}: ran {', '.join(outcome.ran) or 'nothing'}"
