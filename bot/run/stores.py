@@ -11,7 +11,7 @@ from bot.documents.links import linked, unlinked
 from bot.documents.provenance import provenance
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.markers import STAGE_MARKER
-from bot.ports import Conversation, PlanBranch
+from bot.ports import Conversation, GitHub, PlanBranch
 from bot.text import normal_newlines
 
 
@@ -128,6 +128,13 @@ class CommentStore(PlanStore):
 
     def link(self, stage: str) -> str:
         return self._found[stage][1] if stage in self._found else ""
+
+
+def store_for(gh: GitHub, repo: Repository, config: RepoConfig, issue_number: int) -> PlanStore:
+    """Where the config says an issue's plan lives: a plan branch, or stage comments."""
+    if config.output == "comments":
+        return CommentStore(gh, issue_number, repo.html_url)
+    return BranchStore(gh, repo, config, issue_number)
 
 
 class DirectoryStore(PlanStore):

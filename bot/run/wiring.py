@@ -14,7 +14,7 @@ from bot.planners import make_planner
 from bot.ports import GitHub, GitHubApp
 from bot.run.lock import IssueLocks
 from bot.run.plan_run import Collaborators, PlanRun
-from bot.run.stores import BranchStore, CommentStore, DirectoryStore, PlanStore
+from bot.run.stores import DirectoryStore, PlanStore, store_for
 from bot.settings import Settings
 
 
@@ -47,9 +47,7 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
 
 def github_collaborators(settings: Settings, gh: GitHub) -> Collaborators:
     def store(repo: Repository, config: RepoConfig, number: int) -> PlanStore:
-        if config.output == "comments":
-            return CommentStore(gh, number, repo.html_url)
-        return BranchStore(gh, repo, config, number)
+        return store_for(gh, repo, config, number)
 
     def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
         return repo_context.build_context(gh, repo.default_branch, text, config.context,
