@@ -11,9 +11,11 @@ SOURCE_EXTENSIONS = (
     "py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|java|kt|kts|scala|groovy|rb|php|cs|fs|"
     "c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|ex|exs|erl|hrl|lua|pl|pm|sh|bash|zig|clj|hs|ml|r|jl"
 )
-# Python: File "/srv/app/src/app/views.py", line 42, in index
+# Python: File "/srv/app/src/app/views.py", line 42, in index — also a frame pasted with its
+# start cut off (`app/views.py", line 42, in index`), as reporters trim long paths.
 PYTHON_FRAME = re.compile(
-    r'File "(?P<path>[^"\n]+)", line (?P<line>\d+)(?:, in (?P<func>[\w<>.]+))?'
+    r'(?:File "|(?<![\w"/.\\-])(?=[\w./\\~-]+\.pyw?", line \d))(?P<path>[^"\n]+)", '
+    r'line (?P<line>\d+)(?:, in (?P<func>[\w<>.]+))?'
 )
 # Java/Kotlin: at com.acme.web.Router.route(Router.java:42)
 JAVA_FRAME = re.compile(
