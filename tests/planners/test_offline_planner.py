@@ -124,6 +124,35 @@ def test_a_javascript_stack_points_at_its_first_repository_frame() -> None:
     assert items[1].where_to_look[0] == "src/cart.js:40"
 
 
+# IPython's frames, as a notebook exported to Markdown pastes them: links, innermost last.
+NOTEBOOK = (
+    "`load` fails on an empty date.\n\n"
+    "> File [\\<shortened\\>/site-packages/widgets/importer.py:30]"
+    "(http://localhost:8888/x/importer.py#line=29), in load(path)\n"
+    "> File [\\<shortened\\>/site-packages/widgets/dates.py:8]"
+    "(http://localhost:8888/x/dates.py#line=7), in parse_date(value)\n"
+    "> ValueError: Invalid isoformat string: ''\n"
+)
+
+
+def test_notebook_frames_are_read_as_a_python_traceback_innermost_last() -> None:
+    items = PLANNER.hypotheses(plan(problem(NOTEBOOK))).items
+    assert items[0].where_to_look[0] == "src/widgets/dates.py:8"
+    assert items[1].where_to_look[0] == "src/widgets/importer.py:30"
+    quoted = [e for h in items for e in h.evidence if "The issue says" in e]
+    assert quoted == []  # a frame's line is the frame's evidence, not a mention besides it
+    assert all("http" not in e for h in items for e in h.evidence)
+
+
+def test_a_function_the_traceback_runs_is_placed_in_its_frame_not_in_a_namesake() -> None:
+    namesake = Snippet("src/widgets/cache.py", 20, 22, "def load(key):\n    return KEY\n", 4.0)
+    context = replace(CONTEXT, snippets=(namesake, *CONTEXT.snippets))
+    items = PLANNER.hypotheses(plan(problem(NOTEBOOK), context)).items
+    cited = [path for h in items for path in h.where_to_look]
+    assert "src/widgets/importer.py" in " ".join(cited)
+    assert not any(path.startswith("src/widgets/cache.py") for path in cited)
+
+
 def test_a_function_the_issue_names_cites_the_file_that_defines_it() -> None:
     body = problem("`normalise_sku('')` raises instead of returning an empty SKU.")
     first = PLANNER.hypotheses(plan(body)).items[0]
