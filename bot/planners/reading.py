@@ -16,6 +16,8 @@ _PLACEHOLDER = re.compile(
     r"|no [\w ]{0,30}(?:given|provided|specified)[\W_]*)$",
     re.IGNORECASE,
 )
+# A line all in italics is a note stage 1 wrote ("_No section of its own: …_"), not a step.
+_NOTE = re.compile(r"^_[^_\n].*_$")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 # ValueError: ..., json.decoder.JSONDecodeError: ..., Go "panic: ...", Rust "panicked at ..."
 _ERROR = re.compile(
@@ -62,7 +64,8 @@ def items(text: str) -> list[str]:
     if not listed:
         found += [t.content.strip() for t in tokens if t.type in ("fence", "code_block")]
     cleaned = (" ".join(_CHECKBOX.sub("", item).split()) for item in found)
-    return [item for item in cleaned if item and not _PLACEHOLDER.match(item)]
+    return [item for item in cleaned
+            if item and not _PLACEHOLDER.match(item) and not _NOTE.match(item)]
 
 
 def prose(text: str) -> str:

@@ -335,6 +335,16 @@ def test_without_reproduction_steps_the_first_task_reproduces_the_reported_error
     assert first.title.startswith("Reproduce the reported error “ValueError: Invalid isoformat")
 
 
+def test_stage_1s_note_that_the_body_holds_the_code_is_not_read_as_a_step() -> None:
+    noted = problem(TRACEBACK).replace(
+        "## Reproduction Steps\n\n_Not given in the issue._",
+        "## Reproduction Steps\n\n_No section of its own: the issue body above has code._")
+    assert "No section of its own" in noted
+    first = PLANNER.tasks(stage3(noted)).items[0]
+    assert first.title.startswith("Reproduce the reported error “ValueError: Invalid isoformat")
+    assert "No section" not in first.title
+
+
 def test_acceptance_criteria_that_were_not_given_make_no_tasks() -> None:
     titles = [t.title for t in PLANNER.tasks(stage3(problem(TRACEBACK))).items]
     assert not any("acceptance criterion" in t for t in titles)
