@@ -8,6 +8,7 @@ one Redis hash instead, which /metrics reads at scrape time along with the queue
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -58,7 +59,12 @@ WORKER = {
 
 def delivery(event: str, outcome: str) -> None:
     """Count one answered delivery; `outcome` is the first word of what became of it."""
-    DELIVERIES.labels(event if event in EVENTS else "other", outcome).inc()
+    _deliveries(event if event in EVENTS else "other", outcome).inc()
+
+
+@functools.lru_cache(maxsize=256)  # a handful of pairs; labels() costs µs per delivery
+def _deliveries(event: str, outcome: str) -> Counter:
+    return DELIVERIES.labels(event, outcome)
 
 
 def record(connection: redis.Redis | None, name: str, amount: float = 1.0,
