@@ -6,9 +6,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-import bm25s
 import numpy as np
 
+from bot.context import bm25
 from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query
 from bot.context.snapshot import Snapshot
@@ -48,16 +48,8 @@ def chunk_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def bm25_scores(docs: list[list[str]], query: Sequence[str]) -> np.ndarray:
-    """One BM25 score per document (bm25s, Lucene variant); zeros when nothing matches."""
-    # Token ids built in one pass here spare bm25s two passes over every document.
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(token, len(vocab)) for token in doc] for doc in docs]
-    wanted = [vocab[token] for token in query if token in vocab]
-    if not wanted:
-        return np.zeros(len(docs), dtype=np.float32)
-    index = bm25s.BM25()
-    index.index((ids, vocab), show_progress=False)
-    return np.asarray(index.get_scores_from_ids(wanted), dtype=np.float32)
+    """One BM25 score per document (bm25s's Lucene variant, query terms only: bm25.py)."""
+    return bm25.scores(docs, query)
 
 
 def path_scores(snapshot: Snapshot, query: Query) -> dict[str, float]:
