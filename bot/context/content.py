@@ -67,7 +67,9 @@ def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[
     if sum(len(text) for text in snapshot.files.values()) <= FULL_INDEX_CHARS:
         return list(snapshot.files)
     terms = [t.lower() for t in query.strong[:PREFILTER_TERMS]]
-    words = sorted({t for t in query.tokens if len(t) > 4}, key=len, reverse=True)
+    # Longest first, ties in the order: sorting a set by length alone left ties
+    # to string hashing, which differs between processes (the candidates did too).
+    words = sorted(dict.fromkeys(t for t in query.tokens if len(t) > 4), key=len, reverse=True)
     terms += [w for w in words if w not in terms][: max(4, PREFILTER_TERMS - len(terms))]
     hits: dict[str, list[int]] = {}
     df = [0] * len(terms)
