@@ -16,13 +16,18 @@ from collections.abc import Iterable, Mapping
 
 from bot.context.kinds import CODE, kind_of
 
-PYTHON = r"(?:def|class)[ \t]+({names})\b"
+# One pattern per keyword: a pattern that starts with a literal is searched for that
+# literal alone, where `(?:def|class)` is tried at every "d" and "c" (0.10 s against
+# 0.31 s over the 37 MB of Python in the 20k-file bench).
+PYTHON = (r"def[ \t]+({names})\b", r"class[ \t]+({names})\b")
 # JS/TS, Go, Rust, Java-like, Ruby, PHP, Swift…: a keyword, then the name; what stands
 # before the keyword on its line may only be modifiers. (C and C++ name functions after
-# their return type: no keyword finds them, so they are left out.)
+# their return type: no keyword finds them, so they are left out.) No leading `\b`: it
+# keeps the engine from skipping to the keywords' first letters (0.16 s against 0.21 s
+# over the bench's 7 MB of JavaScript); `_matches` checks the boundary instead.
 OTHER = (
-    r"\b(?:function\*?|class|interface|struct|enum|trait|type|fn|func|def|module|const|let|"
-    r"var)[ \t]+(?:\([^)]*\)[ \t]*)?({names})\b"
+    r"(?:function\*?|class|interface|struct|enum|trait|type|fn|func|def|module|const|let|"
+    r"var)[ \t]+(?:\([^)]*\)[ \t]*)?({names})\b",
 )
 MODIFIERS = frozenset({"export", "default", "pub", "public", "private", "protected", "static",
                        "abstract", "final", "async", "declare", "open", "internal", "override"})
@@ -34,27 +39,33 @@ ELSEWHERE = frozenset({"test", "ci", "template", "data"})
 MAX_DEFINERS = 12  # a name defined in more files than this ("get", "run") points nowhere
 
 
-def _patterns(names: Iterable[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+Patterns = tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]
+
+
+def _patterns(names: Iterable[str]) -> Patterns | None:
     wanted = sorted({n for n in names if n.isidentifier()}, key=len, reverse=True)
     if not wanted:
         return None
     alternatives = "(?i:" + "|".join(re.escape(n) for n in wanted) + ")"
-    return (re.compile(PYTHON.format(names=alternatives)),
-            re.compile(OTHER.format(names=alternatives)))
+    return (tuple(re.compile(p.format(names=alternatives)) for p in PYTHON),
+            tuple(re.compile(p.format(names=alternatives)) for p in OTHER))
 
 
-def _matches(path: str, text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]],
-             ) -> list[re.Match[str]]:
-    """Definitions in `text`: the keyword found first, what precedes it on its line checked
-    after (three times faster than a pattern tried at every line start)."""
+def _matches(path: str, text: str, patterns: Patterns) -> list[re.Match[str]]:
+    """Definitions in `text`, in file order: the keyword found first, what precedes it on
+    its line checked after (three times faster than a pattern tried at every line start)."""
     python = path.endswith(PYTHON_FILES)
     found = []
-    for m in patterns[0 if python else 1].finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()].split()
-        if not before or (before == ["async"] if python else MODIFIERS.issuperset(before)):
-            found.append(m)
-    return found
+    for pattern in patterns[0 if python else 1]:
+        for m in pattern.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            head = text[line_start : m.start()]
+            if not python and (head[-1:].isalnum() or head[-1:] == "_"):
+                continue  # inside a longer word: what a leading `\b` refused
+            before = head.split()
+            if not before or (before == ["async"] if python else MODIFIERS.issuperset(before)):
+                found.append(m)
+    return sorted(found, key=lambda m: m.start()) if python else found
 
 
 class SymbolIndex:
