@@ -110,3 +110,13 @@ def test_snapshot_from_the_archive_equals_the_working_copy(tmp_path: Path) -> No
     for fmt in (tarfile.PAX_FORMAT, tarfile.GNU_FORMAT):
         remote = from_archive(tree, gzip.compress(archive(fmt)), ContextBudget())
         assert remote.files == local.files == FILES
+
+
+def test_truncated_or_malformed_archives_are_left_to_tarfile() -> None:
+    raw = archive(tarfile.PAX_FORMAT)
+    with pytest.raises(tarball.Unusual):
+        list(tarball.members(raw[: len(raw) // 2]))
+    pax_at = raw.index(b" path=")  # the long name's pax record: "NNN path=..."
+    broken = raw[: pax_at - 3] + b"abc" + raw[pax_at:]
+    with pytest.raises(tarball.Unusual):
+        list(tarball.members(broken))
