@@ -14,13 +14,14 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.intake.request import COMMENT, LABEL, PlanRequest
+from bot.ports import GitHubApp
 from bot.run.wiring import run_for
 from bot.settings import Settings
 from tests.loopback_github import LoopbackGitHub, Recorded, private_key_pem
@@ -100,10 +101,11 @@ def settings_for(gh: LoopbackGitHub, state: Path) -> Settings:
                     state_dir=state, out_dir=state / "plans")
 
 
-def measure(gh: LoopbackGitHub, settings: Settings, request: PlanRequest) -> Spend:
+def measure(gh: LoopbackGitHub, settings: Settings, request: PlanRequest,
+            app: GitHubApp | None = None) -> Spend:
     start, cpu = len(gh.requests), time.process_time()
     began = time.perf_counter()
-    run_for(settings, request).handle()
+    run_for(settings, request, app=app).handle()
     seconds = time.perf_counter() - began
     return spend(gh.requests[start:], seconds, time.process_time() - cpu)
 
@@ -119,20 +121,23 @@ def world(config: str | None = None) -> Iterator[LoopbackGitHub]:
         yield gh
 
 
-def scenarios(state: Path) -> dict[str, Spend]:
+def scenarios(state: Path, app: Callable[[LoopbackGitHub], GitHubApp | None] = lambda gh: None,
+              ) -> dict[str, Spend]:
     """Branch plan on a fresh issue, then `/plan status` and `/plan` with nothing stale on
-    it; and a comment-mode plan on a repository that asks for comments."""
+    it; and a comment-mode plan on a repository that asks for comments. `app` makes the
+    App client for a loopback (None: the worker's own, paced as in production)."""
     results: dict[str, Spend] = {}
     with world() as gh:
-        settings = settings_for(gh, state / "branch")
-        results["branch plan"] = measure(gh, settings, label_request(gh, "d-branch"))
+        settings, client = settings_for(gh, state / "branch"), app(gh)
+        results["branch plan"] = measure(gh, settings, label_request(gh, "d-branch"), client)
         results["/plan status"] = measure(gh, settings, comment_request(gh, "d-status",
-                                                                         "status"))
-        results["second /plan"] = measure(gh, settings, comment_request(gh, "d-again", ""))
+                                                                         "status"), client)
+        results["second /plan"] = measure(gh, settings, comment_request(gh, "d-again", ""),
+                                          client)
         assert gh.errors == [], gh.errors
     with world("output: comments\n") as gh:
         results["comment plan"] = measure(gh, settings_for(gh, state / "comments"),
-                                          label_request(gh, "d-comments"))
+                                          label_request(gh, "d-comments"), app(gh))
         assert gh.errors == [], gh.errors
     return results
 

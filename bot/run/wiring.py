@@ -31,15 +31,17 @@ def dry_run_folder(settings: Settings, repo: str, number: int) -> Path:
 
 
 def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None = None,
-            repo_dir: Path | None = None, folder: Path | None = None) -> PlanRun:
-    """The run of `request`: on GitHub through the App, or in dry-run mode on disk."""
+            repo_dir: Path | None = None, folder: Path | None = None,
+            app: GitHubApp | None = None) -> PlanRun:
+    """The run of `request`: on GitHub through the App (the process's own unless `app` is
+    given, as tests and benchmarks do), or in dry-run mode on disk."""
     if settings.dry_run:
         folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
         issue = issue_from_snapshot(request.issue_number, request.issue)
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
                        dry_run_collaborators(settings, request.repo, folder, checkout), locks)
-    app = github_app(settings.app_id, settings.private_key, settings.github_api_url)
+    app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
     gh = app.client(installation, request.repo)
     return PlanRun(request, gh, github_collaborators(settings, gh), locks)
