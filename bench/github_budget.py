@@ -20,8 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from redis import Redis
+
+from bot.intake.connection import connect
 from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.ports import GitHubApp
+from bot.run.lock import IssueLocks
 from bot.run.wiring import run_for
 from bot.settings import Settings
 from tests.loopback_github import LoopbackGitHub, Recorded, private_key_pem
@@ -73,27 +77,21 @@ def issue_snapshot(gh: LoopbackGitHub) -> dict[str, Any]:
 
 
 def repository_snapshot(gh: LoopbackGitHub) -> dict[str, Any]:
-    return {"full_name": REPO, "default_branch": "main",
-            "html_url": f"{gh.world.root}/{REPO}"}
+    return {"default_branch": "main", "html_url": f"{gh.world.root}/{REPO}"}
 
 
 def label_request(gh: LoopbackGitHub, delivery: str) -> PlanRequest:
     return PlanRequest(delivery, REPO, NUMBER, LABEL, installation_id=1, sender="octocat",
                        association="", label="plan", issue=issue_snapshot(gh),
-                       **_repository(gh))
+                       repository=repository_snapshot(gh))
 
 
 def comment_request(gh: LoopbackGitHub, delivery: str, command: str) -> PlanRequest:
     comment_id = gh.add_comment(REPO, NUMBER, f"/plan {command}".strip())
     return PlanRequest(delivery, REPO, NUMBER, COMMENT, commands=((command or "plan", ""),),
                        installation_id=1, sender="octocat", association="OWNER",
-                       comment_id=comment_id, issue=issue_snapshot(gh), **_repository(gh))
-
-
-def _repository(gh: LoopbackGitHub) -> dict[str, Any]:
-    """The repository as the delivery carried it, when PlanRequest knows the field."""
-    fields = PlanRequest.__dataclass_fields__
-    return {"repository": repository_snapshot(gh)} if "repository" in fields else {}
+                       comment_id=comment_id, issue=issue_snapshot(gh),
+                       repository=repository_snapshot(gh))
 
 
 def settings_for(gh: LoopbackGitHub, state: Path) -> Settings:
@@ -102,10 +100,11 @@ def settings_for(gh: LoopbackGitHub, state: Path) -> Settings:
 
 
 def measure(gh: LoopbackGitHub, settings: Settings, request: PlanRequest,
-            app: GitHubApp | None = None) -> Spend:
+            app: GitHubApp | None, connection: Redis) -> Spend:
+    """One job as the worker runs it moments after its delivery (`fresh`)."""
     start, cpu = len(gh.requests), time.process_time()
     began = time.perf_counter()
-    run_for(settings, request, app=app).handle()
+    run_for(settings, request, IssueLocks(connection), app=app, fresh=True).handle()
     seconds = time.perf_counter() - began
     return spend(gh.requests[start:], seconds, time.process_time() - cpu)
 
@@ -121,7 +120,8 @@ def world(config: str | None = None) -> Iterator[LoopbackGitHub]:
         yield gh
 
 
-def scenarios(state: Path, app: Callable[[LoopbackGitHub], GitHubApp | None] = lambda gh: None,
+def scenarios(state: Path, connection: Redis,
+              app: Callable[[LoopbackGitHub], GitHubApp | None] = lambda gh: None,
               ) -> dict[str, Spend]:
     """Branch plan on a fresh issue, then `/plan status` and `/plan` with nothing stale on
     it; and a comment-mode plan on a repository that asks for comments. `app` makes the
@@ -129,15 +129,17 @@ def scenarios(state: Path, app: Callable[[LoopbackGitHub], GitHubApp | None] = l
     results: dict[str, Spend] = {}
     with world() as gh:
         settings, client = settings_for(gh, state / "branch"), app(gh)
-        results["branch plan"] = measure(gh, settings, label_request(gh, "d-branch"), client)
-        results["/plan status"] = measure(gh, settings, comment_request(gh, "d-status",
-                                                                         "status"), client)
-        results["second /plan"] = measure(gh, settings, comment_request(gh, "d-again", ""),
-                                          client)
+
+        def one(request: PlanRequest) -> Spend:
+            return measure(gh, settings, request, client, connection)
+
+        results["branch plan"] = one(label_request(gh, "d-branch"))
+        results["/plan status"] = one(comment_request(gh, "d-status", "status"))
+        results["second /plan"] = one(comment_request(gh, "d-again", ""))
         assert gh.errors == [], gh.errors
     with world("output: comments\n") as gh:
         results["comment plan"] = measure(gh, settings_for(gh, state / "comments"),
-                                          label_request(gh, "d-comments"), app(gh))
+                                          label_request(gh, "d-comments"), app(gh), connection)
         assert gh.errors == [], gh.errors
     return results
 
@@ -156,7 +158,9 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        results = scenarios(Path(tmp))
+        # The queue's Redis, as a worker has it (embedded: no server to set up).
+        connection = connect(Settings(state_dir=Path(tmp) / "redis"))
+        results = scenarios(Path(tmp), connection)
     print(f"load average before: {load[0]:.2f} {load[1]:.2f}; after: "
           f"{os.getloadavg()[0]:.2f}")
     print(table(results))

@@ -72,6 +72,11 @@ class PlanBranch(abc.ABC):
         """The file's text at `ref` (branch or sha), or None when it does not exist."""
 
     @abc.abstractmethod
+    def list_folder(self, path: str, ref: str) -> dict[str, str] | None:
+        """The files directly in folder `path` at `ref` (path -> git blob id), from one
+        request; None when the folder or the ref does not exist."""
+
+    @abc.abstractmethod
     def tree(self, ref: str) -> RepoTree:
         """Every blob at `ref`, from one recursive tree request."""
 
@@ -138,7 +143,10 @@ class GitHubApp(abc.ABC):
         """The installation on `owner/repo`, for deliveries that carry none."""
 
     @abc.abstractmethod
-    def client(self, installation_id: int, full_name: str) -> GitHub: ...
+    def client(self, installation_id: int, full_name: str,
+               known: Repository | None = None) -> GitHub:
+        """`full_name` through the installation; `known`: the repository as the delivery
+        described it, which saves asking GitHub for it."""
 
 
 class PlannerError(RuntimeError):
@@ -161,6 +169,9 @@ class Planner(abc.ABC):
     """Stages 2 and 3. Implementations: offline heuristics and Anthropic."""
 
     name: str = "planner"
+    # An instant planner (offline heuristics) finishes before anyone reads a "working"
+    # status: the run then spends no GitHub write on one.
+    instant: bool = False
 
     @abc.abstractmethod
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft: ...

@@ -211,8 +211,14 @@ def page(c: Call, items: list[dict[str, Any]]) -> Reply:
     chunk = items[(number - 1) * per_page: number * per_page]
     if number * per_page >= len(items):
         return Reply(200, chunk)
-    query = urlencode({**c.query, "page": str(number + 1), "per_page": str(per_page)})
-    return Reply(200, chunk, {"Link": f'<{c.world.root}{c.path}?{query}>; rel="next"'})
+    last = -(-len(items) // per_page)
+
+    def link(to: int, rel: str) -> str:
+        query = urlencode({**c.query, "page": str(to), "per_page": str(per_page)})
+        return f'<{c.world.root}{c.path}?{query}>; rel="{rel}"'
+
+    # GitHub's Link header names the next and the last page.
+    return Reply(200, chunk, {"Link": f"{link(number + 1, 'next')}, {link(last, 'last')}"})
 
 
 # App

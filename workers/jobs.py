@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 # (10 minutes), through RQ's scheduler: waiting occupies no worker.
 BUSY_INTERVAL = 10
 BUSY_TRIES = 60
+FRESH_SECONDS = 60
 
 
 def run_plan(**job: Any) -> str | Retry:
@@ -45,7 +47,7 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
         return _wait(request, waits)  # still busy: no GitHub call for this attempt
     log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
              request.issue_number, request.commands or request.label)
-    run = run_for(settings, request, locks)
+    run = run_for(settings, request, locks, fresh=_fresh(current))
     try:
         outcome = run.handle()
     except IssueBusy as busy:
@@ -64,6 +66,17 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
         raise
     log.info("delivery %s: %s", request.delivery_id, outcome)
     return outcome
+
+
+def _fresh(current: Job | None) -> bool:
+    """Whether the job began within FRESH_SECONDS of its delivery: then the delivery's copy
+    of the issue is as good as GitHub's, and reading it again would only spend budget."""
+    created = current.created_at if current else None
+    if created is None:
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return datetime.now(UTC) - created < timedelta(seconds=FRESH_SECONDS)
 
 
 def _wait(request: PlanRequest, waits: int) -> Retry:

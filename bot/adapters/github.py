@@ -7,8 +7,9 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from typing import ParamSpec, TypeVar
-from urllib.parse import quote
+from dataclasses import replace
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import parse_qs, quote, urlsplit
 
 from github import (
     Auth,
@@ -17,9 +18,7 @@ from github import (
     GithubException,
     GithubIntegration,
     GithubRetry,
-    InputGitTreeElement,
 )
-from github.GitRef import GitRef
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
 
@@ -39,6 +38,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
 ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
+PER_PAGE = 100  # GitHub's largest page: a third of the requests of its default 30
+MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the newest
+LAST_LINK = re.compile(r'<([^>]+)>;\s*rel="last"')
 
 
 def translated(call: Callable[P, R]) -> Callable[P, R]:
@@ -91,6 +93,7 @@ class PyGitHubApp(GitHubApp):
             auth=Auth.AppAuth(app_id, private_key),
             base_url=base_url.rstrip("/"),
             lazy=True,  # objects fetch on first attribute read: no GET before every write
+            per_page=PER_PAGE,
             retry=GithubRetry() if polite else None,
             seconds_between_requests=Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if polite else None,
             seconds_between_writes=Consts.DEFAULT_SECONDS_BETWEEN_WRITES if polite else None,
@@ -107,11 +110,12 @@ class PyGitHubApp(GitHubApp):
         owner, name = full_name.split("/", 1)
         return int(self._integration.get_repo_installation(owner, name).id)
 
-    def client(self, installation_id: int, full_name: str) -> GitHub:
+    def client(self, installation_id: int, full_name: str,
+               known: Repository | None = None) -> GitHub:
         if installation_id not in self._clients:
             self._clients[installation_id] = self._integration.get_github_for_installation(
                 installation_id)
-        return PyGitHubRepo(self._clients[installation_id], full_name)
+        return PyGitHubRepo(self._clients[installation_id], full_name, known)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -126,17 +130,32 @@ class PyGitHubApp(GitHubApp):
 
 
 class PyGitHubRepo(GitHub):
-    """One repository through an installation client; every method is one port call."""
+    """One repository through an installation client, for one run; every method is one
+    port call. What GitHub answered once is remembered for the run and kept current by
+    the run's own writes (the repository, branch heads, trees, the comment list), so no
+    question is asked twice: each request counts against the installation's budget."""
 
-    def __init__(self, client: Github, full_name: str) -> None:
+    def __init__(self, client: Github, full_name: str, known: Repository | None = None) -> None:
         self._full_name = full_name
         self._repo = client.get_repo(full_name)  # lazy: no request yet
+        self._known = known  # the repository as the delivery described it
+        self._heads: dict[str, str | None] = {}  # branch -> head commit (None: no branch)
+        self._trees: dict[str, tuple[RepoTree, str]] = {}  # commit -> (tree, root tree sha)
+        self._comments: dict[int, list[Comment]] = {}  # issue -> its comments
+
+    def _call(self, verb: str, url: str, parameters: dict[str, Any] | None = None,
+              body: Any = None) -> tuple[dict[str, Any], Any]:
+        headers, data = self._repo.requester.requestJsonAndCheck(
+            verb, url, parameters=parameters, input=body)
+        return {k.lower(): v for k, v in headers.items()}, data
 
     # Reads
     @translated
     def repository(self) -> Repository:
-        repo = self._repo
-        return Repository(repo.full_name, repo.default_branch, repo.html_url)
+        if self._known is None:
+            repo = self._repo
+            self._known = Repository(repo.full_name, repo.default_branch, repo.html_url)
+        return self._known
 
     @translated
     def issue(self, number: int) -> Issue:
@@ -146,7 +165,21 @@ class PyGitHubRepo(GitHub):
 
     @translated
     def issue_comments(self, number: int) -> list[Comment]:
-        return [_to_comment(c) for c in self._repo.get_issue(number).get_comments()]
+        if number not in self._comments:
+            self._comments[number] = self._list_comments(number)
+        return list(self._comments[number])
+
+    def _list_comments(self, number: int) -> list[Comment]:
+        """At most MAX_COMMENT_PAGES pages of 100: the first (the oldest comments, where
+        planbot's own status and stage comments sit) and the newest. A 2,000-comment issue
+        costs 5 requests, not 67 pages of GitHub's default 30."""
+        url = f"{self._repo.url}/issues/{number}/comments"
+        headers, data = self._call("GET", url, {"per_page": PER_PAGE})
+        items = list(data)
+        last = last_page(headers.get("link", ""))
+        for page in range(max(2, last - MAX_COMMENT_PAGES + 2), last + 1):
+            items += self._call("GET", url, {"per_page": PER_PAGE, "page": page})[1]
+        return [_comment_from(c) for c in items]
 
     @translated
     def read_file(self, path: str, ref: str) -> str | None:
@@ -164,14 +197,29 @@ class PyGitHubRepo(GitHub):
         return content.decoded_content.decode("utf-8", errors="replace")
 
     @translated
+    def list_folder(self, path: str, ref: str) -> dict[str, str] | None:
+        try:
+            content = self._repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if not isinstance(content, list):
+            return None
+        return {c.path: c.sha for c in content if c.type == "file"}
+
+    @translated
     def tree(self, ref: str) -> RepoTree:
         sha = ref if COMMIT_SHA.fullmatch(ref) else self._head(ref)
         if sha is None:
             raise GitHubError(f"no branch {ref!r} in {self._full_name}", 404)
-        # GitHub resolves a commit sha to its root tree: one recursive request in all.
-        tree = self._repo.get_git_tree(sha, recursive=True)
-        blobs = tuple(TreeEntry(e.path, e.size or 0) for e in tree.tree if e.type == "blob")
-        return RepoTree(sha, blobs, truncated=bool(tree.truncated))
+        if sha not in self._trees:
+            # GitHub resolves a commit sha to its root tree: one recursive request in all.
+            tree = self._repo.get_git_tree(sha, recursive=True)
+            blobs = tuple(TreeEntry(e.path, e.size or 0, e.sha) for e in tree.tree
+                          if e.type == "blob")
+            self._trees[sha] = (RepoTree(sha, blobs, truncated=bool(tree.truncated)), tree.sha)
+        return self._trees[sha][0]
 
     @translated
     def archive(self, ref: str) -> bytes:
@@ -187,37 +235,42 @@ class PyGitHubRepo(GitHub):
         return self._head(branch)
 
     def _head(self, branch: str) -> str | None:
-        ref = self._ref(branch)
-        return None if ref is None else str(ref.object.sha)
-
-    def _ref(self, branch: str) -> GitRef | None:
-        # complete() fetches it now, and swaps PyGithub's read URL (.../git/ref/...) for the
-        # one GitHub returns (.../git/refs/...), which is where an update must go.
-        try:
-            return self._repo.get_git_ref(f"heads/{branch}").complete()
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+        if branch not in self._heads:
+            try:
+                ref = self._repo.get_git_ref(f"heads/{branch}").complete()
+                self._heads[branch] = str(ref.object.sha)
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+                self._heads[branch] = None
+        return self._heads[branch]
 
     # Writes
     @translated
     def commit_files(
         self, branch: str, base_sha: str, files: Mapping[str, str], message: str
     ) -> str:
-        repo = self._repo
-        base = repo.get_git_commit(base_sha)
+        url = self._repo.url
+        known = self._trees.get(base_sha)
+        # The root tree of the base: from the tree read earlier in the run when there was one.
+        base_tree = known[1] if known else self._call(
+            "GET", f"{url}/git/commits/{base_sha}")[1]["tree"]["sha"]
         # Inline contents: one tree request for all files instead of one blob per file.
-        elements = [InputGitTreeElement(path, "100644", "blob", content=text)
+        elements = [{"path": path, "mode": "100644", "type": "blob", "content": text}
                     for path, text in sorted(files.items())]
-        tree = repo.create_git_tree(elements, base_tree=base.tree)
-        commit = repo.create_git_commit(message, tree, [base])
-        ref = self._ref(branch)
-        if ref is None:
-            repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
-        else:
-            ref.edit(commit.sha)  # not forced: a person's newer push is never overwritten
-        return str(commit.sha)
+        tree = self._call("POST", f"{url}/git/trees",
+                          body={"base_tree": base_tree, "tree": elements})[1]
+        commit = self._call("POST", f"{url}/git/commits", body={
+            "message": message, "tree": tree["sha"], "parents": [base_sha]})[1]
+        sha = str(commit["sha"])
+        if self._head(branch) is None:
+            self._call("POST", f"{url}/git/refs", body={"ref": f"refs/heads/{branch}",
+                                                         "sha": sha})
+        else:  # not forced: a person's newer push is never overwritten
+            self._call("PATCH", f"{url}/git/refs/heads/{branch}", body={"sha": sha,
+                                                                         "force": False})
+        self._heads[branch] = sha
+        return sha
 
     @translated
     def find_pull(self, head_branch: str) -> PullRequest | None:
@@ -243,11 +296,16 @@ class PyGitHubRepo(GitHub):
 
     @translated
     def create_comment(self, issue_number: int, body: str) -> Comment:
-        return _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+        made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+        if issue_number in self._comments:
+            self._comments[issue_number].append(made)
+        return made
 
     @translated
     def edit_comment(self, comment_id: int, body: str) -> None:
         self._comment(comment_id).edit(body)
+        for comments in self._comments.values():
+            comments[:] = [replace(c, body=body) if c.id == comment_id else c for c in comments]
 
     @translated
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
@@ -264,6 +322,20 @@ class PyGitHubRepo(GitHub):
         # what its own getters build, and it sends nothing until edited or reacted to.
         url = f"{self._repo.url}/issues/comments/{comment_id}"
         return IssueComment(self._repo.requester, url=url)
+
+
+def last_page(link: str) -> int:
+    """The last page number of a Link header (1 when there is no other page)."""
+    match = LAST_LINK.search(link)
+    pages = parse_qs(urlsplit(match[1]).query).get("page") if match else None
+    return int(pages[0]) if pages and pages[0].isdigit() else 1
+
+
+def _comment_from(c: dict[str, Any]) -> Comment:
+    user = c.get("user") or {}
+    return Comment(int(c["id"]), c.get("body") or "", str(user.get("login", "")),
+                   str(user.get("type", "User")), str(c.get("author_association", "NONE")),
+                   str(c.get("html_url", "")))
 
 
 def _to_comment(c: IssueComment) -> Comment:

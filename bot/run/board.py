@@ -16,18 +16,27 @@ class StatusBoard:
     def __init__(self, gh: Conversation, issue_number: int) -> None:
         self.gh, self.number = gh, issue_number
         self._comment_id: int | None = None
+        self._shown: str | None = None  # what the comment says now
         self._looked = False
 
-    def show(self, text: str) -> None:
+    def current(self) -> str | None:
+        """What the status comment says now; None when the issue has none yet."""
         if not self._looked:
             self._looked = True
             for comment in self.gh.issue_comments(self.number):
                 if comment.by_bot and comment.body.startswith(STATUS_MARKER):
-                    self._comment_id = comment.id
+                    self._comment_id, self._shown = comment.id, comment.body
+        return self._shown
+
+    def show(self, text: str) -> None:
+        """Say `text`; an edit that would change nothing is not sent."""
+        if self.current() == text:
+            return
         if self._comment_id is None:
             self._comment_id = self.gh.create_comment(self.number, text).id
         else:
             self.gh.edit_comment(self._comment_id, text)
+        self._shown = text
 
     def try_show(self, text: str) -> None:
         """Progress, queued and failure notes: worth a try, never worth failing a run for
