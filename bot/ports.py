@@ -33,6 +33,34 @@ class GitHubError(RuntimeError):
         self.status = status
 
 
+class RateLimited(GitHubError):
+    """GitHub's budget for this installation is spent until `resume_at` (epoch seconds):
+    not a failure; the job is requeued to resume then (workers/jobs.py)."""
+
+    def __init__(self, resume_at: float) -> None:
+        super().__init__(f"GitHub rate limit: resumes at {resume_at:.0f}", 429)
+        self.resume_at = resume_at
+
+
+class RequestBudget(abc.ABC):
+    """One installation's share of GitHub: writes spaced and counted, waits GitHub asked
+    for honoured (bot/adapters/budget.py). Raises RateLimited rather than wait long."""
+
+    @abc.abstractmethod
+    def before_write(self) -> None: ...
+
+    @abc.abstractmethod
+    def before_read(self) -> None: ...
+
+    @abc.abstractmethod
+    def block(self, seconds: float) -> None:
+        """GitHub asked the installation to wait `seconds` (Retry-After, limit reset)."""
+
+    @abc.abstractmethod
+    def observe(self, remaining: int | None, reset: float | None) -> None:
+        """The primary limit as the last response reported it."""
+
+
 class Conversation(abc.ABC):
     """An issue's or plan PR's conversation: what people read on GitHub, and planbot's
     replies to it (comments, reactions, labels)."""
@@ -144,9 +172,11 @@ class GitHubApp(abc.ABC):
 
     @abc.abstractmethod
     def client(self, installation_id: int, full_name: str,
-               known: Repository | None = None) -> GitHub:
+               known: Repository | None = None, budget: RequestBudget | None = None,
+               ) -> GitHub:
         """`full_name` through the installation; `known`: the repository as the delivery
-        described it, which saves asking GitHub for it."""
+        described it, which saves asking GitHub for it; `budget`: the installation's
+        shared pace (None: unpaced, as in tests and the CLI)."""
 
 
 class PlannerError(RuntimeError):

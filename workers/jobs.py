@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from rq.job import Job
 from bot import settings as bot_settings
 from bot.intake.request import PlanRequest
 from bot.observe import logs, metrics
+from bot.ports import RateLimited
 from bot.run.failures import WorkerLost, describe
 from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.wiring import run_for
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 BUSY_INTERVAL = 10
 BUSY_TRIES = 60
 FRESH_SECONDS = 60
+RATE_LIMIT_TRIES = 24  # an hour's worth of waits for the primary limit's reset and more
 
 
 def run_plan(**job: Any) -> str | Retry:
@@ -50,6 +53,13 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
     run = run_for(settings, request, locks, fresh=_fresh(current))
     try:
         outcome = run.handle()
+    except RateLimited as limited:
+        # GitHub's budget for this installation is spent for a while: come back then,
+        # through RQ's scheduler, instead of sleeping in a worker other installations need.
+        delay = max(1, int(limited.resume_at - time.time()) + 1)
+        run.rate_limited(limited.resume_at)
+        log.info("delivery %s: GitHub rate limit, again in %d s", request.delivery_id, delay)
+        return Retry(max=RATE_LIMIT_TRIES, interval=delay)
     except IssueBusy as busy:
         if waits + 1 < BUSY_TRIES:
             return _wait(request, waits)

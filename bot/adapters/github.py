@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qs, quote, urlsplit
 
 from github import (
     Auth,
-    Consts,
     Github,
     GithubException,
     GithubIntegration,
-    GithubRetry,
 )
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
+from urllib3.util.retry import Retry
 
+from bot.adapters.budget import InstallationBudget
 from bot.domain import (
     Comment,
     Issue,
@@ -32,15 +34,67 @@ from bot.domain import (
     ReviewComment,
     TreeEntry,
 )
-from bot.ports import AppCredentials, AppIdentity, GitHub, GitHubApp, GitHubError
+from bot.ports import (
+    AppCredentials,
+    AppIdentity,
+    GitHub,
+    GitHubApp,
+    GitHubError,
+    RequestBudget,
+)
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
+RATE_LIMIT_TRIES = 5
+SECONDARY_WAIT = 60.0
 ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
 PER_PAGE = 100  # GitHub's largest page: a third of the requests of its default 30
 MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the newest
 LAST_LINK = re.compile(r'<([^>]+)>;\s*rel="last"')
+
+
+def rate_limit_wait(exc: GithubException) -> float | None:
+    """Seconds GitHub asks us to wait, when `exc` is a rate-limit answer (primary or
+    secondary); None for any other refusal (a 403 for permissions or `too_large`)."""
+    if exc.status not in (403, 429):
+        return None
+    headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
+    if headers.get("retry-after", "").isdigit():
+        return float(headers["retry-after"])
+    if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset"):
+        return max(1.0, float(headers["x-ratelimit-reset"]) - time.time())
+    message = exc.data.get("message", "") if isinstance(exc.data, dict) else ""
+    if exc.status == 429 or "rate limit" in str(message).lower():
+        return SECONDARY_WAIT  # GitHub's advice without a header: at least a minute
+    return None
+
+
+def budgeted(call: Callable[Concatenate[PyGitHubRepo, P], R],
+             ) -> Callable[Concatenate[PyGitHubRepo, P], R]:
+    """A port call within the installation's budget: it waits while GitHub asked the
+    installation to, and a rate-limit answer blocks the installation (every worker) for
+    the time GitHub names, then the call is made again: a write GitHub refused for a
+    rate limit was not made. Never fails the plan: a long wait is RateLimited (requeue)."""
+
+    @functools.wraps(call)
+    def wrapper(self: PyGitHubRepo, *args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(RATE_LIMIT_TRIES):
+            self._budget.before_read()
+            try:
+                return call(self, *args, **kwargs)
+            except GithubException as exc:
+                wait = rate_limit_wait(exc)
+                if wait is None or attempt + 1 == RATE_LIMIT_TRIES:
+                    raise
+                log.warning("GitHub rate limit on %s: waiting %.0f s", call.__name__, wait)
+                self._budget.block(wait)
+            finally:
+                self._observe()
+        raise AssertionError("unreachable")
+
+    return wrapper
 
 
 def translated(call: Callable[P, R]) -> Callable[P, R]:
@@ -87,16 +141,21 @@ class PyGitHubApp(GitHubApp):
 
     def __init__(self, app_id: str, private_key: str, base_url: str, *,
                  polite: bool = True) -> None:
-        # polite: PyGithub's pacing (GitHub asks for ~1 s between writes to stay clear of
-        # secondary rate limits) and its retries of 5xx and rate limits; off for loopbacks.
+        # PyGithub's own pacing is off: it sleeps per client and per process, so it neither
+        # keeps several workers within an installation's limits nor lets one use idle
+        # budget; the installation's RequestBudget (bot/adapters/budget.py) paces instead.
+        # polite: retry 5xx answers to idempotent requests only (a POST whose answer was
+        # lost may have been done: it is reconciled, never sent twice); off for loopbacks.
         self._integration = GithubIntegration(
             auth=Auth.AppAuth(app_id, private_key),
             base_url=base_url.rstrip("/"),
             lazy=True,  # objects fetch on first attribute read: no GET before every write
             per_page=PER_PAGE,
-            retry=GithubRetry() if polite else None,
-            seconds_between_requests=Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if polite else None,
-            seconds_between_writes=Consts.DEFAULT_SECONDS_BETWEEN_WRITES if polite else None,
+            retry=Retry(total=3, backoff_factor=0.5, status_forcelist=range(500, 600),
+                        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,
+                        raise_on_status=False) if polite else None,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
         )
         self._clients: dict[int, Github] = {}
 
@@ -111,11 +170,12 @@ class PyGitHubApp(GitHubApp):
         return int(self._integration.get_repo_installation(owner, name).id)
 
     def client(self, installation_id: int, full_name: str,
-               known: Repository | None = None) -> GitHub:
+               known: Repository | None = None, budget: RequestBudget | None = None,
+               ) -> GitHub:
         if installation_id not in self._clients:
             self._clients[installation_id] = self._integration.get_github_for_installation(
                 installation_id)
-        return PyGitHubRepo(self._clients[installation_id], full_name, known)
+        return PyGitHubRepo(self._clients[installation_id], full_name, known, budget)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -135,7 +195,9 @@ class PyGitHubRepo(GitHub):
     the run's own writes (the repository, branch heads, trees, the comment list), so no
     question is asked twice: each request counts against the installation's budget."""
 
-    def __init__(self, client: Github, full_name: str, known: Repository | None = None) -> None:
+    def __init__(self, client: Github, full_name: str, known: Repository | None = None,
+                 budget: RequestBudget | None = None) -> None:
+        self._budget = budget or InstallationBudget(None, 0)
         self._full_name = full_name
         self._repo = client.get_repo(full_name)  # lazy: no request yet
         self._known = known  # the repository as the delivery described it
@@ -143,14 +205,22 @@ class PyGitHubRepo(GitHub):
         self._trees: dict[str, tuple[RepoTree, str]] = {}  # commit -> (tree, root tree sha)
         self._comments: dict[int, list[Comment]] = {}  # issue -> its comments
 
+    def _observe(self) -> None:
+        remaining, _ = self._repo.requester.rate_limiting
+        reset = self._repo.requester.rate_limiting_resettime
+        self._budget.observe(remaining if remaining >= 0 else None, reset or None)
+
     def _call(self, verb: str, url: str, parameters: dict[str, Any] | None = None,
               body: Any = None) -> tuple[dict[str, Any], Any]:
+        if verb != "GET":
+            self._budget.before_write()
         headers, data = self._repo.requester.requestJsonAndCheck(
             verb, url, parameters=parameters, input=body)
         return {k.lower(): v for k, v in headers.items()}, data
 
     # Reads
     @translated
+    @budgeted
     def repository(self) -> Repository:
         if self._known is None:
             repo = self._repo
@@ -158,12 +228,14 @@ class PyGitHubRepo(GitHub):
         return self._known
 
     @translated
+    @budgeted
     def issue(self, number: int) -> Issue:
         issue = self._repo.get_issue(number)
         return Issue(issue.number, issue.title, issue.body or "", issue.user.login,
                      issue.html_url, tuple(label.name for label in issue.labels))
 
     @translated
+    @budgeted
     def issue_comments(self, number: int) -> list[Comment]:
         if number not in self._comments:
             self._comments[number] = self._list_comments(number)
@@ -182,6 +254,7 @@ class PyGitHubRepo(GitHub):
         return [_comment_from(c) for c in items]
 
     @translated
+    @budgeted
     def read_file(self, path: str, ref: str) -> str | None:
         try:
             content = self._repo.get_contents(path, ref=ref)
@@ -197,6 +270,7 @@ class PyGitHubRepo(GitHub):
         return content.decoded_content.decode("utf-8", errors="replace")
 
     @translated
+    @budgeted
     def list_folder(self, path: str, ref: str) -> dict[str, str] | None:
         try:
             content = self._repo.get_contents(path, ref=ref)
@@ -209,6 +283,7 @@ class PyGitHubRepo(GitHub):
         return {c.path: c.sha for c in content if c.type == "file"}
 
     @translated
+    @budgeted
     def tree(self, ref: str) -> RepoTree:
         sha = ref if COMMIT_SHA.fullmatch(ref) else self._head(ref)
         if sha is None:
@@ -222,6 +297,7 @@ class PyGitHubRepo(GitHub):
         return self._trees[sha][0]
 
     @translated
+    @budgeted
     def archive(self, ref: str) -> bytes:
         location = self._repo.get_archive_link("tarball", ref)
         # GitHub redirects to a short-lived signed URL on another host (codeload). PyGithub
@@ -231,6 +307,7 @@ class PyGitHubRepo(GitHub):
         return data
 
     @translated
+    @budgeted
     def branch_sha(self, branch: str) -> str | None:
         return self._head(branch)
 
@@ -247,6 +324,7 @@ class PyGitHubRepo(GitHub):
 
     # Writes
     @translated
+    @budgeted
     def commit_files(
         self, branch: str, base_sha: str, files: Mapping[str, str], message: str
     ) -> str:
@@ -273,21 +351,27 @@ class PyGitHubRepo(GitHub):
         return sha
 
     @translated
+    @budgeted
     def find_pull(self, head_branch: str) -> PullRequest | None:
         owner = self._full_name.split("/", 1)[0]
         pulls = self._repo.get_pulls(state="open", head=f"{owner}:{head_branch}")
         return next((_pull(p) for p in pulls), None)
 
     @translated
+    @budgeted
     def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest:
+        self._budget.before_write()
         return _pull(self._repo.create_pull(base=base, head=head, title=title, body=body,
                                             draft=True))
 
     @translated
+    @budgeted
     def update_pull(self, number: int, body: str) -> None:
+        self._budget.before_write()
         self._repo.get_pull(number).edit(body=body)
 
     @translated
+    @budgeted
     def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]:
         # GET .../pulls/{n}/comments lists every review's comments; keep this review's.
         comments = self._repo.get_pull(pull_number).get_review_comments()
@@ -295,26 +379,34 @@ class PyGitHubRepo(GitHub):
                 if c.pull_request_review_id == review_id]
 
     @translated
+    @budgeted
     def create_comment(self, issue_number: int, body: str) -> Comment:
+        self._budget.before_write()
         made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
         if issue_number in self._comments:
             self._comments[issue_number].append(made)
         return made
 
     @translated
+    @budgeted
     def edit_comment(self, comment_id: int, body: str) -> None:
+        self._budget.before_write()
         self._comment(comment_id).edit(body)
         for comments in self._comments.values():
             comments[:] = [replace(c, body=body) if c.id == comment_id else c for c in comments]
 
     @translated
+    @budgeted
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
+        self._budget.before_write()
         kind, number = target
         subject = self._repo.get_issue(number) if kind == "issue" else self._comment(number)
         subject.create_reaction(content)
 
     @translated
+    @budgeted
     def add_label(self, issue_number: int, label: str) -> None:
+        self._budget.before_write()
         self._repo.get_issue(issue_number).add_to_labels(label)
 
     def _comment(self, comment_id: int) -> IssueComment:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -14,7 +15,7 @@ from bot.domain import STAGES, Issue, ReactionTarget, RepoContext, Repository, R
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED, PlanRequest
 from bot.markers import PLANNED_LABEL
-from bot.ports import Conversation, Planner
+from bot.ports import Conversation, Planner, RateLimited
 from bot.run import status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe
@@ -110,8 +111,8 @@ class PlanRun:
         try:
             repo = self.helpers.repository()
             return self._dispatch(repo, repo_config.parse(self.helpers.read_config(repo)))
-        except IssueBusy:
-            raise  # not a failure: the job runs again once the issue is free
+        except (IssueBusy, RateLimited):
+            raise  # not a failure: the job runs again once the issue (or GitHub) is free
         except Exception as exc:
             self.fail(exc)
             raise
@@ -141,6 +142,13 @@ class PlanRun:
                 return self._merged(repo, config)
             commands = ((LABEL, ""),) if req.trigger == LABEL else req.commands
             return "; ".join(self._command(repo, config, name, arg) for name, arg in commands)
+
+    def rate_limited(self, resume_at: float) -> None:
+        """The job waits for GitHub's budget; say when it resumes (a write of its own: when
+        GitHub refuses it too, the 👀 stays and the run still resumes)."""
+        when = time.strftime("%H:%M", time.gmtime(resume_at))
+        self.board.try_show(status.status_comment(
+            f"queued: GitHub rate limit, resumes at {when} UTC", self.rows))
 
     def _queued(self) -> None:
         """Another run on this issue is in progress; say so while this one waits."""

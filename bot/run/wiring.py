@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot import context as repo_context
+from bot.adapters.budget import InstallationBudget
 from bot.adapters.dryrun import DryRunConversation, issue_from_snapshot
 from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import RepoContext, Repository
@@ -45,8 +46,11 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
                        dry_run_collaborators(settings, request.repo, folder, checkout), locks)
     app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
-    gh = app.client(installation, request.repo, known_repository(request))
-    cache = DocumentCache(locks.connection if locks else None)
+    connection = locks.connection if locks else None
+    # The installation's budget lives in the queue's Redis: every worker shares it.
+    budget = InstallationBudget(connection, installation)
+    gh = app.client(installation, request.repo, known_repository(request), budget)
+    cache = DocumentCache(connection)
     return PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh)
 
 

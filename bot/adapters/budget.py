@@ -1,0 +1,124 @@
+"""One GitHub budget per installation, in the queue's Redis, shared by every worker.
+
+GitHub limits each installation to about 80 content-creating requests (POST, PATCH, PUT,
+DELETE) a minute and 500 an hour, on top of its primary limit (X-RateLimit-*), and asks
+integrations to leave about a second between writes. PyGithub can pace a client
+(seconds_between_writes), but only per client and per process: two workers on one
+installation each keep their own second and together break the per-minute limit, and
+one worker sleeps even when the installation's budget is idle. Here every write of an
+installation takes the next free slot of one schedule in Redis (a Lua script, so two
+workers never take the same slot); reads are not paced. A wait GitHub asks for
+(Retry-After, an exhausted primary limit) blocks that installation only, for everyone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from redis import Redis, RedisError
+
+from bot.ports import RateLimited, RequestBudget
+
+log = logging.getLogger(__name__)
+
+SPACING_MS = 1000  # GitHub: "wait at least one second between each request" that writes
+PER_MINUTE = 80
+PER_HOUR = 500
+# A wait longer than this is not slept through: the job is requeued (RQ) to resume then.
+LONG_WAIT_SECONDS = 30.0
+PRIMARY_MARGIN = 20  # requests left under the primary limit when we stop and wait for reset
+
+# Returns the milliseconds to wait for the reserved slot, or minus the wait when it is
+# longer than ARGV[5] (nothing reserved then).
+_RESERVE = """
+local now_t = redis.call('TIME')
+local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
+local spacing, per_minute, per_hour = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local max_wait = tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 3600000)
+local t = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
+local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if last[2] then t = math.max(t, tonumber(last[2]) + spacing) end
+for _ = 1, 3 do
+  for _, rule in ipairs({{60000, per_minute}, {3600000, per_hour}}) do
+    local w = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (t - rule[1]), '+inf', 'WITHSCORES')
+    local n = #w / 2
+    if n >= rule[2] then t = math.max(t, tonumber(w[2 * (n - rule[2] + 1)]) + rule[1]) end
+  end
+end
+if t - now > max_wait then return -(t - now) end
+redis.call('ZADD', KEYS[1], t, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], 3660000)
+return t - now
+"""
+# Block the installation until ARGV[1] (epoch ms), unless it is blocked longer already.
+_BLOCK = """
+local until_ms = tonumber(ARGV[1])
+if until_ms > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], until_ms, 'PX', math.max(1, until_ms - tonumber(ARGV[2])))
+end
+return 1
+"""
+
+
+class InstallationBudget(RequestBudget):
+    """The schedule of one installation's requests; without Redis, nothing is paced."""
+
+    def __init__(self, connection: Redis | None, installation_id: int, *,
+                 spacing_ms: int = SPACING_MS, per_minute: int = PER_MINUTE,
+                 per_hour: int = PER_HOUR, long_wait: float = LONG_WAIT_SECONDS,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.connection, self.installation = connection, installation_id
+        self.limits = (spacing_ms, per_minute, per_hour)
+        self.long_wait, self.sleep = long_wait, sleep
+        prefix = f"planbot:github:{installation_id}"
+        self.writes_key, self.block_key = f"{prefix}:writes", f"{prefix}:blocked"
+
+    def before_write(self) -> None:
+        if self.connection is None:
+            return
+        try:
+            waited = int(self.connection.eval(
+                _RESERVE, 2, self.writes_key, self.block_key, *self.limits,
+                uuid.uuid4().hex, int(self.long_wait * 1000)))
+        except RedisError as exc:  # no budget is better than no plan: GitHub still guards
+            log.warning("GitHub budget unavailable, writing unpaced: %s", exc)
+            return
+        if waited < 0:
+            raise RateLimited(time.time() - waited / 1000)
+        if waited:
+            self.sleep(waited / 1000)
+
+    def before_read(self) -> None:
+        if self.connection is None:
+            return
+        try:
+            raw = self.connection.get(self.block_key)
+        except RedisError as exc:
+            log.warning("GitHub budget unavailable: %s", exc)
+            return
+        wait = (int(raw) / 1000 - time.time()) if raw else 0.0
+        if wait > self.long_wait:
+            raise RateLimited(time.time() + wait)
+        if wait > 0:
+            self.sleep(wait)
+
+    def block(self, seconds: float) -> None:
+        """GitHub asked this installation to wait (Retry-After, primary limit reset)."""
+        if self.connection is None:
+            self.sleep(min(seconds, self.long_wait))
+            return
+        now = time.time()
+        try:
+            self.connection.eval(_BLOCK, 1, self.block_key,
+                                 int((now + seconds) * 1000), int(now * 1000))
+        except RedisError as exc:
+            log.warning("GitHub budget unavailable: %s", exc)
+
+    def observe(self, remaining: int | None, reset: float | None) -> None:
+        """Primary limit from a response's X-RateLimit-Remaining/Reset: stop near zero."""
+        if remaining is not None and reset and remaining <= PRIMARY_MARGIN:
+            self.block(max(0.0, reset - time.time()))
