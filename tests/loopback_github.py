@@ -147,7 +147,7 @@ class LoopbackGitHub:
         self.world = World()
         self.requests: list[Recorded] = []
         self.errors: list[str] = []
-        self._failures: list[tuple[str, int]] = []
+        self._failures: list[tuple[str, int, dict[str, str], str, bool]] = []
         self._stalls: list[tuple[str, Stall]] = []
         self._lock = threading.Lock()
         methods: dict[str, set[str]] = {}
@@ -239,10 +239,14 @@ class LoopbackGitHub:
             comment = self.world.review_comment(repo, pull_number, review_id, body, path, line)
             return int(comment["id"])
 
-    def fail_next(self, operation: str, status: int = 502) -> None:
-        """Answer the next request to `operation` ("GET /repos/{owner}/{repo}") with `status`."""
+    def fail_next(self, operation: str, status: int = 502,
+                  headers: Mapping[str, str] | None = None, message: str = "Server Error",
+                  after: bool = False) -> None:
+        """Answer the next request to `operation` ("GET /repos/{owner}/{repo}") with `status`
+        (and `headers`, e.g. Retry-After). `after`: do the request first, then answer with
+        the failure, as when GitHub's answer is lost on the way back."""
         assert operation in ROUTES, operation
-        self._failures.append((operation, status))
+        self._failures.append((operation, status, dict(headers or {}), message, after))
 
     def stall_next(self, operation: str) -> Stall:
         """Hold the next request to `operation` until the returned stall is released: a run
@@ -336,14 +340,17 @@ class LoopbackGitHub:
         failure = next((f for f in self._failures if f[0] == operation), None)
         if failure:
             self._failures.remove(failure)
-            return self._reply(record, Reply(failure[1], {"message": "Server Error"}))
+        failed = Reply(failure[1], {"message": failure[3]}, failure[2]) if failure else None
+        if failure and failed and not failure[4]:
+            return self._reply(record, failed)
         owner, name = args.pop("owner", None), args.pop("repo", None)
         repo = self.world.repos.get(f"{owner}/{name}")
         if owner is not None and repo is None:
             return self._reply(record, NOT_FOUND)
         call = Call(self.world, repo, record.json, request.args, request.path,
                     request.headers.get("Authorization", ""))
-        return self._reply(record, ROUTES[operation](call, **args))
+        done = ROUTES[operation](call, **args)
+        return self._reply(record, failed or done)
 
     def _reply(self, record: Recorded, reply: Reply) -> Response:
         record.status = reply.status

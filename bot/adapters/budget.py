@@ -30,6 +30,7 @@ PER_HOUR = 500
 # A wait longer than this is not slept through: the job is requeued (RQ) to resume then.
 LONG_WAIT_SECONDS = 30.0
 PRIMARY_MARGIN = 20  # requests left under the primary limit when we stop and wait for reset
+pause = time.sleep  # how a worker waits (tests replace it to see the waits)
 
 # Returns the milliseconds to wait for the reserved slot, or minus the wait when it is
 # longer than ARGV[5] (nothing reserved then).
@@ -70,12 +71,15 @@ class InstallationBudget(RequestBudget):
     def __init__(self, connection: Redis | None, installation_id: int, *,
                  spacing_ms: int = SPACING_MS, per_minute: int = PER_MINUTE,
                  per_hour: int = PER_HOUR, long_wait: float = LONG_WAIT_SECONDS,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.connection, self.installation = connection, installation_id
         self.limits = (spacing_ms, per_minute, per_hour)
-        self.long_wait, self.sleep = long_wait, sleep
+        self.long_wait, self._sleep = long_wait, sleep
         prefix = f"planbot:github:{installation_id}"
         self.writes_key, self.block_key = f"{prefix}:writes", f"{prefix}:blocked"
+
+    def sleep(self, seconds: float) -> None:
+        (self._sleep or pause)(seconds)
 
     def before_write(self) -> None:
         if self.connection is None:
