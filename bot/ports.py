@@ -85,6 +85,10 @@ class Conversation(abc.ABC):
         """React on the issue/PR itself or on one issue comment ("eyes", "rocket", "confused")."""
 
     @abc.abstractmethod
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        """Take back `author`'s `content` reaction on `target`, if it is there."""
+
+    @abc.abstractmethod
     def add_label(self, issue_number: int, label: str) -> None: ...
 
 

@@ -192,6 +192,11 @@ class FakeGitHub(GitHub):
         self._call("add_reaction")
         self.reactions.append((target, content))
 
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        self._call("remove_reaction")
+        if author == self.bot_login and (target, content) in self.reactions:
+            self.reactions.remove((target, content))
+
     def add_label(self, issue_number: int, label: str) -> None:
         self._call("add_label")
         self.labels.append((issue_number, label))

@@ -80,6 +80,15 @@ OFF_SPEC: dict[str, Callable[[Any], list[str]]] = {
     "GET /repos/{owner}/{repo}/tarball/{ref}": _no_body,
     # https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue
     "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions": _reaction_body,
+    # https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
+    "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions": _no_body,
+    # https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
+    "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions": _no_body,
+    # https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction
+    "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}": _no_body,
+    # https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction
+    "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}":
+        _no_body,
     # https://docs.github.com/rest/pulls/pulls#update-a-pull-request
     "PATCH /repos/{owner}/{repo}/pulls/{pull_number}": _pull_update_body,
     # https://docs.github.com/rest/apps/apps#get-the-authenticated-app
@@ -147,7 +156,7 @@ class LoopbackGitHub:
         self.world = World()
         self.requests: list[Recorded] = []
         self.errors: list[str] = []
-        self._failures: list[tuple[str, int, dict[str, str], str, bool]] = []
+        self._failures: list[tuple[str, int, dict[str, str], dict[str, Any], bool]] = []
         self._stalls: list[tuple[str, Stall]] = []
         self._lock = threading.Lock()
         methods: dict[str, set[str]] = {}
@@ -241,12 +250,13 @@ class LoopbackGitHub:
 
     def fail_next(self, operation: str, status: int = 502,
                   headers: Mapping[str, str] | None = None, message: str = "Server Error",
-                  after: bool = False) -> None:
+                  after: bool = False, errors: list[dict[str, str]] | None = None) -> None:
         """Answer the next request to `operation` ("GET /repos/{owner}/{repo}") with `status`
         (and `headers`, e.g. Retry-After). `after`: do the request first, then answer with
         the failure, as when GitHub's answer is lost on the way back."""
         assert operation in ROUTES, operation
-        self._failures.append((operation, status, dict(headers or {}), message, after))
+        body: dict[str, Any] = {"message": message, **({"errors": errors} if errors else {})}
+        self._failures.append((operation, status, dict(headers or {}), body, after))
 
     def stall_next(self, operation: str) -> Stall:
         """Hold the next request to `operation` until the returned stall is released: a run
@@ -340,7 +350,7 @@ class LoopbackGitHub:
         failure = next((f for f in self._failures if f[0] == operation), None)
         if failure:
             self._failures.remove(failure)
-        failed = Reply(failure[1], {"message": failure[3]}, failure[2]) if failure else None
+        failed = Reply(failure[1], failure[3], failure[2]) if failure else None
         if failure and failed and not failure[4]:
             return self._reply(record, failed)
         owner, name = args.pop("owner", None), args.pop("repo", None)

@@ -55,6 +55,26 @@ MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the n
 LAST_LINK = re.compile(r'<([^>]+)>;\s*rel="last"')
 
 
+def _refusal(data: Any) -> str:
+    """GitHub's message with the details of a 422 ("body: is too long"), which say what
+    was refused."""
+    if not isinstance(data, dict):
+        return ""
+    details = [f"{e.get('field', '')}: {e.get('message') or e.get('code', '')}".strip(": ")
+               for e in data.get("errors") or [] if isinstance(e, dict)]
+    message = str(data.get("message") or "")
+    return f"{message} ({'; '.join(details)})" if details and message else message
+
+
+def _too_large(exc: GithubException) -> bool:
+    """GitHub's 403 for a file the contents API will not serve (over 100 MB, or a blob
+    it refuses): `errors[].code == "too_large"`, not a permission problem."""
+    data = exc.data if isinstance(exc.data, dict) else {}
+    codes = {e.get("code") for e in data.get("errors") or [] if isinstance(e, dict)}
+    return exc.status == 403 and ("too_large" in codes or "too large" in str(
+        data.get("message", "")).lower())
+
+
 def rate_limit_wait(exc: GithubException) -> float | None:
     """Seconds GitHub asks us to wait, when `exc` is a rate-limit answer (primary or
     secondary); None for any other refusal (a 403 for permissions or `too_large`)."""
@@ -105,8 +125,7 @@ def translated(call: Callable[P, R]) -> Callable[P, R]:
         try:
             return call(*args, **kwargs)
         except GithubException as exc:
-            detail = exc.data.get("message") if isinstance(exc.data, dict) else None
-            message = exc.message or detail or "request failed"
+            message = _refusal(exc.data) or exc.message or "request failed"
             raise GitHubError(f"GitHub {call.__name__}: {exc.status} {message}", exc.status) \
                 from exc
         except urllib.error.HTTPError as exc:
@@ -261,12 +280,15 @@ class PyGitHubRepo(GitHub):
         except GithubException as exc:
             if exc.status == 404:
                 return None
+            if _too_large(exc):
+                raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413) \
+                    from exc
             raise
         if isinstance(content, list):  # a directory, not a file
             return None
         if content.encoding != "base64":
             # The contents API leaves out files over 1 MB ("encoding": "none").
-            raise GitHubError(f"{path} is too large for GitHub's contents API", 413)
+            raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413)
         return content.decoded_content.decode("utf-8", errors="replace")
 
     @translated
@@ -382,7 +404,13 @@ class PyGitHubRepo(GitHub):
     @budgeted
     def create_comment(self, issue_number: int, body: str) -> Comment:
         self._budget.before_write()
-        made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+        try:
+            made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+        except (GithubException, OSError):
+            # The comment may exist although the answer was lost (a 502 after GitHub made
+            # it): the next look at the list must ask GitHub, so it is found, not doubled.
+            self._comments.pop(issue_number, None)
+            raise
         if issue_number in self._comments:
             self._comments[issue_number].append(made)
         return made
@@ -402,6 +430,18 @@ class PyGitHubRepo(GitHub):
         kind, number = target
         subject = self._repo.get_issue(number) if kind == "issue" else self._comment(number)
         subject.create_reaction(content)
+
+    @translated
+    @budgeted
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        kind, number = target
+        where = (f"{self._repo.url}/issues/{number}" if kind == "issue"
+                 else f"{self._repo.url}/issues/comments/{number}")
+        _, found = self._call("GET", f"{where}/reactions", {"content": content,
+                                                            "per_page": PER_PAGE})
+        for reaction in found:
+            if (reaction.get("user") or {}).get("login") == author:
+                self._call("DELETE", f"{where}/reactions/{reaction['id']}")
 
     @translated
     @budgeted

@@ -83,6 +83,12 @@ TABLE: tuple[_Row, ...] = (
     _Row(IssueBusy, _always, "{exc}, and it did not finish while this run waited.",
          "Comment `/plan` again once the status comment says the other run is done.",
          retry=False),
+    _Row(GitHubError, _status(413), "{exc}", "Make the file smaller (GitHub's contents API "
+         "reads files up to 1 MB), then comment `/plan`.", retry=False),
+    _Row(GitHubError, _status(422), "GitHub refused what planbot sent ({exc.status}): {exc}",
+         "The same request would be refused again, so planbot does not retry it. Fix what "
+         f"the message names (a value in `{CONFIG_PATH}`, or the issue's text), then comment "
+         "`/plan`.", retry=False),
     _Row(GitHubError, _status(401, 403, 404), "GitHub refused a request ({exc.status}): {exc}",
          "Check that the planbot App is installed on this repository with the permissions in "
          "the README (contents, issues and pull requests: read and write), then comment "

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MERGED_NOTE = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url}). "
           "Its tasks are ready to be worked on.")
 PUBLISHED = "plan published"
+FAILED = "the run failed"
 RUN_COMMANDS = {"plan", "problem", "hypotheses", "tasks", "again", "revise"}
 
 
@@ -117,6 +118,16 @@ class PlanRun:
             self.fail(exc)
             raise
 
+    def _unreact(self, content: str) -> None:
+        try:
+            self.gh.remove_reaction(self.trigger, content, self.board.author)
+        except Exception:  # a stale reaction must never cost the plan itself
+            log.warning("reaction %s not removed", content, exc_info=True)
+
+    def _headline_is(self, headline: str) -> bool:
+        shown = self.board.current() or ""
+        return shown.splitlines()[1:2] == status.status_comment(headline, []).splitlines()[1:2]
+
     def fail(self, exc: BaseException) -> None:
         """Say on the issue what failed and what to do (also for a run whose worker died)."""
         failure = describe(exc)
@@ -124,7 +135,7 @@ class PlanRun:
                   exc_info=exc)
         self.react("confused")
         self.board.try_show(status.status_comment(
-            "the run failed", self.rows, f"**What failed:** {failure.what}\n\n"
+            FAILED, self.rows, f"**What failed:** {failure.what}\n\n"
             f"**What to do:** {failure.todo}"))
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
@@ -182,6 +193,7 @@ class PlanRun:
     def _plan(self, repo: Repository, config: RepoConfig, store: PlanStore, name: str,
               arg: str) -> str:
         self.react("eyes")
+        failed_before = self._headline_is(FAILED)
         wanted, forced = stages_for(name, config)
         inputs = self._inputs(repo, store)
         if not self.issue_read and not self.fresh and should_run(
@@ -217,6 +229,8 @@ class PlanRun:
             stages.close()
         self._publish(inputs, store, outcome, name)
         self.react("rocket")
+        if failed_before and self.board.author:
+            self._unreact("confused")  # an earlier attempt's 😕: this one published
         return f"{name}: ran {', '.join(outcome.ran) or 'nothing'}"
 
     def _publish(self, inputs: Inputs, store: PlanStore, outcome: Outcome, name: str) -> None:
@@ -238,10 +252,8 @@ class PlanRun:
         self.board.show(status.status_comment(PUBLISHED, rows, footer))
 
     def _published_and_current(self, current: dict[str, State]) -> bool:
-        shown = self.board.current() or ""
-        published = status.status_comment(PUBLISHED, []).splitlines()[1]
         return (all(st is State.CURRENT for st in current.values())
-                and shown.splitlines()[1:2] == [published])
+                and self._headline_is(PUBLISHED))
 
     def _merged(self, repo: Repository, config: RepoConfig) -> str:
         plan_dir = config.plan_dir(self.number)
