@@ -8,6 +8,7 @@ one in-memory fake per interface.
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -47,7 +48,9 @@ class RequestBudget(abc.ABC):
     for honoured (bot/adapters/budget.py). Raises RateLimited rather than wait long."""
 
     @abc.abstractmethod
-    def before_write(self) -> None: ...
+    def before_write(self, note: bool = False) -> None:
+        """Wait for this write's slot. `note`: a note about the queue itself, which may
+        use the room plans leave."""
 
     @abc.abstractmethod
     def before_read(self) -> None: ...
@@ -90,6 +93,11 @@ class Conversation(abc.ABC):
 
     @abc.abstractmethod
     def add_label(self, issue_number: int, label: str) -> None: ...
+
+    def notes(self) -> contextlib.AbstractContextManager[None]:
+        """Writes made inside are notes about the run's place in the queue: they may use
+        the room in GitHub's limits that plans leave them."""
+        return contextlib.nullcontext()
 
 
 class PlanBranch(abc.ABC):

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 SPACING_MS = 1000  # GitHub: "wait at least one second between each request" that writes
 PER_MINUTE = 80
 PER_HOUR = 500
+# Plans leave this much of each limit to notes about the queue itself ("queued: GitHub
+# rate limit, resumes at ..."), so a queued job can still say so within GitHub's limits.
+NOTE_ROOM = (5, 20)
+NOTE_WAIT_SECONDS = 5.0
 # A wait longer than this is not slept through: the job is requeued (RQ) to resume then.
 LONG_WAIT_SECONDS = 30.0
 PRIMARY_MARGIN = 20  # requests left under the primary limit when we stop and wait for reset
@@ -81,13 +85,17 @@ class InstallationBudget(RequestBudget):
     def sleep(self, seconds: float) -> None:
         (self._sleep or pause)(seconds)
 
-    def before_write(self) -> None:
+    def before_write(self, note: bool = False) -> None:
         if self.connection is None:
             return
+        spacing, per_minute, per_hour = self.limits
+        if not note:
+            per_minute, per_hour = per_minute - NOTE_ROOM[0], per_hour - NOTE_ROOM[1]
+        wait = NOTE_WAIT_SECONDS if note else self.long_wait
         try:
             waited = int(self.connection.eval(
-                _RESERVE, 2, self.writes_key, self.block_key, *self.limits,
-                uuid.uuid4().hex, int(self.long_wait * 1000)))
+                _RESERVE, 2, self.writes_key, self.block_key, spacing, per_minute, per_hour,
+                uuid.uuid4().hex, int(wait * 1000)))
         except RedisError as exc:  # no budget is better than no plan: GitHub still guards
             log.warning("GitHub budget unavailable, writing unpaced: %s", exc)
             return

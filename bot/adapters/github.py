@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qs, quote, urlsplit
@@ -217,12 +218,21 @@ class PyGitHubRepo(GitHub):
     def __init__(self, client: Github, full_name: str, known: Repository | None = None,
                  budget: RequestBudget | None = None) -> None:
         self._budget = budget or InstallationBudget(None, 0)
+        self._noting = False  # inside notes(): writes may use the room left for notes
         self._full_name = full_name
         self._repo = client.get_repo(full_name)  # lazy: no request yet
         self._known = known  # the repository as the delivery described it
         self._heads: dict[str, str | None] = {}  # branch -> head commit (None: no branch)
         self._trees: dict[str, tuple[RepoTree, str]] = {}  # commit -> (tree, root tree sha)
         self._comments: dict[int, list[Comment]] = {}  # issue -> its comments
+
+    @contextlib.contextmanager
+    def notes(self) -> Iterator[None]:
+        self._noting = True
+        try:
+            yield
+        finally:
+            self._noting = False
 
     def _observe(self) -> None:
         remaining, _ = self._repo.requester.rate_limiting
@@ -232,7 +242,7 @@ class PyGitHubRepo(GitHub):
     def _call(self, verb: str, url: str, parameters: dict[str, Any] | None = None,
               body: Any = None) -> tuple[dict[str, Any], Any]:
         if verb != "GET":
-            self._budget.before_write()
+            self._budget.before_write(self._noting)
         headers, data = self._repo.requester.requestJsonAndCheck(
             verb, url, parameters=parameters, input=body)
         return {k.lower(): v for k, v in headers.items()}, data
@@ -382,14 +392,14 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest:
-        self._budget.before_write()
+        self._budget.before_write(self._noting)
         return _pull(self._repo.create_pull(base=base, head=head, title=title, body=body,
                                             draft=True))
 
     @translated
     @budgeted
     def update_pull(self, number: int, body: str) -> None:
-        self._budget.before_write()
+        self._budget.before_write(self._noting)
         self._repo.get_pull(number).edit(body=body)
 
     @translated
@@ -403,7 +413,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def create_comment(self, issue_number: int, body: str) -> Comment:
-        self._budget.before_write()
+        self._budget.before_write(self._noting)
         try:
             made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
         except (GithubException, OSError):
@@ -418,7 +428,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def edit_comment(self, comment_id: int, body: str) -> None:
-        self._budget.before_write()
+        self._budget.before_write(self._noting)
         self._comment(comment_id).edit(body)
         for comments in self._comments.values():
             comments[:] = [replace(c, body=body) if c.id == comment_id else c for c in comments]
@@ -426,7 +436,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
-        self._budget.before_write()
+        self._budget.before_write(self._noting)
         kind, number = target
         subject = self._repo.get_issue(number) if kind == "issue" else self._comment(number)
         subject.create_reaction(content)
@@ -446,7 +456,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def add_label(self, issue_number: int, label: str) -> None:
-        self._budget.before_write()
+        self._budget.before_write(self._noting)
         self._repo.get_issue(issue_number).add_to_labels(label)
 
     def _comment(self, comment_id: int) -> IssueComment:

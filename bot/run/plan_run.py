@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -105,6 +106,8 @@ class PlanRun:
     def react(self, content: str) -> None:
         try:
             self.gh.add_reaction(self.trigger, content)
+        except RateLimited:
+            raise  # the budget is spent: requeue now, before the run spends anything else
         except Exception:  # a missing reaction must never cost the plan itself
             log.warning("reaction %s failed", content, exc_info=True)
 
@@ -133,7 +136,8 @@ class PlanRun:
         failure = describe(exc)
         log.error("delivery %s failed: %s", self.request.delivery_id, failure.what,
                   exc_info=exc)
-        self.react("confused")
+        with contextlib.suppress(RateLimited):  # the failure is the news, not the budget
+            self.react("confused")
         self.board.try_show(status.status_comment(
             FAILED, self.rows, f"**What failed:** {failure.what}\n\n"
             f"**What to do:** {failure.todo}"))
@@ -155,11 +159,12 @@ class PlanRun:
             return "; ".join(self._command(repo, config, name, arg) for name, arg in commands)
 
     def rate_limited(self, resume_at: float) -> None:
-        """The job waits for GitHub's budget; say when it resumes (a write of its own: when
-        GitHub refuses it too, the 👀 stays and the run still resumes)."""
+        """The job waits for GitHub's budget; say when it resumes, in the room plans leave
+        for such notes (skipped while GitHub itself asked the installation to wait)."""
         when = time.strftime("%H:%M", time.gmtime(resume_at))
-        self.board.try_show(status.status_comment(
-            f"queued: GitHub rate limit, resumes at {when} UTC", self.rows))
+        with self.gh.notes():
+            self.board.try_show(status.status_comment(
+                f"queued: GitHub rate limit, resumes at {when} UTC", self.rows))
 
     def _queued(self) -> None:
         """Another run on this issue is in progress; say so while this one waits."""

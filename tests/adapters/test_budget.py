@@ -69,17 +69,19 @@ def test_two_installations_do_not_wait_on_each_other(redis_url: str,
     assert max(first[0], second[0]) < min(first[-1], second[-1])
 
 
-def test_the_per_minute_limit_holds_and_a_long_wait_is_rate_limited_not_slept(
+def test_the_per_minute_limit_holds_a_long_wait_is_rate_limited_and_notes_have_room(
         redis_conn: redis.Redis) -> None:
     slept: list[float] = []
-    budget = InstallationBudget(redis_conn, 3, spacing_ms=0, per_minute=5, long_wait=2.0,
+    budget = InstallationBudget(redis_conn, 3, spacing_ms=0, per_minute=10, long_wait=2.0,
                                 sleep=slept.append)
-    for _ in range(5):
+    for _ in range(5):  # plans leave 5 of the minute's 10 to notes
         budget.before_write()
     with pytest.raises(RateLimited) as limited:
-        budget.before_write()  # the sixth write of the minute: about 60 s away
+        budget.before_write()  # the sixth plan write of the minute: about 60 s away
     assert 55 < limited.value.resume_at - time.time() <= 61
     assert redis_conn.zcard(budget.writes_key) == 5  # nothing was reserved for it
+    budget.before_write(note=True)  # "queued: ..." still fits in the room left for notes
+    assert redis_conn.zcard(budget.writes_key) == 6 and slept == []
 
 
 def test_github_asking_one_installation_to_wait_blocks_it_for_every_worker_only(
