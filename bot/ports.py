@@ -63,6 +63,14 @@ class RequestBudget(abc.ABC):
     def observe(self, remaining: int | None, reset: float | None) -> None:
         """The primary limit as the last response reported it."""
 
+    @abc.abstractmethod
+    def place_in_line(self, ticket: str) -> tuple[float, bool]:
+        """(when the rate-limited job `ticket` may try again, whether it just joined the
+        installation's line of waiting jobs)."""
+
+    @abc.abstractmethod
+    def leave_line(self, ticket: str) -> None: ...
+
 
 class Conversation(abc.ABC):
     """An issue's or plan PR's conversation: what people read on GitHub, and planbot's

@@ -20,8 +20,9 @@ import functools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -55,6 +56,7 @@ NO_AUTH = frozenset({"POST /app-manifests/{code}/conversions"})
 # Path parameters that may hold "/" (git refs, file paths): routed greedily, and
 # percent-encoded for validation since a template segment never spans a "/".
 GREEDY = frozenset({"ref", "path"})
+WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 CODELOAD = re.compile(r"/_codeload/([\w.-]+/[\w.-]+)/legacy\.tar\.gz/(\w+)")
 
 
@@ -122,6 +124,7 @@ class Recorded:
     query: dict[str, str]
     json: Any
     status: int = 0
+    at: float = field(default_factory=time.time)
 
 
 def _rule(template: str) -> str:
@@ -158,6 +161,11 @@ class LoopbackGitHub:
         self.errors: list[str] = []
         self._failures: list[tuple[str, int, dict[str, str], dict[str, Any], bool]] = []
         self._stalls: list[tuple[str, Stall]] = []
+        # GitHub's secondary limits on content-creating requests, per installation:
+        # (per minute, per hour, the minute's and the hour's length in seconds), or None.
+        self.write_limits: tuple[int, int, float, float] | None = None
+        self.secondary_limited = 0  # how many requests were answered "rate limited"
+        self._writes: dict[int, list[float]] = {}
         self._lock = threading.Lock()
         methods: dict[str, set[str]] = {}
         for operation in ROUTES:
@@ -347,6 +355,12 @@ class LoopbackGitHub:
         if denied:
             self.errors.append(f"{operation}: {denied}")
             return self._reply(record, Reply(401, {"message": denied}))
+        if self._over_limit(request.method, operation, request.headers.get("Authorization", "")):
+            self.secondary_limited += 1
+            retry = max(1, round(self.write_limits[2] if self.write_limits else 60))
+            return self._reply(record, Reply(403, {
+                "message": "You have exceeded a secondary rate limit. Please wait a few "
+                           "minutes before you try again."}, {"Retry-After": str(retry)}))
         failure = next((f for f in self._failures if f[0] == operation), None)
         if failure:
             self._failures.remove(failure)
@@ -361,6 +375,22 @@ class LoopbackGitHub:
                     request.headers.get("Authorization", ""))
         done = ROUTES[operation](call, **args)
         return self._reply(record, failed or done)
+
+    def _over_limit(self, method: str, operation: str, header: str) -> bool:
+        """Whether this write breaks the installation's secondary limits (then it is not
+        done and not counted, as on GitHub)."""
+        if self.write_limits is None or method not in WRITES or operation in APP_OPS:
+            return False
+        installation = self.world.tokens.get(header.partition(" ")[2])
+        if installation is None:
+            return False
+        per_minute, per_hour, minute, hour = self.write_limits
+        now = time.time()
+        done = [t for t in self._writes.get(installation, []) if t > now - hour]
+        over = (len(done) >= per_hour or
+                sum(t > now - minute for t in done) >= per_minute)
+        self._writes[installation] = done if over else [*done, now]
+        return over
 
     def _reply(self, record: Recorded, reply: Reply) -> Response:
         record.status = reply.status

@@ -18,6 +18,7 @@ from bot.observe import logs, metrics
 from bot.ports import RateLimited
 from bot.run.failures import WorkerLost, describe
 from bot.run.lock import IssueBusy, IssueLocks
+from bot.run.plan_run import PlanRun
 from bot.run.wiring import run_for
 
 log = logging.getLogger(__name__)
@@ -51,15 +52,12 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
     log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
              request.issue_number, request.commands or request.label)
     run = run_for(settings, request, locks, fresh=_fresh(current))
+    in_line = False
     try:
         outcome = run.handle()
     except RateLimited as limited:
-        # GitHub's budget for this installation is spent for a while: come back then,
-        # through RQ's scheduler, instead of sleeping in a worker other installations need.
-        delay = max(1, int(limited.resume_at - time.time()) + 1)
-        run.rate_limited(limited.resume_at)
-        log.info("delivery %s: GitHub rate limit, again in %d s", request.delivery_id, delay)
-        return Retry(max=RATE_LIMIT_TRIES, interval=delay)
+        in_line = True
+        return _requeue(run, request, limited)
     except IssueBusy as busy:
         if waits + 1 < BUSY_TRIES:
             return _wait(request, waits)
@@ -74,8 +72,26 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
         metrics.record(current.connection if current else None, "planbot_jobs",
                        outcome="retried" if retried else "failed")
         raise
+    finally:
+        if run.budget is not None and not in_line:
+            run.budget.leave_line(request.job_id)  # done, failed or busy: out of the line
     log.info("delivery %s: %s", request.delivery_id, outcome)
     return outcome
+
+
+def _requeue(run: PlanRun, request: PlanRequest, limited: RateLimited) -> Retry:
+    """GitHub's budget for the installation is spent for a while: come back when the jobs
+    ahead of this one in its line have had theirs, through RQ's scheduler, instead of
+    sleeping in a worker that other installations need. Said on the issue once."""
+    resume, joined = limited.resume_at, True
+    if run.budget is not None:
+        resume, joined = run.budget.place_in_line(request.job_id)
+        resume = max(resume, limited.resume_at)
+    if joined:
+        run.rate_limited(resume)
+    delay = max(1, int(resume - time.time()) + 1)
+    log.info("delivery %s: GitHub rate limit, again in %d s", request.delivery_id, delay)
+    return Retry(max=RATE_LIMIT_TRIES, interval=delay)
 
 
 def _fresh(current: Job | None) -> bool:

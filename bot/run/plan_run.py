@@ -16,7 +16,7 @@ from bot.domain import STAGES, Issue, ReactionTarget, RepoContext, Repository, R
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED, PlanRequest
 from bot.markers import PLANNED_LABEL
-from bot.ports import Conversation, Planner, RateLimited
+from bot.ports import Conversation, Planner, RateLimited, RequestBudget
 from bot.run import status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe
@@ -95,6 +95,7 @@ class PlanRun:
         self.request, self.gh, self.helpers = request, conversation, helpers
         self.locks = locks or IssueLocks()
         self.fresh = fresh and bool(request.issue)
+        self.budget: RequestBudget | None = None  # the installation's GitHub budget, if any
         self.issue_read = False  # GitHub's issue (not the delivery's) is in the inputs
         self.number = request.issue_number
         self.board = StatusBoard(conversation, self.number)

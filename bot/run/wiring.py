@@ -51,7 +51,9 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
     budget = InstallationBudget(connection, installation)
     gh = app.client(installation, request.repo, known_repository(request), budget)
     cache = DocumentCache(connection)
-    return PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh)
+    run = PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh)
+    run.budget = budget
+    return run
 
 
 def known_repository(request: PlanRequest) -> Repository | None:

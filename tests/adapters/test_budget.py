@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from bench.github_budget import label_request, settings_for, world
-from bot.adapters.budget import InstallationBudget
+from bot.adapters.budget import NOTE_ROOM, PER_HOUR, PLAN_WRITES, InstallationBudget
 from bot.adapters.github import PyGitHubApp
 from bot.intake.connection import connect
 from bot.ports import RateLimited
@@ -112,3 +112,22 @@ def test_a_secondary_rate_limit_403_mid_plan_is_waited_out_and_the_plan_complete
         assert any(2 < s <= 3 for s in slept), slept  # the Retry-After, for the installation
         app.close()
 
+
+
+def test_jobs_waiting_for_a_spent_hour_line_up_a_plans_writes_apart(
+        redis_conn: redis.Redis) -> None:
+    line = InstallationBudget(redis_conn, 4)
+    now_ms = int(time.time() * 1000)
+    spent = PER_HOUR - NOTE_ROOM[1]  # all that plans may write this hour
+    redis_conn.zadd(line.writes_key, {f"w{i}": now_ms - 3_000_000 + i * 1000
+                                      for i in range(spent)})
+    places = [line.place_in_line(f"job-{n}") for n in range(3)]
+    assert [joined for _, joined in places] == [True, True, True]
+    # Each waits until the writes of the plans ahead of it have left the hour's window.
+    gaps = [round(b[0] - a[0]) for a, b in zip(places, places[1:], strict=False)]
+    assert gaps == [PLAN_WRITES, PLAN_WRITES]  # the old writes were 1 s apart
+    assert 590 < places[0][0] - time.time() <= 610
+    again, joined = line.place_in_line("job-1")  # requeued again: same place, no new note
+    assert not joined and abs(again - places[1][0]) < 1
+    line.leave_line("job-0")
+    assert abs(line.place_in_line("job-1")[0] - places[0][0]) < 1  # moved up
