@@ -138,7 +138,7 @@ def run(issues: int, workers: int, scale: float, hours: float, late: int) -> dic
                         for d in first) for h in range(int(hours))]
         second = [(d["finished"] - d["labelled"]) * scale for d in done
                   if d["installation"] == 2]
-        attempts = len(gh.calls("GET /repos/{owner}/{repo}/contents/{path}"))
+        attempts = sum(r.path.endswith("/contents/.github/planbot.yml") for r in gh.requests)
         return {
             "issues": issues, "workers": workers, "scale": scale, "hours": hours,
             "plans per hour (each hour)": per_hour,

@@ -48,9 +48,9 @@ class RequestBudget(abc.ABC):
     for honoured (bot/adapters/budget.py). Raises RateLimited rather than wait long."""
 
     @abc.abstractmethod
-    def before_write(self, note: bool = False) -> None:
+    def before_write(self, note: bool = False, then: int = 0) -> None:
         """Wait for this write's slot. `note`: a note about the queue itself, which may
-        use the room plans leave."""
+        use the room plans leave; `then`: writes that follow, which must fit too."""
 
     @abc.abstractmethod
     def before_read(self) -> None: ...

@@ -38,13 +38,15 @@ PRIMARY_MARGIN = 20  # requests left under the primary limit when we stop and wa
 pause = time.sleep  # how a worker waits (tests replace it to see the waits)
 
 # Returns the milliseconds to wait for the reserved slot, or minus the wait when it is
-# longer than ARGV[5] (nothing reserved then).
+# longer than ARGV[5] (nothing reserved then). ARGV[8]: writes the caller will need after
+# this one, which must fit in the hour too (a plan does not start what it cannot finish).
 _RESERVE = """
 local now_t = redis.call('TIME')
 local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
 local spacing, per_minute, per_hour = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local max_wait = tonumber(ARGV[5])
 local minute, hour = tonumber(ARGV[6]), tonumber(ARGV[7])
+per_hour = per_hour - tonumber(ARGV[8])  -- room kept for the writes the caller has next
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - hour)
 local t = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
 local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -113,7 +115,7 @@ class InstallationBudget(RequestBudget):
     def sleep(self, seconds: float) -> None:
         (self._sleep or pause)(seconds)
 
-    def before_write(self, note: bool = False) -> None:
+    def before_write(self, note: bool = False, then: int = 0) -> None:
         if self.connection is None:
             return
         spacing, per_minute, per_hour = self.limits
@@ -123,7 +125,7 @@ class InstallationBudget(RequestBudget):
         try:
             waited = int(self.connection.eval(
                 _RESERVE, 2, self.writes_key, self.block_key, spacing, per_minute, per_hour,
-                uuid.uuid4().hex, int(wait * 1000), *self.windows))
+                uuid.uuid4().hex, int(wait * 1000), *self.windows, then))
         except RedisError as exc:  # no budget is better than no plan: GitHub still guards
             log.warning("GitHub budget unavailable, writing unpaced: %s", exc)
             return

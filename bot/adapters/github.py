@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import re
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import parse_qs, quote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 from github import (
     Auth,
@@ -24,7 +22,8 @@ from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
 from urllib3.util.retry import Retry
 
-from bot.adapters.budget import InstallationBudget
+from bot.adapters.budget import PLAN_WRITES, InstallationBudget
+from bot.adapters.github_calls import budgeted, last_page, too_large, translated
 from bot.domain import (
     Comment,
     Issue,
@@ -45,97 +44,10 @@ from bot.ports import (
 )
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
-R = TypeVar("R")
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
-RATE_LIMIT_TRIES = 5
-SECONDARY_WAIT = 60.0
 ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
 PER_PAGE = 100  # GitHub's largest page: a third of the requests of its default 30
 MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the newest
-LAST_LINK = re.compile(r'<([^>]+)>;\s*rel="last"')
-
-
-def _refusal(data: Any) -> str:
-    """GitHub's message with the details of a 422 ("body: is too long"), which say what
-    was refused."""
-    if not isinstance(data, dict):
-        return ""
-    details = [f"{e.get('field', '')}: {e.get('message') or e.get('code', '')}".strip(": ")
-               for e in data.get("errors") or [] if isinstance(e, dict)]
-    message = str(data.get("message") or "")
-    return f"{message} ({'; '.join(details)})" if details and message else message
-
-
-def _too_large(exc: GithubException) -> bool:
-    """GitHub's 403 for a file the contents API will not serve (over 100 MB, or a blob
-    it refuses): `errors[].code == "too_large"`, not a permission problem."""
-    data = exc.data if isinstance(exc.data, dict) else {}
-    codes = {e.get("code") for e in data.get("errors") or [] if isinstance(e, dict)}
-    return exc.status == 403 and ("too_large" in codes or "too large" in str(
-        data.get("message", "")).lower())
-
-
-def rate_limit_wait(exc: GithubException) -> float | None:
-    """Seconds GitHub asks us to wait, when `exc` is a rate-limit answer (primary or
-    secondary); None for any other refusal (a 403 for permissions or `too_large`)."""
-    if exc.status not in (403, 429):
-        return None
-    headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
-    if headers.get("retry-after", "").isdigit():
-        return float(headers["retry-after"])
-    if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset"):
-        return max(1.0, float(headers["x-ratelimit-reset"]) - time.time())
-    message = exc.data.get("message", "") if isinstance(exc.data, dict) else ""
-    if exc.status == 429 or "rate limit" in str(message).lower():
-        return SECONDARY_WAIT  # GitHub's advice without a header: at least a minute
-    return None
-
-
-def budgeted(call: Callable[Concatenate[PyGitHubRepo, P], R],
-             ) -> Callable[Concatenate[PyGitHubRepo, P], R]:
-    """A port call within the installation's budget: it waits while GitHub asked the
-    installation to, and a rate-limit answer blocks the installation (every worker) for
-    the time GitHub names, then the call is made again: a write GitHub refused for a
-    rate limit was not made. Never fails the plan: a long wait is RateLimited (requeue)."""
-
-    @functools.wraps(call)
-    def wrapper(self: PyGitHubRepo, *args: P.args, **kwargs: P.kwargs) -> R:
-        for attempt in range(RATE_LIMIT_TRIES):
-            self._budget.before_read()
-            try:
-                return call(self, *args, **kwargs)
-            except GithubException as exc:
-                wait = rate_limit_wait(exc)
-                if wait is None or attempt + 1 == RATE_LIMIT_TRIES:
-                    raise
-                log.warning("GitHub rate limit on %s: waiting %.0f s", call.__name__, wait)
-                self._budget.block(wait)
-            finally:
-                self._observe()
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
-def translated(call: Callable[P, R]) -> Callable[P, R]:
-    """The one place where PyGithub's and the network's exceptions become GitHubError."""
-
-    @functools.wraps(call)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return call(*args, **kwargs)
-        except GithubException as exc:
-            message = _refusal(exc.data) or exc.message or "request failed"
-            raise GitHubError(f"GitHub {call.__name__}: {exc.status} {message}", exc.status) \
-                from exc
-        except urllib.error.HTTPError as exc:
-            raise GitHubError(f"GitHub {call.__name__}: {exc.code} {exc.reason}", exc.code) \
-                from exc
-        except OSError as exc:  # connection failures (requests' errors are OSErrors too)
-            raise GitHubError(f"GitHub {call.__name__}: {exc}") from exc
-
-    return wrapper
 
 
 @translated
@@ -219,12 +131,20 @@ class PyGitHubRepo(GitHub):
                  budget: RequestBudget | None = None) -> None:
         self._budget = budget or InstallationBudget(None, 0)
         self._noting = False  # inside notes(): writes may use the room left for notes
+        self._wrote = False
         self._full_name = full_name
         self._repo = client.get_repo(full_name)  # lazy: no request yet
         self._known = known  # the repository as the delivery described it
         self._heads: dict[str, str | None] = {}  # branch -> head commit (None: no branch)
         self._trees: dict[str, tuple[RepoTree, str]] = {}  # commit -> (tree, root tree sha)
         self._comments: dict[int, list[Comment]] = {}  # issue -> its comments
+
+    def _write(self) -> None:
+        # The run's first write (👀) starts only if a whole plan's writes fit in the
+        # installation's hour: a plan cut short by the limit would redo them all later.
+        then = 0 if self._wrote or self._noting else PLAN_WRITES - 1
+        self._budget.before_write(self._noting, then)
+        self._wrote = True
 
     @contextlib.contextmanager
     def notes(self) -> Iterator[None]:
@@ -242,7 +162,7 @@ class PyGitHubRepo(GitHub):
     def _call(self, verb: str, url: str, parameters: dict[str, Any] | None = None,
               body: Any = None) -> tuple[dict[str, Any], Any]:
         if verb != "GET":
-            self._budget.before_write(self._noting)
+            self._write()
         headers, data = self._repo.requester.requestJsonAndCheck(
             verb, url, parameters=parameters, input=body)
         return {k.lower(): v for k, v in headers.items()}, data
@@ -290,7 +210,7 @@ class PyGitHubRepo(GitHub):
         except GithubException as exc:
             if exc.status == 404:
                 return None
-            if _too_large(exc):
+            if too_large(exc):
                 raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413) \
                     from exc
             raise
@@ -392,14 +312,14 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest:
-        self._budget.before_write(self._noting)
+        self._write()
         return _pull(self._repo.create_pull(base=base, head=head, title=title, body=body,
                                             draft=True))
 
     @translated
     @budgeted
     def update_pull(self, number: int, body: str) -> None:
-        self._budget.before_write(self._noting)
+        self._write()
         self._repo.get_pull(number).edit(body=body)
 
     @translated
@@ -413,7 +333,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def create_comment(self, issue_number: int, body: str) -> Comment:
-        self._budget.before_write(self._noting)
+        self._write()
         try:
             made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
         except (GithubException, OSError):
@@ -428,7 +348,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def edit_comment(self, comment_id: int, body: str) -> None:
-        self._budget.before_write(self._noting)
+        self._write()
         self._comment(comment_id).edit(body)
         for comments in self._comments.values():
             comments[:] = [replace(c, body=body) if c.id == comment_id else c for c in comments]
@@ -436,7 +356,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
-        self._budget.before_write(self._noting)
+        self._write()
         kind, number = target
         subject = self._repo.get_issue(number) if kind == "issue" else self._comment(number)
         subject.create_reaction(content)
@@ -456,7 +376,7 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def add_label(self, issue_number: int, label: str) -> None:
-        self._budget.before_write(self._noting)
+        self._write()
         self._repo.get_issue(issue_number).add_to_labels(label)
 
     def _comment(self, comment_id: int) -> IssueComment:
@@ -464,13 +384,6 @@ class PyGitHubRepo(GitHub):
         # what its own getters build, and it sends nothing until edited or reacted to.
         url = f"{self._repo.url}/issues/comments/{comment_id}"
         return IssueComment(self._repo.requester, url=url)
-
-
-def last_page(link: str) -> int:
-    """The last page number of a Link header (1 when there is no other page)."""
-    match = LAST_LINK.search(link)
-    pages = parse_qs(urlsplit(match[1]).query).get("page") if match else None
-    return int(pages[0]) if pages and pages[0].isdigit() else 1
 
 
 def _comment_from(c: dict[str, Any]) -> Comment:

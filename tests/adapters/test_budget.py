@@ -131,3 +131,13 @@ def test_jobs_waiting_for_a_spent_hour_line_up_a_plans_writes_apart(
     assert not joined and abs(again - places[1][0]) < 1
     line.leave_line("job-0")
     assert abs(line.place_in_line("job-1")[0] - places[0][0]) < 1  # moved up
+
+
+def test_a_plan_starts_only_when_all_its_writes_fit_in_the_hour(
+        redis_conn: redis.Redis) -> None:
+    budget = InstallationBudget(redis_conn, 5, spacing_ms=0, per_hour=40, long_wait=2.0)
+    for _ in range(40 - NOTE_ROOM[1] - 3):  # room left for 3 plan writes this hour
+        budget.before_write()
+    with pytest.raises(RateLimited):
+        budget.before_write(then=PLAN_WRITES - 1)  # a plan's first write: 7 do not fit
+    budget.before_write(then=2)  # a run that writes 3 in all does fit
