@@ -65,8 +65,12 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
 
 
 def _webhook(settings: Settings, jobs: Enqueuer) -> Response:
-    delivery = request.headers.get("X-GitHub-Delivery", "") or "-"
-    event = request.headers.get("X-GitHub-Event", "") or "-"
+    # Headers straight from the WSGI environ: werkzeug's Headers view costs a few µs a
+    # lookup, and the cheapest deliveries are answered in about a hundred.
+    environ = request.environ
+    event_header = environ.get("HTTP_X_GITHUB_EVENT", "")
+    delivery_header = environ.get("HTTP_X_GITHUB_DELIVERY", "")
+    delivery, event = delivery_header or "-", event_header or "-"
     if settings.needs_setup:
         # Fail closed: without the secret GitHub generates at registration, no delivery
         # can be verified. 503 (not 401): it will work once the App is set up.
@@ -75,7 +79,7 @@ def _webhook(settings: Settings, jobs: Enqueuer) -> Response:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     try:
-        response, outcome = _receive(settings, jobs)
+        response, outcome = _receive(settings, jobs, event_header, delivery_header)
     except Exception:
         # The edge's one catch-all: GitHub sees a 500, so the delivery can be
         # redelivered, and the log names it.
@@ -139,7 +143,7 @@ def _signed_body(settings: Settings) -> bytes | tuple[Response, str]:
         return _error(413, "body too large")
     try:
         # Over the raw bytes, before any parsing: GitHub signed exactly these.
-        verify(settings.webhook_secret, body, request.headers.get("X-Hub-Signature-256"))
+        verify(settings.webhook_secret, body, request.environ.get("HTTP_X_HUB_SIGNATURE_256"))
     except InvalidSignature as exc:
         return _error(401, str(exc))
     return body
@@ -149,13 +153,12 @@ def _ignored(reason: str) -> tuple[Response, str]:
     return _json(200, status="ignored", reason=reason), f"ignored: {reason}"
 
 
-def _receive(settings: Settings, jobs: Enqueuer) -> tuple[Response, str]:
+def _receive(settings: Settings, jobs: Enqueuer, event: str,
+             delivery: str) -> tuple[Response, str]:
     """Answer one delivery; returns the response and what became of the delivery."""
     body = _signed_body(settings)
     if not isinstance(body, bytes):
         return body
-    event = request.headers.get("X-GitHub-Event", "")
-    delivery = request.headers.get("X-GitHub-Delivery", "")
     if not event or not delivery:
         return _error(400, "X-GitHub-Event and X-GitHub-Delivery headers are required")
     reason = glance.ignore_reason(event, body)

@@ -104,3 +104,18 @@ def clip(text: str, limit: int) -> str:
     if cut.count("`") % 2:  # never leave a code span open
         cut = cut[: cut.rfind("`")].rstrip()
     return cut.rstrip(" ,;:—-") + "…"
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Level-2 sections by lower-case heading; headings inside code blocks do not count."""
+    lines = markdown.splitlines()
+    tokens = MARKDOWN.parse(markdown)
+    heads = [(t.map[0], t.map[1], t.tag, tokens[i + 1].content.strip().casefold())
+             for i, t in enumerate(tokens)
+             if t.type == "heading_open" and t.level == 0 and t.map and t.tag in ("h1", "h2")]
+    found: dict[str, str] = {}
+    for i, (_, body, tag, title) in enumerate(heads):
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(lines)
+        if tag == "h2":
+            found.setdefault(title, "\n".join(lines[body:end]).strip())
+    return found

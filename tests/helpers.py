@@ -10,7 +10,7 @@ from bot.domain import Issue, RepoContext, Repository
 from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.ports import Planner
 from bot.run.plan_run import Collaborators, PlanRun
-from bot.run.stores import BranchStore, CommentStore, PlanStore
+from bot.run.stores import PlanStore, store_for
 from tests.fakes import FakeGitHub, FakePlanner
 
 ISSUE = Issue(1, "Parser drops the last line", "Parsing `a\\nb` returns only `a`.\n\n"
@@ -26,9 +26,7 @@ def repo(files: dict[str, str] | None = None, **kwargs: Any) -> FakeGitHub:
 
 def helpers(gh: FakeGitHub, planner: Planner) -> Collaborators:
     def store(repository: Repository, config: RepoConfig, number: int) -> PlanStore:
-        if config.output == "comments":
-            return CommentStore(gh, number, repository.html_url)
-        return BranchStore(gh, repository, config, number)
+        return store_for(gh, repository, config, number)
 
     def context(repository: Repository, config: RepoConfig, text: str) -> RepoContext:
         tree = gh.tree(repository.default_branch)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.ingest.servers import free_port, redis_binary, wait_for_port
+from bench.ingest.servers import free_port, redis_binary, serving, wait_for_port
 from tests.deliveries import SECRET
 from tests.e2e import ROOT
 
@@ -67,9 +67,5 @@ def web_tier(redis_url: str, **env: str) -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                              "app:create_app()", "--bind", f"127.0.0.1:{port}"], cwd=ROOT,
                             env=environ)
-    try:
-        wait_for_port(port, proc)
+    with serving(port, proc):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(30)

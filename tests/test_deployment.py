@@ -23,7 +23,7 @@ def compose() -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("service", ["redis", "web", "worker"])
+@pytest.mark.parametrize("service", ["redis", "web", "worker", "dashboard"])
 def test_every_service_restarts_and_has_a_health_check(compose: dict[str, Any],
                                                         service: str) -> None:
     spec = compose["services"][service]
@@ -79,3 +79,11 @@ def test_env_example_names_every_setting_the_code_reads() -> None:
     named = set(re.findall(r"^#? ?([A-Z_]+)=", example, re.MULTILINE))
     assert read and read <= named, read - named
     assert {".env", "private-key.pem"} <= set((ROOT / ".gitignore").read_text().split())
+
+
+def test_the_job_dashboard_is_opt_in_and_reachable_from_this_host_only(
+        compose: dict[str, Any]) -> None:
+    dashboard = compose["services"]["dashboard"]
+    assert dashboard["profiles"] == ["dashboard"]  # `docker compose up` leaves it out
+    assert all(port.startswith("127.0.0.1:") for port in dashboard["ports"])
+    assert dashboard["environment"]["RQ_DASHBOARD_REDIS_URL"].startswith("redis://redis:")

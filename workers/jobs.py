@@ -35,7 +35,8 @@ def run_plan(**job: Any) -> str | Retry:
     """The one job: run the delivery's commands for one issue."""
     request = PlanRequest.from_job(job)
     current = get_current_job()
-    with logs.delivery(request.delivery_id):
+    with logs.delivery(request.delivery_id), \
+            metrics.recording(current.connection if current else None):
         outcome = _run(request, current)
     kind = "waiting" if isinstance(outcome, Retry) else "finished"
     metrics.record(current.connection if current else None, "planbot_jobs", outcome=kind)

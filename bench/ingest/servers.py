@@ -54,6 +54,17 @@ def redis_binary() -> str:
 
 
 @contextmanager
+def serving(port: int, proc: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While `proc` listens on `port` (waited for); terminated on the way out."""
+    try:
+        wait_for_port(port, proc)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@contextmanager
 def redis_server(folder: Path) -> Iterator[str]:
     """A redis-server configured as production's (append-only, fsync every second)."""
     port = free_port()
@@ -61,12 +72,8 @@ def redis_server(folder: Path) -> Iterator[str]:
         [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
          "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
         stdout=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, proc)
+    with serving(port, proc):
         yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(30)
 
 
 def _start(name: str, argv: list[str], env: dict[str, str], cwd: Path, port: int,

@@ -6,9 +6,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-import bm25s
 import numpy as np
 
+from bot.context import bm25
 from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query
 from bot.context.snapshot import Snapshot
@@ -48,16 +48,8 @@ def chunk_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def bm25_scores(docs: list[list[str]], query: Sequence[str]) -> np.ndarray:
-    """One BM25 score per document (bm25s, Lucene variant); zeros when nothing matches."""
-    # Token ids built in one pass here spare bm25s two passes over every document.
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(token, len(vocab)) for token in doc] for doc in docs]
-    wanted = [vocab[token] for token in query if token in vocab]
-    if not wanted:
-        return np.zeros(len(docs), dtype=np.float32)
-    index = bm25s.BM25()
-    index.index((ids, vocab), show_progress=False)
-    return np.asarray(index.get_scores_from_ids(wanted), dtype=np.float32)
+    """One BM25 score per document (bm25s's Lucene variant, query terms only: bm25.py)."""
+    return bm25.scores(docs, query)
 
 
 def path_scores(snapshot: Snapshot, query: Query) -> dict[str, float]:
@@ -75,7 +67,9 @@ def candidates(snapshot: Snapshot, query: Query, forced: Iterable[str]) -> list[
     if sum(len(text) for text in snapshot.files.values()) <= FULL_INDEX_CHARS:
         return list(snapshot.files)
     terms = [t.lower() for t in query.strong[:PREFILTER_TERMS]]
-    words = sorted({t for t in query.tokens if len(t) > 4}, key=len, reverse=True)
+    # Longest first, ties in the issue's order: sorting a set by length alone left ties
+    # to string hashing, which differs between processes (the candidates did too).
+    words = sorted(dict.fromkeys(t for t in query.tokens if len(t) > 4), key=len, reverse=True)
     terms += [w for w in words if w not in terms][: max(4, PREFILTER_TERMS - len(terms))]
     hits: dict[str, list[int]] = {}
     df = [0] * len(terms)

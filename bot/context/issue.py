@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
+from bot.text import sections
 
-_MD = MarkdownIt("commonmark")
 TITLE = re.compile(r"^\*\*Title:\*\*\s*(.*)$", re.MULTILINE)
 ISSUE_SECTIONS = ("issue body", "acceptance criteria", "reproduction steps", "discussion")
 # Whole-line notes in italics are planbot's ("_Not given in the issue._"); a comment's
@@ -28,21 +27,6 @@ _CHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\].*$", re.MULTILINE)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
-def _sections(document: str) -> dict[str, str]:
-    """Level-2 sections by lower-case heading (headings inside code blocks do not count)."""
-    lines = document.splitlines()
-    tokens = _MD.parse(document)
-    heads = [(t.map[0], t.map[1], t.tag, tokens[i + 1].content.strip())
-             for i, t in enumerate(tokens)
-             if t.type == "heading_open" and t.level == 0 and t.map and t.tag in ("h1", "h2")]
-    found: dict[str, str] = {}
-    for i, (_, body, tag, text) in enumerate(heads):
-        end = heads[i + 1][0] if i + 1 < len(heads) else len(lines)
-        if tag == "h2":
-            found.setdefault(text.casefold(), "\n".join(lines[body:end]))
-    return found
-
-
 def without_form_noise(text: str) -> str:
     """Issue text without HTML comments and checked attestation boxes."""
     return _CHECKED.sub("", _HTML_COMMENT.sub("", text))
@@ -51,15 +35,15 @@ def without_form_noise(text: str) -> str:
 def issue_text(document: str) -> str:
     """The issue's title on the first line, then its own words. A document that is not
     planbot's problem definition (or was rewritten) is taken whole, first line as title."""
-    sections = _sections(document)
-    if "issue body" not in sections:
+    parts_of = sections(document)
+    if "issue body" not in parts_of:
         return without_form_noise(document)
-    body = sections["issue body"]
+    body = parts_of["issue body"]
     found = TITLE.search(body)
     title = found.group(1).strip() if found else ""
     if found:
         body = body[: found.start()] + body[found.end():]
-    parts = [body, *(sections.get(name, "") for name in ISSUE_SECTIONS[1:])]
+    parts = [body, *(parts_of.get(name, "") for name in ISSUE_SECTIONS[1:])]
     text = "\n\n".join(parts)
     for pattern in (_NOTE, _LOGIN, _SUBHEADING):
         text = pattern.sub("", text)

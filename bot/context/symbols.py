@@ -13,19 +13,28 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from bot.context.kinds import CODE, kind_of
 
-PYTHON = r"(?:def|class)[ \t]+({names})\b"
+# One pattern per keyword: a pattern that starts with a literal is searched for that
+# literal alone, where `(?:def|class)` is tried at every "d" and "c" (0.10 s against
+# 0.31 s over the 37 MB of Python in the 20k-file bench). What precedes the keyword on
+# its line is checked after: nothing, or "async".
+PYTHON = (r"def[ \t]+({names})\b", r"class[ \t]+({names})\b")
 # JS/TS, Go, Rust, Java-like, Ruby, PHP, Swift…: a keyword, then the name; what stands
 # before the keyword on its line may only be modifiers. (C and C++ name functions after
-# their return type: no keyword finds them, so they are left out.)
-OTHER = (
-    r"\b(?:function\*?|class|interface|struct|enum|trait|type|fn|func|def|module|const|let|"
-    r"var)[ \t]+(?:\([^)]*\)[ \t]*)?({names})\b"
-)
-MODIFIERS = frozenset({"export", "default", "pub", "public", "private", "protected", "static",
-                       "abstract", "final", "async", "declare", "open", "internal", "override"})
+# their return type: no keyword finds them, so they are left out.) Anchored at a
+# newline, which the engine skips to, with the modifiers in the pattern: a pattern
+# starting with the keywords is tried at each of their first letters, about every other
+# character of code (0.06 s against 0.21 s over the bench's 7 MB of JavaScript).
+MODIFIERS = ("export", "default", "pub", "public", "private", "protected", "static",
+             "abstract", "final", "async", "declare", "open", "internal", "override")
+KEYWORDS = (r"function\*?", "class", "interface", "struct", "enum", "trait", "type", "fn",
+            "func", "def", "module", "const", "let", "var")
+BLANK = r"[^\S\n]"  # whitespace within a line
+OTHER = (rf"{BLANK}*(?:(?:{'|'.join(MODIFIERS)}){BLANK}+)*(?:{'|'.join(KEYWORDS)})"
+         r"[ \t]+(?:\([^)]*\)[ \t]*)?({names})\b")
 PYTHON_FILES = (".py", ".pyi", ".pyx")
 KEYWORDLESS = frozenset({"c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm"})
 # A test defining a name is not where the name lives (and scanning tests
@@ -34,27 +43,36 @@ ELSEWHERE = frozenset({"test", "ci", "template", "data"})
 MAX_DEFINERS = 12  # a name defined in more files than this ("get", "run") points nowhere
 
 
-def _patterns(names: Iterable[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+@dataclass(frozen=True)
+class Patterns:
+    python: tuple[re.Pattern[str], ...]
+    first_line: re.Pattern[str]  # other languages: the file's first line…
+    line: re.Pattern[str]  # …and every line after a newline
+
+
+def _patterns(names: Iterable[str]) -> Patterns | None:
     wanted = sorted({n for n in names if n.isidentifier()}, key=len, reverse=True)
     if not wanted:
         return None
     alternatives = "(?i:" + "|".join(re.escape(n) for n in wanted) + ")"
-    return (re.compile(PYTHON.format(names=alternatives)),
-            re.compile(OTHER.format(names=alternatives)))
+    other = OTHER.format(names=alternatives)
+    return Patterns(tuple(re.compile(p.format(names=alternatives)) for p in PYTHON),
+                    re.compile(other), re.compile("\n" + other))
 
 
-def _matches(path: str, text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]],
-             ) -> list[re.Match[str]]:
-    """Definitions in `text`: the keyword found first, what precedes it on its line checked
-    after (three times faster than a pattern tried at every line start)."""
-    python = path.endswith(PYTHON_FILES)
+def _matches(path: str, text: str, patterns: Patterns) -> list[re.Match[str]]:
+    """Definitions in `text`, in file order; a match's group 1 is the name."""
+    if not path.endswith(PYTHON_FILES):
+        first = patterns.first_line.match(text)
+        return [first, *patterns.line.finditer(text)] if first else list(
+            patterns.line.finditer(text))
     found = []
-    for m in patterns[0 if python else 1].finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start : m.start()].split()
-        if not before or (before == ["async"] if python else MODIFIERS.issuperset(before)):
-            found.append(m)
-    return found
+    for pattern in patterns.python:
+        for m in pattern.finditer(text):
+            before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()
+            if not before or before == ["async"]:
+                found.append(m)
+    return sorted(found, key=lambda m: m.start())
 
 
 class SymbolIndex:

@@ -11,9 +11,17 @@ SOURCE_EXTENSIONS = (
     "py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|java|kt|kts|scala|groovy|rb|php|cs|fs|"
     "c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|ex|exs|erl|hrl|lua|pl|pm|sh|bash|zig|clj|hs|ml|r|jl"
 )
-# Python: File "/srv/app/src/app/views.py", line 42, in index
+# Python: File "/srv/app/src/app/views.py", line 42, in index — also a frame pasted with its
+# start cut off (`app/views.py", line 42, in index`), as reporters trim long paths.
 PYTHON_FRAME = re.compile(
-    r'File "(?P<path>[^"\n]+)", line (?P<line>\d+)(?:, in (?P<func>[\w<>.]+))?'
+    r'(?:File "|(?<![\w"/.\\-])(?=[\w./\\~-]+\.pyw?", line \d))(?P<path>[^"\n]+)", '
+    r'line (?P<line>\d+)(?:, in (?P<func>[\w<>.]+))?'
+)
+# IPython and Jupyter: File ~/env/site-packages/pkg/frame.py:3807, in DataFrame.get(self, key)
+# — in a notebook's Markdown export the place is a link: File [<path>:730](http://…), in f(
+IPYTHON_FRAME = re.compile(
+    r"File \[?(?P<path>[^\s\[\]()\"]+?\.pyw?):(?P<line>\d+)(?:\]\([^)\s]*\))?, "
+    r"in (?P<func>[\w<>.]+)"
 )
 # Java/Kotlin: at com.acme.web.Router.route(Router.java:42)
 JAVA_FRAME = re.compile(
@@ -75,13 +83,15 @@ def frames(text: str) -> list[Frame]:
     for m in PYTHON_FRAME.finditer(text):
         frame = Frame(m["path"], int(m["line"]), m["func"] or "", True, _source_after(text, m))
         found.append((m.start(), frame))
+    for m in IPYTHON_FRAME.finditer(text):  # innermost last, as Python prints them
+        found.append((m.start(), Frame(m["path"], int(m["line"]), m["func"], True)))
     for m in JAVA_FRAME.finditer(text):
         package = m["qual"].rsplit(".", 1)[0].replace(".", "/") if "." in m["qual"] else ""
         path = f"{package}/{m['file']}" if package else m["file"]
         found.append((m.start(), Frame(path, int(m["line"]), m["func"])))
     # Frames already read are blanked out (same length: offsets still sort) so that
     # "Router.java:88" inside a Java frame is not read again as a position frame.
-    rest = _blank(_blank(text, PYTHON_FRAME), JAVA_FRAME)
+    rest = _blank(_blank(_blank(text, PYTHON_FRAME), IPYTHON_FRAME), JAVA_FRAME)
     csharp = list(CSHARP_FRAME.finditer(rest))
     rest = _blank(rest, CSHARP_FRAME)
     for m in [*csharp, *position_frames(rest)]:

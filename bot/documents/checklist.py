@@ -40,6 +40,8 @@ _SIZES = re.compile(r"\d(?:[\d,._]*\d)?\s*[kmb]?\s*(?:rows|records|items|files|e
                     r"|bytes)\b|\brange\(\d{3,}|\*\s*\d{3,}|\bshape\b", re.IGNORECASE)
 _BASELINE = re.compile(r"\b(compared (to|with)|than|vs\.?|versus|previous(ly)?|used to|before"
                        r"|regression|expected)\b", re.IGNORECASE)
+# A section of measurements whose figures may be in a screenshot or a linked notebook.
+_MEASUREMENTS = re.compile(r"\b(benchmarks?|timings?|profil\w*|measurements?)\b", re.IGNORECASE)
 _TRIED = re.compile(r"\b(i|we) (tried|have tried|attempted|used|ran|followed)\b|\btried\b",
                     re.IGNORECASE)
 _PAGE = re.compile(r"https?://\S+|\b[\w/.-]+\.(?:md|rst|txt|html|ipynb)\b|\bdocstrings?\b"
@@ -81,8 +83,11 @@ def _first(*checks: Check) -> Check:
     return lambda issue: next((found for c in checks if (found := c(issue))), "")
 
 
-def _words(pattern: re.Pattern[str], where: str) -> Check:
-    return lambda issue: where if pattern.search(f"{issue.title}\n{issue.prose}") else ""
+def _words(pattern: re.Pattern[str], where: str, title: bool = True) -> Check:
+    """Words in the issue's prose, and in its title unless `title` is False: a title names
+    the request ("… and propose a workaround"), it does not propose one."""
+    return lambda issue: where if pattern.search(
+        f"{issue.title}\n{issue.prose}" if title else issue.prose) else ""
 
 
 def _code(where: str) -> Check:
@@ -129,16 +134,17 @@ CHECKS: dict[str, tuple[tuple[str, Check, str], ...]] = {
     FEATURE: (
         ("Motivation", _words(_MOTIVATION, "given"),
          'add a "Motivation" section (the problem or use case behind the request)'),
-        ("Proposed behaviour", _first(_part("expected"), _words(_PROPOSAL, "given"),
+        ("Proposed behaviour", _first(_part("expected"), _words(_PROPOSAL, "given", title=False),
                                       _code("an example in the issue body")),
          'add a "Proposed behaviour" section (how it would be used: an example call or output)'),
-        ("Alternatives considered", _words(_ALTERNATIVES, "given"),
+        ("Alternatives considered", _words(_ALTERNATIVES, "given", title=False),
          'add an "Alternatives considered" section (workarounds or designs you ruled out)'),
         ("Acceptance criteria", _part("acceptance"),
          'add an "Acceptance criteria" section (a `- [ ]` list of what done means)'),
     ),
     PERFORMANCE: (
-        ("Measurements", _words(_MEASURED, "figures in the issue"),
+        ("Measurements", _first(_words(_MEASURED, "figures in the issue"),
+                                _headed(_MEASUREMENTS)),
          "add measurements (timings or memory, and how you took them)"),
         ("Input sizes", lambda issue: "given" if _SIZES.search(issue.body) else "",
          "add the size of the input the figures were taken with"),
@@ -159,10 +165,15 @@ CHECKS: dict[str, tuple[tuple[str, Check, str], ...]] = {
          "link the page, or name the docstring, that needs the change"),
         ("What is wrong or missing", lambda i: "given" if i.prose.strip() else "",
          "say what the page gets wrong or leaves out"),
-        ("Suggested wording", _words(_WORDING, "given"),
+        ("Suggested wording", _words(_WORDING, "given", title=False),
          "suggest the wording or example you would like to read"),
     ),
 }
+
+
+def reproduction_in_body(body: str, parts: IssueSections) -> str:
+    """Where the body shows the problem without a section of its own ("" if nowhere)."""
+    return "" if parts.reproduction else _REPRODUCTION(Issue("", body or "", parts))
 
 
 def completeness(title: str, body: str, parts: IssueSections, kind: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.documents.checklist import completeness
+from bot.documents.checklist import completeness, reproduction_in_body
 from bot.documents.kind import Reading, detect, kind_line
 from bot.documents.provenance import digest
 from bot.documents.quoting import embed, shorten
@@ -79,8 +79,13 @@ def _body(issue: Issue, parts: IssueSections, cut: bool) -> str:
     return f"{title}\n\n{ALL_IN_SECTIONS if issue.body.strip() else EMPTY_BODY}{note}"
 
 
-def _reproduction(parts: IssueSections) -> str:
-    blocks = [embed(parts.reproduction) if parts.reproduction else NOT_GIVEN]
+def _reproduction(parts: IssueSections, body: str) -> str:
+    # Code or numbered steps in the body reproduce too: "not given" would contradict the
+    # checklist below, which counts them.
+    in_body = reproduction_in_body(body, parts).removesuffix(" in the issue body")
+    shown = f"_No section of its own: the issue body above has {in_body}._" if in_body \
+        else NOT_GIVEN
+    blocks = [embed(parts.reproduction) if parts.reproduction else shown]
     for name, text in (("Expected behaviour", parts.expected), ("Actual behaviour", parts.actual),
                        ("Environment", parts.environment)):
         if text:
@@ -124,7 +129,7 @@ def render_problem(repo: str, issue: Issue, comments: Sequence[Comment]) -> str:
         "## Overview", _overview(repo, issue, kind),
         "## Issue Body", _body(issue, parts, cut),
         "## Acceptance Criteria", embed(parts.acceptance) if parts.acceptance else NOT_GIVEN,
-        "## Reproduction Steps", _reproduction(parts),
+        "## Reproduction Steps", _reproduction(parts, shortened if cut else issue.body),
         "## Discussion", _discussion(comments),
         "## Completeness", completeness(issue.title, issue.body, parts, kind.kind),
     ]

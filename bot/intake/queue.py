@@ -130,7 +130,7 @@ class JobQueue:
         error is QueueUnavailable: the caller must not answer 2xx for a job not stored.
         """
         job = job_for(request, self.connection)
-        label = request.label if request.trigger == LABEL else ""
+        label = trigger_labels.same_label(request.label) if request.trigger == LABEL else ""
         try:
             outcome = self._enqueue_once(
                 keys=[job.key, self.queue.key, Queue.redis_queues_keys,

@@ -16,7 +16,12 @@ TTL_SECONDS = 24 * 3600
 
 
 def remember(connection: redis.Redis, repo: str, label: str) -> None:
-    connection.set(KEY.format(repo=repo), label, ex=TTL_SECONDS)
+    connection.set(KEY.format(repo=repo), same_label(label), ex=TTL_SECONDS)
+
+
+def same_label(label: str) -> str:
+    """A label as GitHub compares them: `Plan` and `plan` are one label."""
+    return label.casefold()
 
 
 def known(connection: redis.Redis, repo: str) -> str | None:

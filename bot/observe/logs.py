@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import redis
+
 # The delivery a worker is running; every log line of a job carries it.
 _DELIVERY: contextvars.ContextVar[str] = contextvars.ContextVar("delivery", default="")
 TEXT = "%(asctime)s %(levelname)s %(name)s%(delivery_part)s: %(message)s"
@@ -40,7 +42,17 @@ class Context(logging.Filter):
             *head, trace = record.args
             last = str(trace).strip().splitlines()[-1:] or [""]
             record.args = (*head, last[0])
+        _outage_in_one_line(record)
         return True
+
+
+def _outage_in_one_line(record: logging.LogRecord) -> None:
+    """RQ's scheduler and worker log a traceback for each try while Redis is away; the
+    outage is one line per try ("Redis: Error 111 …"), the code path adds nothing."""
+    error = record.exc_info[1] if record.exc_info else None
+    if record.name.startswith("rq.") and isinstance(error, redis.RedisError):
+        record.msg = f"{record.getMessage()} (Redis: {error})"
+        record.args, record.exc_info, record.exc_text = (), None, None
 
 
 class UtcFormatter(logging.Formatter):
@@ -84,7 +96,9 @@ def config(level: str = "INFO", fmt: str = "text") -> dict[str, Any]:
         # Their own handlers would print every line twice, in another format.
         "loggers": {name: {"handlers": [], "propagate": True}
                     for name in ("rq.worker", "rq.scheduler", "gunicorn.error",
-                                 "gunicorn.access")},
+                                 "gunicorn.access")}
+        # bm25s reports each index it builds ("Building index from IDs"): not news.
+        | {"bm25s": {"level": "WARNING"}},
     }
 
 

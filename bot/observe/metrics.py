@@ -7,10 +7,13 @@ one Redis hash instead, which /metrics reads at scrape time along with the queue
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 
 import redis
 from prometheus_client import (
@@ -56,7 +59,12 @@ WORKER = {
 
 def delivery(event: str, outcome: str) -> None:
     """Count one answered delivery; `outcome` is the first word of what became of it."""
-    DELIVERIES.labels(event if event in EVENTS else "other", outcome).inc()
+    _deliveries(event if event in EVENTS else "other", outcome).inc()
+
+
+@functools.lru_cache(maxsize=256)  # a handful of pairs; labels() costs µs per delivery
+def _deliveries(event: str, outcome: str) -> Counter:
+    return DELIVERIES.labels(event, outcome)
 
 
 def record(connection: redis.Redis | None, name: str, amount: float = 1.0,
@@ -71,6 +79,25 @@ def record(connection: redis.Redis | None, name: str, amount: float = 1.0,
             connection.hincrbyfloat(KEY, json.dumps([name + "_count", sorted(labels.items())]), 1)
     except redis.RedisError as exc:
         log.debug("metric %s not recorded: %s", name, exc)
+
+
+# The Redis a job's metrics go to, set by the worker around each job, so that the run
+# (which knows no Redis) can count what it does with `add`.
+_SINK: ContextVar[redis.Redis | None] = ContextVar("planbot_metrics_sink", default=None)
+
+
+@contextlib.contextmanager
+def recording(connection: redis.Redis | None) -> Iterator[None]:
+    token = _SINK.set(connection)
+    try:
+        yield
+    finally:
+        _SINK.reset(token)
+
+
+def add(name: str, amount: float = 1.0, **labels: str) -> None:
+    """`record` into the current job's Redis; outside a job (CLI, tests) a no-op."""
+    record(_SINK.get(), name, amount, **labels)
 
 
 class WorkerCollector(Collector):

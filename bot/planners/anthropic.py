@@ -60,8 +60,17 @@ TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.
 def _failure(exc: anthropic.APIError, model: str) -> ModelUnavailable:
     hint = next((h for kind, h in API_FAILURES if isinstance(exc, kind)), "the call failed")
     status = f" ({exc.status_code})" if isinstance(exc, anthropic.APIStatusError) else ""
-    return ModelUnavailable(f"Anthropic{status}, model {model}: {hint}. {exc.message}",
+    return ModelUnavailable(f"Anthropic{status}, model {model}: {hint}. {_said(exc)}",
                             transient=isinstance(exc, TRANSIENT))
+
+
+def _said(exc: anthropic.APIError) -> str:
+    """What the API said, in its own words: the SDK's message of a status error is
+    "Error code: 529 - {...}", a Python dict that has no place in a public comment."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error")
+    said = error.get("message") if isinstance(error, dict) else None
+    return str(said) if said else exc.message.split(" - {", 1)[0]
 
 
 def model_problem(api_key: str, model: str, base_url: str | None = None) -> str | None:

@@ -13,11 +13,15 @@ from bot.planners import reading
 from bot.text import clip
 
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
+# A Markdown link's target (Jupyter pastes frames as `[path:730](http://localhost…)`): one
+# long unbroken URL would leave a clipped quote with nothing but its first word.
+_LINK_TARGET = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 
 
 def quote(text: str, limit: int = 140) -> str:
     # Quoted issue text loses its backticks: a path in it is the reporter's, not ours.
-    return f"“{clip(text.replace('`', ''), limit)}”"
+    plain = _LINK_TARGET.sub(r"\1", text).replace("`", "")
+    return f"“{clip(plain, limit)}”"
 
 
 def as_code(text: str) -> str:

@@ -56,19 +56,36 @@ def _code_snippets(repo: Repo) -> list[Snippet]:
 
 def symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) -> list[Lead]:
     leads = []
+    in_frames = _framed_functions(repo, text)
     for name, call in list(calls.items())[:MAX_SYMBOLS]:
         found = reading.definition(name, repo.context.snippets)
-        if not found:
+        framed = in_frames.get(name)
+        if framed and not (found and found[0].path == framed):
+            # The traceback says where it runs: not a namesake in another file.
+            path = at = framed
+            evidence = f"`{name}` runs in `{path}`, a frame of the issue's traceback"
+        elif found:
+            snippet, line, code = found
+            path, at = snippet.path, where_at(snippet.path, line)
+            evidence = f"`{name}` is defined at `{at}`: {as_code(code)}"
+        else:
             continue
-        snippet, line, code = found
-        at = where_at(snippet.path, line)
         test = f"calling {as_code(call)}" if call else f"calling `{name}` with the issue's input"
         leads.append(Lead(
-            snippet.path, say.symbol.format(name=name, path=snippet.path, source="issue"),
-            say.symbol_verify.format(name=name, path=snippet.path, test=test),
-            [f"The issue shows {quote(repo.grounded(line_with(text, name)))}",
-             f"`{name}` is defined at `{at}`: {as_code(code)}"], [at]))
+            path, say.symbol.format(name=name, path=path, source="issue"),
+            say.symbol_verify.format(name=name, path=path, test=test),
+            [f"The issue shows {quote(repo.grounded(line_with(text, name)))}", evidence], [at]))
     return leads
+
+
+def _framed_functions(repo: Repo, text: str) -> dict[str, str]:
+    """Function name -> the tree file of the traceback frame it runs in."""
+    out: dict[str, str] = {}
+    for frame in frames(text):
+        found = repo.index.match(frame.path, frame=True) if frame.function else []
+        if len(found) == 1:
+            out.setdefault(frame.function.rsplit(".", 1)[-1], found[0])
+    return out
 
 
 def file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[Lead]:
@@ -85,7 +102,9 @@ def file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[Lead]:
                                [f"The {source} links `{path}`{line}"], [repo.span(path)]))
     for raw in mentioned_paths(text):
         path = repo.resolve(raw)
-        if path is None or raw in framed:
+        # A mention on a frame's own line is that frame, however the reporter's tool
+        # spelled its path (Jupyter: `[<shortened>/pkg/a.py:730](http://…)`).
+        if path is None or raw in framed or frames(line_with(text, raw)):
             continue
         leads.append(Lead(path, say.file.format(path=path, source=source),
                            say.file_verify.format(path=path),

@@ -9,11 +9,12 @@ from bot.context.tracebacks import mentioned_paths
 from bot.documents.kind import detect, written_kind
 from bot.domain import HypothesesDraft, PlanInput, TasksDraft
 from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
-from bot.planners import leads, reading
+from bot.planners import leads
 from bot.planners.lead import Repo, quote
 from bot.planners.recipes import RECIPES, Brief, Steps
 from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
+from bot.text import sections
 
 NOTE = ("Made by planbot's offline planner (no language model): heuristics over the issue "
         "text, tracebacks and repository search.")
@@ -57,7 +58,7 @@ class OfflinePlanner(Planner):
                  if h.likelihood.casefold() != "unlikely"]
         brief = Brief(
             kind=plan_kind(plan.problem_md),
-            sections=reading.sections(plan.problem_md),
+            sections=sections(plan.problem_md),
             issue=issue,
             hypotheses=[(h, _cited(h, repo)) for h in worth],
             named=frozenset(p for raw in mentioned_paths(issue) if (p := repo.resolve(raw))),

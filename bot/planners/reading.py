@@ -16,6 +16,8 @@ _PLACEHOLDER = re.compile(
     r"|no [\w ]{0,30}(?:given|provided|specified)[\W_]*)$",
     re.IGNORECASE,
 )
+# A line all in italics is a note stage 1 wrote ("_No section of its own: …_"), not a step.
+_NOTE = re.compile(r"^_[^_\n].*_$")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 # ValueError: ..., json.decoder.JSONDecodeError: ..., Go "panic: ...", Rust "panicked at ..."
 _ERROR = re.compile(
@@ -43,19 +45,6 @@ _COMMON = frozenset({
     "run", "init", "new", "self", "this", "test", "setup", "append", "join", "split", "items",
     "keys", "values", "require", "import", "export", "return", "true", "false", "null", "none",
 })
-def sections(markdown: str) -> dict[str, str]:
-    """Level-2 sections by lower-case heading; headings inside code blocks do not count."""
-    lines = markdown.splitlines()
-    tokens = MARKDOWN.parse(markdown)
-    heads = [(t.map[0], t.map[1], t.tag, tokens[i + 1].content.strip().casefold())
-             for i, t in enumerate(tokens)
-             if t.type == "heading_open" and t.level == 0 and t.map and t.tag in ("h1", "h2")]
-    found: dict[str, str] = {}
-    for i, (_, body, tag, title) in enumerate(heads):
-        end = heads[i + 1][0] if i + 1 < len(heads) else len(lines)
-        if tag == "h2":
-            found.setdefault(title, "\n".join(lines[body:end]).strip())
-    return found
 
 
 def lead(text: str) -> str:
@@ -75,7 +64,8 @@ def items(text: str) -> list[str]:
     if not listed:
         found += [t.content.strip() for t in tokens if t.type in ("fence", "code_block")]
     cleaned = (" ".join(_CHECKBOX.sub("", item).split()) for item in found)
-    return [item for item in cleaned if item and not _PLACEHOLDER.match(item)]
+    return [item for item in cleaned
+            if item and not _PLACEHOLDER.match(item) and not _NOTE.match(item)]
 
 
 def prose(text: str) -> str:

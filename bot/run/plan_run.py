@@ -15,11 +15,12 @@ from bot.documents.provenance import State
 from bot.domain import STAGES, Issue, ReactionTarget, RepoContext, Repository, ReviewComment
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED, PlanRequest
+from bot.intake.trigger_labels import same_label
 from bot.markers import PLANNED_LABEL
 from bot.ports import Conversation, Planner, RateLimited, RequestBudget
-from bot.run import status
+from bot.run import meter, status
 from bot.run.board import StatusBoard
-from bot.run.failures import describe
+from bot.run.failures import describe, explained
 from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.pipeline import Inputs, Outcome, Stages, run, should_run, states
 from bot.run.replies import help_text, may_run, refusal, unknown_reply
@@ -140,12 +141,12 @@ class PlanRun:
         with contextlib.suppress(RateLimited):  # the failure is the news, not the budget
             self.react("confused")
         self.board.try_show(status.status_comment(
-            FAILED, self.rows, f"**What failed:** {failure.what}\n\n"
-            f"**What to do:** {failure.todo}"))
+            FAILED, status.failed_rows(self.rows),
+            explained(failure, self.request.delivery_id)))
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
-        if req.trigger == LABEL and req.label != config.label:
+        if req.trigger == LABEL and same_label(req.label) != same_label(config.label):
             return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
             if not self.locks.first_refusal(req.repo, self.number, req.sender):
@@ -180,7 +181,7 @@ class PlanRun:
         if name == "status":
             inputs = self._inputs(repo, store)
             rows = stage_rows(states(inputs), inputs.documents, store)
-            self.gh.create_comment(self.number, status.table(rows) + "\n")
+            self.gh.create_comment(self.number, status.status_reply(self.number, rows))
             return "status"
         if name not in RUN_COMMANDS and name != LABEL:
             self.gh.create_comment(self.number, unknown_reply(Command(name, arg), config.allowed))
@@ -216,7 +217,10 @@ class PlanRun:
         stages = Stages(lambda: self.helpers.make_planner(config),
                         lambda text: self.helpers.make_context(repo, config, text))
 
+        clock = meter.StageClock()
+
         def moved(stage: str, event: str) -> None:
+            clock(stage, event)
             progress_rows[stage] = StageRow(stage, event)
             self.rows = list(progress_rows.values())
             # One "working" status, when the first model stage starts: 👀 already says a
@@ -233,6 +237,7 @@ class PlanRun:
             outcome = run(inputs, stages, wanted, forced, feedback, moved)
         finally:
             stages.close()
+        meter.spent(outcome.documents, outcome.ran)
         self._publish(inputs, store, outcome, name)
         self.react("rocket")
         if failed_before and self.board.author:

@@ -38,10 +38,43 @@ def table(rows: Sequence[StageRow]) -> str:
 
 
 def status_comment(headline: str, rows: Sequence[StageRow], footer: str = "") -> str:
-    parts = [STATUS_MARKER, f"**planbot** — {headline}", "", table(rows)]
+    parts = [STATUS_MARKER, f"**planbot** — {headline}"]
+    if rows:  # a run that failed before any stage has nothing to tabulate
+        parts += ["", table(rows)]
     if footer:
         parts += ["", footer]
     return "\n".join(parts) + "\n"
+
+
+def failed_rows(rows: Sequence[StageRow]) -> list[StageRow]:
+    """The rows of a run that failed: the stage that was running failed, and the stages it
+    finished were not published (a run publishes all its documents or none)."""
+    marks = {"running": "failed", "done": "done, not published"}
+    return [StageRow(r.stage, marks.get(r.state, r.state), r.generator, r.tokens, r.link)
+            for r in rows]
+
+
+def status_reply(issue_number: int, rows: Sequence[StageRow]) -> str:
+    """`/plan status`: a heading, one line that sums the rows up, the table, and the
+    command to run next."""
+    redo = [r for r in rows if r.state in ("missing", "stale")]
+    kept = [r for r in rows if r.state == "edited by a person"]
+    if len(redo) == len(rows):
+        summary, then = "No plan yet.", "comment `/plan` to write all three documents."
+    elif redo:
+        summary = "Out of date: " + ", ".join(
+            f"`{FILENAMES[r.stage]}` ({r.state})" for r in redo) + "."
+        then = ("comment `/plan` to rerun the stale and missing stages (documents edited by "
+                "a person are kept).")
+    else:
+        summary = "The plan is up to date."
+        then = ("edit any document and comment `/plan`, or comment `/plan revise <feedback>` "
+                "to regenerate the hypotheses and tasks.")
+    if kept:
+        names = ", ".join(f"`{FILENAMES[r.stage]}`" for r in kept)
+        summary += f" Edited by a person: {names}."
+    return "\n".join([f"### planbot: plan status for #{issue_number}", "", summary, "",
+                      table(rows), "", f"Next: {then}"]) + "\n"
 
 
 def pull_body(issue_number: int, rows: Sequence[StageRow]) -> str:

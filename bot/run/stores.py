@@ -12,7 +12,7 @@ from bot.documents.links import linked, unlinked
 from bot.documents.provenance import provenance
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.markers import STAGE_MARKER
-from bot.ports import Conversation, PlanBranch
+from bot.ports import Conversation, GitHub, PlanBranch
 from bot.run.documents_cache import DocumentCache
 from bot.text import normal_newlines
 
@@ -158,6 +158,14 @@ class CommentStore(PlanStore):
 
     def link(self, stage: str) -> str:
         return self._found[stage][1] if stage in self._found else ""
+
+
+def store_for(gh: GitHub, repo: Repository, config: RepoConfig, issue_number: int,
+              cache: DocumentCache | None = None) -> PlanStore:
+    """Where the config says an issue's plan lives: a plan branch, or stage comments."""
+    if config.output == "comments":
+        return CommentStore(gh, issue_number, repo.html_url)
+    return BranchStore(gh, repo, config, issue_number, cache)
 
 
 class DirectoryStore(PlanStore):

@@ -16,7 +16,7 @@ from bot.ports import GitHub, GitHubApp
 from bot.run.documents_cache import DocumentCache
 from bot.run.lock import IssueLocks
 from bot.run.plan_run import Collaborators, PlanRun
-from bot.run.stores import BranchStore, CommentStore, DirectoryStore, PlanStore
+from bot.run.stores import DirectoryStore, PlanStore, store_for
 from bot.settings import Settings
 
 
@@ -67,9 +67,7 @@ def known_repository(request: PlanRequest) -> Repository | None:
 def github_collaborators(settings: Settings, gh: GitHub,
                          cache: DocumentCache | None = None) -> Collaborators:
     def store(repo: Repository, config: RepoConfig, number: int) -> PlanStore:
-        if config.output == "comments":
-            return CommentStore(gh, number, repo.html_url)
-        return BranchStore(gh, repo, config, number, cache)
+        return store_for(gh, repo, config, number, cache)
 
     def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
         return repo_context.build_context(gh, repo.default_branch, text, config.context,

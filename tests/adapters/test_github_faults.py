@@ -82,10 +82,12 @@ def test_a_422_is_not_retried_and_says_what_github_refused(
         plan(gh, app, tmp_path, redis_conn)
     failure = describe(raised.value)
     assert failure.retry is False
-    assert "commit_files" in failure.what and "Reference is invalid (ref: invalid)" in \
-        failure.what
+    # What GitHub refused, quoted on the issue: the call and GitHub's errors.
+    assert "commit_files" in failure.detail
+    assert "Reference is invalid (ref: invalid)" in failure.detail
     assert len(gh.calls("POST /repos/{owner}/{repo}/git/refs")) == 1
-    assert "does not retry" in status_comments(gh)[0]
+    (told,) = status_comments(gh)
+    assert "would be refused again" in told and "Reference is invalid (ref: invalid)" in told
 
 
 def test_a_config_file_too_large_to_read_is_called_too_large_not_a_permission_problem(
@@ -99,6 +101,6 @@ def test_a_config_file_too_large_to_read_is_called_too_large_not_a_permission_pr
         plan(gh, app, tmp_path, redis_conn)
     failure = describe(raised.value)
     assert failure.retry is False
-    assert "`.github/planbot.yml` is too large" in failure.what
+    assert "`.github/planbot.yml` is too large" in failure.detail
     (told,) = status_comments(gh)
     assert "too large" in told and "permissions" not in told

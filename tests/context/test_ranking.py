@@ -140,6 +140,20 @@ def test_traceback_paths_reads_frames_of_each_runtime() -> None:
     ]
 
 
+def test_a_python_frame_pasted_with_its_start_cut_off_is_still_a_frame() -> None:
+    text = ('#sqlglot/expressions.py", line 256, in is_leaf\n'
+            'print("a.py", line)\n')  # a string and a name: no frame
+    assert traceback_paths(text) == [("sqlglot/expressions.py", 256)]
+
+
+def test_ipython_frames_are_python_frames_with_or_without_a_notebook_link() -> None:
+    text = ("File ~/env/site-packages/pandas/core/frame.py:3807, in DataFrame.get(self, key)\n"
+            "> File [<shortened>/dask/array/overlap.py:730](http://localhost:8888/x#line=729),"
+            " in map_overlap(func)\n")
+    assert traceback_paths(text) == [("~/env/site-packages/pandas/core/frame.py", 3807),
+                                     ("<shortened>/dask/array/overlap.py", 730)]
+
+
 def test_ambiguous_bare_file_name_matches_nothing() -> None:
     tree = frozenset(f"pkg{i}/__init__.py" for i in range(5))
     assert match_paths("__init__.py", tree) == []

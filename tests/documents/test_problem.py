@@ -208,6 +208,22 @@ def test_a_feature_request_is_asked_for_motivation_proposal_and_alternatives() -
     assert "reproduce" not in text.lower()
 
 
+def test_a_title_that_names_the_request_is_not_its_proposal_or_alternatives() -> None:
+    issue = Issue(1, "Warn about mixed types in read_csv and propose a workaround instead",
+                  "Part of #3278.", labels=("enhancement",))
+    text = section(render_problem("o/r", issue, []), "## Completeness")
+    assert "- [ ] Proposed behaviour — missing" in text
+    assert "- [ ] Alternatives considered — missing" in text
+
+
+def test_code_in_the_body_is_the_reproduction_the_steps_section_points_to() -> None:
+    body = "Merging fails.\n\n```python\nwriter.append('a.pdf')\n```\n"
+    document = render_problem("o/r", Issue(1, "append fails", body), [])
+    steps = section(document, "## Reproduction Steps")
+    assert steps.startswith("_No section of its own: the issue body above has code._")
+    assert "_Not given in the issue._" not in steps
+
+
 def test_a_complete_feature_request_has_nothing_missing() -> None:
     body = ("We export every night and have to compress the files by hand because the "
             "exporter only writes plain CSV.\n\nIt would accept `compress='gzip'`, for "
@@ -228,6 +244,13 @@ def test_a_performance_issue_is_asked_for_measurements_sizes_and_a_baseline() ->
                      "took 4 s on 2.2.\n\n```python\nimport_rows(path)\n```")
     text = section(render_problem("o/r", measured, []), "## Completeness")
     assert "- [ ]" not in text
+
+
+def test_a_benchmarks_section_counts_as_measurements_even_when_its_figures_are_images() -> None:
+    issue = Issue(1, "postprocess is slow", "### Benchmarks\n\n![timings](https://x/t.png)",
+                  labels=("performance",))
+    text = section(render_problem("o/r", issue, []), "## Completeness")
+    assert text.splitlines()[0] == "- [x] Measurements"
 
 
 def test_a_question_and_a_docs_issue_get_their_own_checklists() -> None:

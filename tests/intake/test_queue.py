@@ -125,6 +125,13 @@ def test_label_other_than_the_known_trigger_label_queues_nothing(
     assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [plan.job_id, elsewhere.job_id]
 
 
+def test_the_trigger_label_is_known_whatever_its_case(redis_conn: redis.Redis) -> None:
+    queue = JobQueue(redis_conn)
+    remember(redis_conn, "octo/widgets", "Needs-Plan")
+    request = PlanRequest("d-case", "octo/widgets", 7, LABEL, label="needs-plan")
+    assert queue.enqueue(request) is Enqueued.QUEUED
+
+
 @pytest.mark.parametrize("delivery", [
     "a.b", "a:b", "{x}", "with space", "", "é", "x" * 500, "planbot", "\t", "-", "a/b",
 ])

@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import redis
 
-from bot.observe.logs import TEXT, Context, JsonFormatter, UtcFormatter, delivery
+from bot.observe.logs import TEXT, Context, JsonFormatter, UtcFormatter, config, delivery
 
 
 @pytest.fixture
@@ -64,3 +65,24 @@ def test_rqs_failure_traceback_is_cut_to_its_last_line(
     assert out.getvalue().splitlines() == [
         "Worker w1: job planbot-d-1: exception raised while executing (workers.jobs.run_plan)",
         "GitHubError: 502 down"]
+
+
+def test_an_rq_log_of_a_redis_outage_is_one_line() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(Context())
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    scheduler = logging.getLogger("rq.scheduler")
+    scheduler.addHandler(handler)
+    try:
+        raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+    except redis.ConnectionError:
+        scheduler.exception("Scheduler %s: could not enqueue", "s1")
+    finally:
+        scheduler.removeHandler(handler)
+    assert out.getvalue().splitlines() == [
+        "Scheduler s1: could not enqueue (Redis: Error 111 connecting to 127.0.0.1:6379.)"]
+
+
+def test_index_building_chatter_of_bm25s_is_left_out_even_at_debug_level() -> None:
+    assert config("DEBUG")["loggers"]["bm25s"] == {"level": "WARNING"}

@@ -7,8 +7,13 @@ import re
 import redis
 from flask.testing import FlaskClient
 
-from bot.observe.metrics import record
+from bot.documents.provenance import finish
+from bot.domain import Usage
+from bot.observe.metrics import add, record, recording
+from bot.run.meter import spent
 from tests.deliveries import Deliver, load_payload
+from tests.fakes import FakePlanner
+from tests.helpers import LABELED, repo, run
 
 
 def sample(text: str, name: str, **labels: str) -> float:
@@ -54,3 +59,23 @@ def test_an_unknown_event_name_cannot_grow_the_label_set(
     text = client.get("/metrics").text
     assert "made_up_event_name" not in text
     assert sample(text, "planbot_deliveries_total", event="other", outcome="ignored") >= 1
+
+
+def test_a_run_counts_its_stage_times_and_the_models_tokens_and_cost(
+        client: FlaskClient, redis_conn: redis.Redis) -> None:
+    usage = Usage(input_tokens=900, output_tokens=100, cache_read_tokens=50, cost_usd=0.0123)
+    with recording(redis_conn):
+        run(repo(), LABELED, FakePlanner())  # three stages, timed as they run
+        spent({"hypotheses": finish("hypotheses", "# Hypotheses", "abc", "claude", usage)},
+              ["hypotheses"])
+    text = client.get("/metrics").text
+    for stage in ("problem", "hypotheses", "tasks"):
+        assert sample(text, "planbot_stage_seconds_count", stage=stage) == 1
+    assert sample(text, "planbot_model_tokens_total", kind="in") == 900
+    assert sample(text, "planbot_model_tokens_total", kind="cache_read") == 50
+    assert sample(text, "planbot_model_cost_usd_total") == 0.0123
+
+
+def test_outside_a_job_nothing_is_recorded(client: FlaskClient) -> None:
+    add("planbot_jobs", outcome="finished")  # no job, no Redis: must not raise
+    assert sample(client.get("/metrics").text, "planbot_jobs_total", outcome="finished") == 0

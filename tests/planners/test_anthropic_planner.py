@@ -228,6 +228,8 @@ def test_an_api_still_overloaded_after_retries_is_a_planner_error(api: LoopbackA
 
     assert len(api.requests) == 2
     assert describe(failed.value).retry  # an outage: the job is retried later, as RQ does
+    assert str(failed.value).endswith("HTTP 529")  # the API's words, not the SDK's dict
+    assert "{" not in str(failed.value)
 
 
 def test_a_rejected_key_is_not_retried_and_names_the_variable(api: LoopbackAnthropic,

@@ -124,6 +124,35 @@ def test_a_javascript_stack_points_at_its_first_repository_frame() -> None:
     assert items[1].where_to_look[0] == "src/cart.js:40"
 
 
+# IPython's frames, as a notebook exported to Markdown pastes them: links, innermost last.
+NOTEBOOK = (
+    "`load` fails on an empty date.\n\n"
+    "> File [\\<shortened\\>/site-packages/widgets/importer.py:30]"
+    "(http://localhost:8888/x/importer.py#line=29), in load(path)\n"
+    "> File [\\<shortened\\>/site-packages/widgets/dates.py:8]"
+    "(http://localhost:8888/x/dates.py#line=7), in parse_date(value)\n"
+    "> ValueError: Invalid isoformat string: ''\n"
+)
+
+
+def test_notebook_frames_are_read_as_a_python_traceback_innermost_last() -> None:
+    items = PLANNER.hypotheses(plan(problem(NOTEBOOK))).items
+    assert items[0].where_to_look[0] == "src/widgets/dates.py:8"
+    assert items[1].where_to_look[0] == "src/widgets/importer.py:30"
+    quoted = [e for h in items for e in h.evidence if "The issue says" in e]
+    assert quoted == []  # a frame's line is the frame's evidence, not a mention besides it
+    assert all("http" not in e for h in items for e in h.evidence)
+
+
+def test_a_function_the_traceback_runs_is_placed_in_its_frame_not_in_a_namesake() -> None:
+    namesake = Snippet("src/widgets/cache.py", 20, 22, "def load(key):\n    return KEY\n", 4.0)
+    context = replace(CONTEXT, snippets=(namesake, *CONTEXT.snippets))
+    items = PLANNER.hypotheses(plan(problem(NOTEBOOK), context)).items
+    cited = [path for h in items for path in h.where_to_look]
+    assert "src/widgets/importer.py" in " ".join(cited)
+    assert not any(path.startswith("src/widgets/cache.py") for path in cited)
+
+
 def test_a_function_the_issue_names_cites_the_file_that_defines_it() -> None:
     body = problem("`normalise_sku('')` raises instead of returning an empty SKU.")
     first = PLANNER.hypotheses(plan(body)).items[0]
@@ -304,6 +333,16 @@ def test_an_empty_hypotheses_document_falls_back_to_hypotheses_from_the_issue() 
 def test_without_reproduction_steps_the_first_task_reproduces_the_reported_error() -> None:
     first = PLANNER.tasks(stage3(problem(TRACEBACK))).items[0]
     assert first.title.startswith("Reproduce the reported error “ValueError: Invalid isoformat")
+
+
+def test_stage_1s_note_that_the_body_holds_the_code_is_not_read_as_a_step() -> None:
+    noted = problem(TRACEBACK).replace(
+        "## Reproduction Steps\n\n_Not given in the issue._",
+        "## Reproduction Steps\n\n_No section of its own: the issue body above has code._")
+    assert "No section of its own" in noted
+    first = PLANNER.tasks(stage3(noted)).items[0]
+    assert first.title.startswith("Reproduce the reported error “ValueError: Invalid isoformat")
+    assert "No section" not in first.title
 
 
 def test_acceptance_criteria_that_were_not_given_make_no_tasks() -> None:

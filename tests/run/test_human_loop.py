@@ -55,6 +55,12 @@ def test_configured_label_triggers_and_default_label_does_not() -> None:
     assert len(gh.commits) == 1
 
 
+def test_the_trigger_label_matches_whatever_its_case_as_on_github() -> None:
+    gh = repo({".github/planbot.yml": "label: Needs-Plan\n"})
+    run(gh, relabel(LABELED, "needs-plan"))
+    assert len(gh.commits) == 1
+
+
 def test_rerun_with_nothing_changed_commits_nothing() -> None:
     gh = repo()
     run(gh, LABELED)
@@ -107,7 +113,7 @@ def test_tasks_before_hypotheses_exist_says_what_to_run_first() -> None:
     with pytest.raises(NeedsUpstream, match="built from `hypotheses.md`"):
         run(gh, comment(("tasks", "")))
     (status,) = [c for c in gh.bot_comments(1) if c.body.startswith(STATUS_MARKER)]
-    assert "What to do" in status.body and "Run the earlier stage first" in status.body
+    assert "What you can do" in status.body and "Run the earlier stage first" in status.body
     assert (("comment", 77), "confused") in gh.reactions
 
 

@@ -85,7 +85,7 @@ def test_invalid_config_fails_the_job_once_with_a_comment_naming_the_key(
     job = Job.fetch(response.get_json()["job_id"], connection=redis_conn)
     assert job.get_status() == "failed"  # visible in RQ, and not retried: retrying cannot help
     (comment,) = github.comments(REPO, 1)
-    assert "`output`" in comment["body"] and "What to do" in comment["body"]
+    assert "`output`" in comment["body"] and "What you can do" in comment["body"]
     assert github.reactions(REPO)[-1][1] == "confused"
     assert github.branch_sha(REPO, BRANCH) is None  # no plan branch was made
     assert github.errors == []
