@@ -146,6 +146,7 @@ class PlanRun:
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
+        self.locks.remember_label(req.repo, config.label)
         if req.trigger == LABEL and same_label(req.label) != same_label(config.label):
             return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
