@@ -57,6 +57,7 @@ class ReviewComment:
 class TreeEntry:
     path: str
     size: int = 0
+    sha: str = ""  # git's blob id, when GitHub gave one (the same text has the same id)
 
 
 @dataclass(frozen=True)

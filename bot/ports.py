@@ -8,6 +8,7 @@ one in-memory fake per interface.
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,6 +32,44 @@ class GitHubError(RuntimeError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class RateLimited(GitHubError):
+    """GitHub's budget for this installation is spent until `resume_at` (epoch seconds):
+    not a failure; the job is requeued to resume then (workers/jobs.py)."""
+
+    def __init__(self, resume_at: float) -> None:
+        super().__init__(f"GitHub rate limit: resumes at {resume_at:.0f}", 429)
+        self.resume_at = resume_at
+
+
+class RequestBudget(abc.ABC):
+    """One installation's share of GitHub: writes spaced and counted, waits GitHub asked
+    for honoured (bot/adapters/budget.py). Raises RateLimited rather than wait long."""
+
+    @abc.abstractmethod
+    def before_write(self, note: bool = False, then: int = 0) -> None:
+        """Wait for this write's slot. `note`: a note about the queue itself, which may
+        use the room plans leave; `then`: writes that follow, which must fit too."""
+
+    @abc.abstractmethod
+    def before_read(self) -> None: ...
+
+    @abc.abstractmethod
+    def block(self, seconds: float) -> None:
+        """GitHub asked the installation to wait `seconds` (Retry-After, limit reset)."""
+
+    @abc.abstractmethod
+    def observe(self, remaining: int | None, reset: float | None) -> None:
+        """The primary limit as the last response reported it."""
+
+    @abc.abstractmethod
+    def place_in_line(self, ticket: str) -> tuple[float, bool]:
+        """(when the rate-limited job `ticket` may try again, whether it just joined the
+        installation's line of waiting jobs)."""
+
+    @abc.abstractmethod
+    def leave_line(self, ticket: str) -> None: ...
 
 
 class Conversation(abc.ABC):
@@ -57,7 +96,16 @@ class Conversation(abc.ABC):
         """React on the issue/PR itself or on one issue comment ("eyes", "rocket", "confused")."""
 
     @abc.abstractmethod
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        """Take back `author`'s `content` reaction on `target`, if it is there."""
+
+    @abc.abstractmethod
     def add_label(self, issue_number: int, label: str) -> None: ...
+
+    def notes(self) -> contextlib.AbstractContextManager[None]:
+        """Writes made inside are notes about the run's place in the queue: they may use
+        the room in GitHub's limits that plans leave them."""
+        return contextlib.nullcontext()
 
 
 class PlanBranch(abc.ABC):
@@ -70,6 +118,11 @@ class PlanBranch(abc.ABC):
     @abc.abstractmethod
     def read_file(self, path: str, ref: str) -> str | None:
         """The file's text at `ref` (branch or sha), or None when it does not exist."""
+
+    @abc.abstractmethod
+    def list_folder(self, path: str, ref: str) -> dict[str, str] | None:
+        """The files directly in folder `path` at `ref` (path -> git blob id), from one
+        request; None when the folder or the ref does not exist."""
 
     @abc.abstractmethod
     def tree(self, ref: str) -> RepoTree:
@@ -138,7 +191,12 @@ class GitHubApp(abc.ABC):
         """The installation on `owner/repo`, for deliveries that carry none."""
 
     @abc.abstractmethod
-    def client(self, installation_id: int, full_name: str) -> GitHub: ...
+    def client(self, installation_id: int, full_name: str,
+               known: Repository | None = None, budget: RequestBudget | None = None,
+               ) -> GitHub:
+        """`full_name` through the installation; `known`: the repository as the delivery
+        described it, which saves asking GitHub for it; `budget`: the installation's
+        shared pace (None: unpaced, as in tests and the CLI)."""
 
 
 class PlannerError(RuntimeError):
@@ -161,6 +219,9 @@ class Planner(abc.ABC):
     """Stages 2 and 3. Implementations: offline heuristics and Anthropic."""
 
     name: str = "planner"
+    # An instant planner (offline heuristics) finishes before anyone reads a "working"
+    # status: the run then spends no GitHub write on one.
+    instant: bool = False
 
     @abc.abstractmethod
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft: ...

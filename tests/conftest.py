@@ -86,8 +86,11 @@ def github() -> Iterator[Any]:
     from tests.loopback_github import LoopbackGitHub  # its OpenAPI load is for e2e tests only
 
     with LoopbackGitHub() as server:
-        server.add_repo("Codertocat/Hello-World", {"README.md": "# Hello World\n"})
-        issue = deliveries.load_payload("issues.labeled")["issue"]
+        labeled = deliveries.load_payload("issues.labeled")
+        # As the recorded deliveries describe it: the worker takes these facts from them.
+        server.add_repo("Codertocat/Hello-World", {"README.md": "# Hello World\n"},
+                        default_branch=labeled["repository"]["default_branch"])
+        issue = labeled["issue"]
         server.add_issue("Codertocat/Hello-World", 1, issue["title"], issue["body"],
                          author="Codertocat")
         yield server

@@ -16,6 +16,8 @@ from tests.loopback_github import LoopbackGitHub, private_key_pem
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = "Codertocat/Hello-World"  # the repository of every recorded payload
+DEFAULT_BRANCH = "master"  # its default branch, as the payloads say
+WEB = "https://github.com/Codertocat/Hello-World"  # its html_url, as the payloads say
 
 
 def labeled_plan(installation: bool = True) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from bot.domain import (
 )
 from bot.limits import GITHUB_BODY_CHARS
 from bot.ports import GitHub, GitHubError, Planner
+from bot.run.documents_cache import blob_sha
 
 
 @dataclass
@@ -90,10 +91,18 @@ class FakeGitHub(GitHub):
         files = self._branch_files(ref)
         return None if files is None else files.get(path)
 
+    def list_folder(self, path: str, ref: str) -> dict[str, str] | None:
+        self._call("list_folder")
+        files = self._branch_files(ref) or {}
+        inside = {p: blob_sha(t) for p, t in files.items()
+                  if p.rsplit("/", 1)[0] == path.rstrip("/")}
+        return inside or None
+
     def tree(self, ref: str) -> RepoTree:
         self._call("tree")
         files = self._branch_files(ref) or {}
-        entries = tuple(TreeEntry(p, len(t.encode())) for p, t in sorted(files.items()))
+        entries = tuple(TreeEntry(p, len(t.encode()), blob_sha(t))
+                        for p, t in sorted(files.items()))
         return RepoTree(self._shas.get(ref, ref), entries)
 
     def archive(self, ref: str) -> bytes:
@@ -182,6 +191,11 @@ class FakeGitHub(GitHub):
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
         self._call("add_reaction")
         self.reactions.append((target, content))
+
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        self._call("remove_reaction")
+        if author == self.bot_login and (target, content) in self.reactions:
+            self.reactions.remove((target, content))
 
     def add_label(self, issue_number: int, label: str) -> None:
         self._call("add_label")

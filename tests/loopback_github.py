@@ -20,8 +20,9 @@ import functools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -55,6 +56,7 @@ NO_AUTH = frozenset({"POST /app-manifests/{code}/conversions"})
 # Path parameters that may hold "/" (git refs, file paths): routed greedily, and
 # percent-encoded for validation since a template segment never spans a "/".
 GREEDY = frozenset({"ref", "path"})
+WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 CODELOAD = re.compile(r"/_codeload/([\w.-]+/[\w.-]+)/legacy\.tar\.gz/(\w+)")
 
 
@@ -80,6 +82,15 @@ OFF_SPEC: dict[str, Callable[[Any], list[str]]] = {
     "GET /repos/{owner}/{repo}/tarball/{ref}": _no_body,
     # https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue
     "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions": _reaction_body,
+    # https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
+    "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions": _no_body,
+    # https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
+    "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions": _no_body,
+    # https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction
+    "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}": _no_body,
+    # https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction
+    "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}":
+        _no_body,
     # https://docs.github.com/rest/pulls/pulls#update-a-pull-request
     "PATCH /repos/{owner}/{repo}/pulls/{pull_number}": _pull_update_body,
     # https://docs.github.com/rest/apps/apps#get-the-authenticated-app
@@ -113,6 +124,7 @@ class Recorded:
     query: dict[str, str]
     json: Any
     status: int = 0
+    at: float = field(default_factory=time.time)
 
 
 def _rule(template: str) -> str:
@@ -147,8 +159,13 @@ class LoopbackGitHub:
         self.world = World()
         self.requests: list[Recorded] = []
         self.errors: list[str] = []
-        self._failures: list[tuple[str, int]] = []
+        self._failures: list[tuple[str, int, dict[str, str], dict[str, Any], bool]] = []
         self._stalls: list[tuple[str, Stall]] = []
+        # GitHub's secondary limits on content-creating requests, per installation:
+        # (per minute, per hour, the minute's and the hour's length in seconds), or None.
+        self.write_limits: tuple[int, int, float, float] | None = None
+        self.secondary_limited = 0  # how many requests were answered "rate limited"
+        self._writes: dict[int, list[float]] = {}
         self._lock = threading.Lock()
         methods: dict[str, set[str]] = {}
         for operation in ROUTES:
@@ -239,10 +256,15 @@ class LoopbackGitHub:
             comment = self.world.review_comment(repo, pull_number, review_id, body, path, line)
             return int(comment["id"])
 
-    def fail_next(self, operation: str, status: int = 502) -> None:
-        """Answer the next request to `operation` ("GET /repos/{owner}/{repo}") with `status`."""
+    def fail_next(self, operation: str, status: int = 502,
+                  headers: Mapping[str, str] | None = None, message: str = "Server Error",
+                  after: bool = False, errors: list[dict[str, str]] | None = None) -> None:
+        """Answer the next request to `operation` ("GET /repos/{owner}/{repo}") with `status`
+        (and `headers`, e.g. Retry-After). `after`: do the request first, then answer with
+        the failure, as when GitHub's answer is lost on the way back."""
         assert operation in ROUTES, operation
-        self._failures.append((operation, status))
+        body: dict[str, Any] = {"message": message, **({"errors": errors} if errors else {})}
+        self._failures.append((operation, status, dict(headers or {}), body, after))
 
     def stall_next(self, operation: str) -> Stall:
         """Hold the next request to `operation` until the returned stall is released: a run
@@ -333,17 +355,42 @@ class LoopbackGitHub:
         if denied:
             self.errors.append(f"{operation}: {denied}")
             return self._reply(record, Reply(401, {"message": denied}))
+        if self._over_limit(request.method, operation, request.headers.get("Authorization", "")):
+            self.secondary_limited += 1
+            retry = max(1, round(self.write_limits[2] if self.write_limits else 60))
+            return self._reply(record, Reply(403, {
+                "message": "You have exceeded a secondary rate limit. Please wait a few "
+                           "minutes before you try again."}, {"Retry-After": str(retry)}))
         failure = next((f for f in self._failures if f[0] == operation), None)
         if failure:
             self._failures.remove(failure)
-            return self._reply(record, Reply(failure[1], {"message": "Server Error"}))
+        failed = Reply(failure[1], failure[3], failure[2]) if failure else None
+        if failure and failed and not failure[4]:
+            return self._reply(record, failed)
         owner, name = args.pop("owner", None), args.pop("repo", None)
         repo = self.world.repos.get(f"{owner}/{name}")
         if owner is not None and repo is None:
             return self._reply(record, NOT_FOUND)
         call = Call(self.world, repo, record.json, request.args, request.path,
                     request.headers.get("Authorization", ""))
-        return self._reply(record, ROUTES[operation](call, **args))
+        done = ROUTES[operation](call, **args)
+        return self._reply(record, failed or done)
+
+    def _over_limit(self, method: str, operation: str, header: str) -> bool:
+        """Whether this write breaks the installation's secondary limits (then it is not
+        done and not counted, as on GitHub)."""
+        if self.write_limits is None or method not in WRITES or operation in APP_OPS:
+            return False
+        installation = self.world.tokens.get(header.partition(" ")[2])
+        if installation is None:
+            return False
+        per_minute, per_hour, minute, hour = self.write_limits
+        now = time.time()
+        done = [t for t in self._writes.get(installation, []) if t > now - hour]
+        over = (len(done) >= per_hour or
+                sum(t > now - minute for t in done) >= per_minute)
+        self._writes[installation] = done if over else [*done, now]
+        return over
 
     def _reply(self, record: Recorded, reply: Reply) -> Response:
         record.status = reply.status

@@ -51,6 +51,7 @@ class Repo:
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     review_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     reactions: list[tuple[tuple[str, int], str]] = field(default_factory=list)
+    reaction_ids: list[int] = field(default_factory=list)  # GitHub's id of each reaction
 
     @property
     def owner(self) -> str:
@@ -211,8 +212,14 @@ def page(c: Call, items: list[dict[str, Any]]) -> Reply:
     chunk = items[(number - 1) * per_page: number * per_page]
     if number * per_page >= len(items):
         return Reply(200, chunk)
-    query = urlencode({**c.query, "page": str(number + 1), "per_page": str(per_page)})
-    return Reply(200, chunk, {"Link": f'<{c.world.root}{c.path}?{query}>; rel="next"'})
+    last = -(-len(items) // per_page)
+
+    def link(to: int, rel: str) -> str:
+        query = urlencode({**c.query, "page": str(to), "per_page": str(per_page)})
+        return f'<{c.world.root}{c.path}?{query}>; rel="{rel}"'
+
+    # GitHub's Link header names the next and the last page.
+    return Reply(200, chunk, {"Link": f"{link(number + 1, 'next')}, {link(last, 'last')}"})
 
 
 # App
@@ -461,9 +468,51 @@ def react_to_issue(c: Call, issue_number: int) -> Reply:
 
 
 def react(c: Call, target: tuple[str, int]) -> Reply:
+    reaction_id = c.world.next_id()
     c.repo.reactions.append((target, c.body["content"]))
-    return Reply(201, {"id": c.world.next_id(), "node_id": "REA", "user": BOT,
-                       "content": c.body["content"], "created_at": NOW})
+    c.repo.reaction_ids.append(reaction_id)
+    return Reply(201, reaction_json(reaction_id, c.body["content"]))
+
+
+def reaction_json(reaction_id: int, content: str) -> dict[str, Any]:
+    return {"id": reaction_id, "node_id": "REA", "user": BOT, "content": content,
+            "created_at": NOW}
+
+
+def list_reactions(c: Call, target: tuple[str, int]) -> Reply:
+    wanted = c.query.get("content")
+    return page(c, [reaction_json(i, content) for i, (t, content)
+                    in zip(c.repo.reaction_ids, c.repo.reactions, strict=True)
+                    if t == target and wanted in (None, content)])
+
+
+def unreact(c: Call, target: tuple[str, int], reaction_id: int) -> Reply:
+    for index, (i, (t, _)) in enumerate(zip(c.repo.reaction_ids, c.repo.reactions,
+                                            strict=True)):
+        if i == reaction_id and t == target:
+            del c.repo.reaction_ids[index], c.repo.reactions[index]
+            return Reply(204)
+    return NOT_FOUND
+
+
+@route("GET /repos/{owner}/{repo}/issues/{issue_number}/reactions")
+def issue_reactions(c: Call, issue_number: int) -> Reply:
+    return list_reactions(c, ("issue", issue_number))
+
+
+@route("GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions")
+def comment_reactions(c: Call, comment_id: int) -> Reply:
+    return list_reactions(c, ("comment", comment_id))
+
+
+@route("DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}")
+def delete_issue_reaction(c: Call, issue_number: int, reaction_id: int) -> Reply:
+    return unreact(c, ("issue", issue_number), reaction_id)
+
+
+@route("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}")
+def delete_comment_reaction(c: Call, comment_id: int, reaction_id: int) -> Reply:
+    return unreact(c, ("comment", comment_id), reaction_id)
 
 
 @route("POST /repos/{owner}/{repo}/issues/{issue_number}/labels")

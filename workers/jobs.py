@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
@@ -13,8 +15,10 @@ from rq.job import Job
 from bot import settings as bot_settings
 from bot.intake.request import PlanRequest
 from bot.observe import logs, metrics
+from bot.ports import RateLimited
 from bot.run.failures import WorkerLost, describe
 from bot.run.lock import IssueBusy, IssueLocks
+from bot.run.plan_run import PlanRun
 from bot.run.wiring import run_for
 
 log = logging.getLogger(__name__)
@@ -23,6 +27,8 @@ log = logging.getLogger(__name__)
 # (10 minutes), through RQ's scheduler: waiting occupies no worker.
 BUSY_INTERVAL = 10
 BUSY_TRIES = 60
+FRESH_SECONDS = 60
+RATE_LIMIT_TRIES = 24  # an hour's worth of waits for the primary limit's reset and more
 
 
 def run_plan(**job: Any) -> str | Retry:
@@ -46,9 +52,13 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
         return _wait(request, waits)  # still busy: no GitHub call for this attempt
     log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
              request.issue_number, request.commands or request.label)
-    run = run_for(settings, request, locks)
+    run = run_for(settings, request, locks, fresh=_fresh(current))
+    in_line = False
     try:
         outcome = run.handle()
+    except RateLimited as limited:
+        in_line = True
+        return _requeue(run, request, limited)
     except IssueBusy as busy:
         if waits + 1 < BUSY_TRIES:
             return _wait(request, waits)
@@ -63,8 +73,37 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
         metrics.record(current.connection if current else None, "planbot_jobs",
                        outcome="retried" if retried else "failed")
         raise
+    finally:
+        if run.budget is not None and not in_line:
+            run.budget.leave_line(request.job_id)  # done, failed or busy: out of the line
     log.info("delivery %s: %s", request.delivery_id, outcome)
     return outcome
+
+
+def _requeue(run: PlanRun, request: PlanRequest, limited: RateLimited) -> Retry:
+    """GitHub's budget for the installation is spent for a while: come back when the jobs
+    ahead of this one in its line have had theirs, through RQ's scheduler, instead of
+    sleeping in a worker that other installations need. Said on the issue once."""
+    resume, joined = limited.resume_at, True
+    if run.budget is not None:
+        resume, joined = run.budget.place_in_line(request.job_id)
+        resume = max(resume, limited.resume_at)
+    if joined:
+        run.rate_limited(resume)
+    delay = max(1, int(resume - time.time()) + 1)
+    log.info("delivery %s: GitHub rate limit, again in %d s", request.delivery_id, delay)
+    return Retry(max=RATE_LIMIT_TRIES, interval=delay)
+
+
+def _fresh(current: Job | None) -> bool:
+    """Whether the job began within FRESH_SECONDS of its delivery: then the delivery's copy
+    of the issue is as good as GitHub's, and reading it again would only spend budget."""
+    created = current.created_at if current else None
+    if created is None:
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return datetime.now(UTC) - created < timedelta(seconds=FRESH_SECONDS)
 
 
 def _wait(request: PlanRequest, waits: int) -> Retry:

@@ -63,5 +63,8 @@ class DryRunConversation(Conversation):
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
         self._log({"reaction": content, "on": list(target)})
 
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        self._log({"unreaction": content, "on": list(target)})
+
     def add_label(self, issue_number: int, label: str) -> None:
         self._log({"label": label, "issue": issue_number})

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import logging
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
-from typing import ParamSpec, TypeVar
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
 from urllib.parse import quote
 
 from github import (
     Auth,
-    Consts,
     Github,
     GithubException,
     GithubIntegration,
-    GithubRetry,
-    InputGitTreeElement,
 )
-from github.GitRef import GitRef
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
+from urllib3.util.retry import Retry
 
+from bot.adapters.budget import PLAN_WRITES, InstallationBudget
+from bot.adapters.github_calls import budgeted, last_page, too_large, translated
 from bot.domain import (
     Comment,
     Issue,
@@ -33,33 +34,20 @@ from bot.domain import (
     ReviewComment,
     TreeEntry,
 )
-from bot.ports import AppCredentials, AppIdentity, GitHub, GitHubApp, GitHubError
+from bot.ports import (
+    AppCredentials,
+    AppIdentity,
+    GitHub,
+    GitHubApp,
+    GitHubError,
+    RequestBudget,
+)
 
-P = ParamSpec("P")
-R = TypeVar("R")
+log = logging.getLogger(__name__)
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
 ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
-
-
-def translated(call: Callable[P, R]) -> Callable[P, R]:
-    """The one place where PyGithub's and the network's exceptions become GitHubError."""
-
-    @functools.wraps(call)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return call(*args, **kwargs)
-        except GithubException as exc:
-            detail = exc.data.get("message") if isinstance(exc.data, dict) else None
-            message = exc.message or detail or "request failed"
-            raise GitHubError(f"GitHub {call.__name__}: {exc.status} {message}", exc.status) \
-                from exc
-        except urllib.error.HTTPError as exc:
-            raise GitHubError(f"GitHub {call.__name__}: {exc.code} {exc.reason}", exc.code) \
-                from exc
-        except OSError as exc:  # connection failures (requests' errors are OSErrors too)
-            raise GitHubError(f"GitHub {call.__name__}: {exc}") from exc
-
-    return wrapper
+PER_PAGE = 100  # GitHub's largest page: a third of the requests of its default 30
+MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the newest
 
 
 @translated
@@ -85,15 +73,21 @@ class PyGitHubApp(GitHubApp):
 
     def __init__(self, app_id: str, private_key: str, base_url: str, *,
                  polite: bool = True) -> None:
-        # polite: PyGithub's pacing (GitHub asks for ~1 s between writes to stay clear of
-        # secondary rate limits) and its retries of 5xx and rate limits; off for loopbacks.
+        # PyGithub's own pacing is off: it sleeps per client and per process, so it neither
+        # keeps several workers within an installation's limits nor lets one use idle
+        # budget; the installation's RequestBudget (bot/adapters/budget.py) paces instead.
+        # polite: retry 5xx answers to idempotent requests only (a POST whose answer was
+        # lost may have been done: it is reconciled, never sent twice); off for loopbacks.
         self._integration = GithubIntegration(
             auth=Auth.AppAuth(app_id, private_key),
             base_url=base_url.rstrip("/"),
             lazy=True,  # objects fetch on first attribute read: no GET before every write
-            retry=GithubRetry() if polite else None,
-            seconds_between_requests=Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if polite else None,
-            seconds_between_writes=Consts.DEFAULT_SECONDS_BETWEEN_WRITES if polite else None,
+            per_page=PER_PAGE,
+            retry=Retry(total=3, backoff_factor=0.5, status_forcelist=range(500, 600),
+                        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,
+                        raise_on_status=False) if polite else None,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
         )
         self._clients: dict[int, Github] = {}
 
@@ -107,11 +101,13 @@ class PyGitHubApp(GitHubApp):
         owner, name = full_name.split("/", 1)
         return int(self._integration.get_repo_installation(owner, name).id)
 
-    def client(self, installation_id: int, full_name: str) -> GitHub:
+    def client(self, installation_id: int, full_name: str,
+               known: Repository | None = None, budget: RequestBudget | None = None,
+               ) -> GitHub:
         if installation_id not in self._clients:
             self._clients[installation_id] = self._integration.get_github_for_installation(
                 installation_id)
-        return PyGitHubRepo(self._clients[installation_id], full_name)
+        return PyGitHubRepo(self._clients[installation_id], full_name, known, budget)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -126,54 +122,134 @@ class PyGitHubApp(GitHubApp):
 
 
 class PyGitHubRepo(GitHub):
-    """One repository through an installation client; every method is one port call."""
+    """One repository through an installation client, for one run; every method is one
+    port call. What GitHub answered once is remembered for the run and kept current by
+    the run's own writes (the repository, branch heads, trees, the comment list), so no
+    question is asked twice: each request counts against the installation's budget."""
 
-    def __init__(self, client: Github, full_name: str) -> None:
+    def __init__(self, client: Github, full_name: str, known: Repository | None = None,
+                 budget: RequestBudget | None = None) -> None:
+        self._budget = budget or InstallationBudget(None, 0)
+        self._noting = False  # inside notes(): writes may use the room left for notes
+        self._wrote = False
         self._full_name = full_name
         self._repo = client.get_repo(full_name)  # lazy: no request yet
+        self._known = known  # the repository as the delivery described it
+        self._heads: dict[str, str | None] = {}  # branch -> head commit (None: no branch)
+        self._trees: dict[str, tuple[RepoTree, str]] = {}  # commit -> (tree, root tree sha)
+        self._comments: dict[int, list[Comment]] = {}  # issue -> its comments
+
+    def _write(self) -> None:
+        # The run's first write (👀) starts only if a whole plan's writes fit in the
+        # installation's hour: a plan cut short by the limit would redo them all later.
+        then = 0 if self._wrote or self._noting else PLAN_WRITES - 1
+        self._budget.before_write(self._noting, then)
+        self._wrote = True
+
+    @contextlib.contextmanager
+    def notes(self) -> Iterator[None]:
+        self._noting = True
+        try:
+            yield
+        finally:
+            self._noting = False
+
+    def _observe(self) -> None:
+        remaining, _ = self._repo.requester.rate_limiting
+        reset = self._repo.requester.rate_limiting_resettime
+        self._budget.observe(remaining if remaining >= 0 else None, reset or None)
+
+    def _call(self, verb: str, url: str, parameters: dict[str, Any] | None = None,
+              body: Any = None) -> tuple[dict[str, Any], Any]:
+        if verb != "GET":
+            self._write()
+        headers, data = self._repo.requester.requestJsonAndCheck(
+            verb, url, parameters=parameters, input=body)
+        return {k.lower(): v for k, v in headers.items()}, data
 
     # Reads
     @translated
+    @budgeted
     def repository(self) -> Repository:
-        repo = self._repo
-        return Repository(repo.full_name, repo.default_branch, repo.html_url)
+        if self._known is None:
+            repo = self._repo
+            self._known = Repository(repo.full_name, repo.default_branch, repo.html_url)
+        return self._known
 
     @translated
+    @budgeted
     def issue(self, number: int) -> Issue:
         issue = self._repo.get_issue(number)
         return Issue(issue.number, issue.title, issue.body or "", issue.user.login,
                      issue.html_url, tuple(label.name for label in issue.labels))
 
     @translated
+    @budgeted
     def issue_comments(self, number: int) -> list[Comment]:
-        return [_to_comment(c) for c in self._repo.get_issue(number).get_comments()]
+        if number not in self._comments:
+            self._comments[number] = self._list_comments(number)
+        return list(self._comments[number])
+
+    def _list_comments(self, number: int) -> list[Comment]:
+        """At most MAX_COMMENT_PAGES pages of 100: the first (the oldest comments, where
+        planbot's own status and stage comments sit) and the newest. A 2,000-comment issue
+        costs 5 requests, not 67 pages of GitHub's default 30."""
+        url = f"{self._repo.url}/issues/{number}/comments"
+        headers, data = self._call("GET", url, {"per_page": PER_PAGE})
+        items = list(data)
+        last = last_page(headers.get("link", ""))
+        for page in range(max(2, last - MAX_COMMENT_PAGES + 2), last + 1):
+            items += self._call("GET", url, {"per_page": PER_PAGE, "page": page})[1]
+        return [_comment_from(c) for c in items]
 
     @translated
+    @budgeted
     def read_file(self, path: str, ref: str) -> str | None:
         try:
             content = self._repo.get_contents(path, ref=ref)
         except GithubException as exc:
             if exc.status == 404:
                 return None
+            if too_large(exc):
+                raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413) \
+                    from exc
             raise
         if isinstance(content, list):  # a directory, not a file
             return None
         if content.encoding != "base64":
             # The contents API leaves out files over 1 MB ("encoding": "none").
-            raise GitHubError(f"{path} is too large for GitHub's contents API", 413)
+            raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413)
         return content.decoded_content.decode("utf-8", errors="replace")
 
     @translated
+    @budgeted
+    def list_folder(self, path: str, ref: str) -> dict[str, str] | None:
+        try:
+            content = self._repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if not isinstance(content, list):
+            return None
+        return {c.path: c.sha for c in content if c.type == "file"}
+
+    @translated
+    @budgeted
     def tree(self, ref: str) -> RepoTree:
         sha = ref if COMMIT_SHA.fullmatch(ref) else self._head(ref)
         if sha is None:
             raise GitHubError(f"no branch {ref!r} in {self._full_name}", 404)
-        # GitHub resolves a commit sha to its root tree: one recursive request in all.
-        tree = self._repo.get_git_tree(sha, recursive=True)
-        blobs = tuple(TreeEntry(e.path, e.size or 0) for e in tree.tree if e.type == "blob")
-        return RepoTree(sha, blobs, truncated=bool(tree.truncated))
+        if sha not in self._trees:
+            # GitHub resolves a commit sha to its root tree: one recursive request in all.
+            tree = self._repo.get_git_tree(sha, recursive=True)
+            blobs = tuple(TreeEntry(e.path, e.size or 0, e.sha) for e in tree.tree
+                          if e.type == "blob")
+            self._trees[sha] = (RepoTree(sha, blobs, truncated=bool(tree.truncated)), tree.sha)
+        return self._trees[sha][0]
 
     @translated
+    @budgeted
     def archive(self, ref: str) -> bytes:
         location = self._repo.get_archive_link("tarball", ref)
         # GitHub redirects to a short-lived signed URL on another host (codeload). PyGithub
@@ -183,58 +259,71 @@ class PyGitHubRepo(GitHub):
         return data
 
     @translated
+    @budgeted
     def branch_sha(self, branch: str) -> str | None:
         return self._head(branch)
 
     def _head(self, branch: str) -> str | None:
-        ref = self._ref(branch)
-        return None if ref is None else str(ref.object.sha)
-
-    def _ref(self, branch: str) -> GitRef | None:
-        # complete() fetches it now, and swaps PyGithub's read URL (.../git/ref/...) for the
-        # one GitHub returns (.../git/refs/...), which is where an update must go.
-        try:
-            return self._repo.get_git_ref(f"heads/{branch}").complete()
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+        if branch not in self._heads:
+            try:
+                ref = self._repo.get_git_ref(f"heads/{branch}").complete()
+                self._heads[branch] = str(ref.object.sha)
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+                self._heads[branch] = None
+        return self._heads[branch]
 
     # Writes
     @translated
+    @budgeted
     def commit_files(
         self, branch: str, base_sha: str, files: Mapping[str, str], message: str
     ) -> str:
-        repo = self._repo
-        base = repo.get_git_commit(base_sha)
+        url = self._repo.url
+        known = self._trees.get(base_sha)
+        # The root tree of the base: from the tree read earlier in the run when there was one.
+        base_tree = known[1] if known else self._call(
+            "GET", f"{url}/git/commits/{base_sha}")[1]["tree"]["sha"]
         # Inline contents: one tree request for all files instead of one blob per file.
-        elements = [InputGitTreeElement(path, "100644", "blob", content=text)
+        elements = [{"path": path, "mode": "100644", "type": "blob", "content": text}
                     for path, text in sorted(files.items())]
-        tree = repo.create_git_tree(elements, base_tree=base.tree)
-        commit = repo.create_git_commit(message, tree, [base])
-        ref = self._ref(branch)
-        if ref is None:
-            repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
-        else:
-            ref.edit(commit.sha)  # not forced: a person's newer push is never overwritten
-        return str(commit.sha)
+        tree = self._call("POST", f"{url}/git/trees",
+                          body={"base_tree": base_tree, "tree": elements})[1]
+        commit = self._call("POST", f"{url}/git/commits", body={
+            "message": message, "tree": tree["sha"], "parents": [base_sha]})[1]
+        sha = str(commit["sha"])
+        if self._head(branch) is None:
+            self._call("POST", f"{url}/git/refs", body={"ref": f"refs/heads/{branch}",
+                                                         "sha": sha})
+        else:  # not forced: a person's newer push is never overwritten
+            self._call("PATCH", f"{url}/git/refs/heads/{branch}", body={"sha": sha,
+                                                                         "force": False})
+        self._heads[branch] = sha
+        return sha
 
     @translated
+    @budgeted
     def find_pull(self, head_branch: str) -> PullRequest | None:
         owner = self._full_name.split("/", 1)[0]
         pulls = self._repo.get_pulls(state="open", head=f"{owner}:{head_branch}")
         return next((_pull(p) for p in pulls), None)
 
     @translated
+    @budgeted
     def create_draft_pull(self, head: str, base: str, title: str, body: str) -> PullRequest:
+        self._write()
         return _pull(self._repo.create_pull(base=base, head=head, title=title, body=body,
                                             draft=True))
 
     @translated
+    @budgeted
     def update_pull(self, number: int, body: str) -> None:
+        self._write()
         self._repo.get_pull(number).edit(body=body)
 
     @translated
+    @budgeted
     def review_comments(self, pull_number: int, review_id: int) -> list[ReviewComment]:
         # GET .../pulls/{n}/comments lists every review's comments; keep this review's.
         comments = self._repo.get_pull(pull_number).get_review_comments()
@@ -242,21 +331,52 @@ class PyGitHubRepo(GitHub):
                 if c.pull_request_review_id == review_id]
 
     @translated
+    @budgeted
     def create_comment(self, issue_number: int, body: str) -> Comment:
-        return _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+        self._write()
+        try:
+            made = _to_comment(self._repo.get_issue(issue_number).create_comment(body))
+        except (GithubException, OSError):
+            # The comment may exist although the answer was lost (a 502 after GitHub made
+            # it): the next look at the list must ask GitHub, so it is found, not doubled.
+            self._comments.pop(issue_number, None)
+            raise
+        if issue_number in self._comments:
+            self._comments[issue_number].append(made)
+        return made
 
     @translated
+    @budgeted
     def edit_comment(self, comment_id: int, body: str) -> None:
+        self._write()
         self._comment(comment_id).edit(body)
+        for comments in self._comments.values():
+            comments[:] = [replace(c, body=body) if c.id == comment_id else c for c in comments]
 
     @translated
+    @budgeted
     def add_reaction(self, target: ReactionTarget, content: str) -> None:
+        self._write()
         kind, number = target
         subject = self._repo.get_issue(number) if kind == "issue" else self._comment(number)
         subject.create_reaction(content)
 
     @translated
+    @budgeted
+    def remove_reaction(self, target: ReactionTarget, content: str, author: str) -> None:
+        kind, number = target
+        where = (f"{self._repo.url}/issues/{number}" if kind == "issue"
+                 else f"{self._repo.url}/issues/comments/{number}")
+        _, found = self._call("GET", f"{where}/reactions", {"content": content,
+                                                            "per_page": PER_PAGE})
+        for reaction in found:
+            if (reaction.get("user") or {}).get("login") == author:
+                self._call("DELETE", f"{where}/reactions/{reaction['id']}")
+
+    @translated
+    @budgeted
     def add_label(self, issue_number: int, label: str) -> None:
+        self._write()
         self._repo.get_issue(issue_number).add_to_labels(label)
 
     def _comment(self, comment_id: int) -> IssueComment:
@@ -264,6 +384,13 @@ class PyGitHubRepo(GitHub):
         # what its own getters build, and it sends nothing until edited or reacted to.
         url = f"{self._repo.url}/issues/comments/{comment_id}"
         return IssueComment(self._repo.requester, url=url)
+
+
+def _comment_from(c: dict[str, Any]) -> Comment:
+    user = c.get("user") or {}
+    return Comment(int(c["id"]), c.get("body") or "", str(user.get("login", "")),
+                   str(user.get("type", "User")), str(c.get("author_association", "NONE")),
+                   str(c.get("html_url", "")))
 
 
 def _to_comment(c: IssueComment) -> Comment:

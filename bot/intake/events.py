@@ -74,9 +74,16 @@ def issue_snapshot(issue: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def repository_snapshot(repository: Mapping[str, Any]) -> dict[str, Any]:
+    """What the worker would otherwise GET: the default branch and the web address."""
+    branch, url = _str(repository.get("default_branch")), _str(repository.get("html_url"))
+    return {"default_branch": branch, "html_url": url} if branch and url else {}
+
+
 def _request(delivery_id: str, payload: Mapping[str, Any], **fields: Any) -> Enqueue:
     installation = _id(_dict(payload.get("installation")))
-    repo = _dict(payload.get("repository")).get("full_name")
+    repository = _dict(payload.get("repository"))
+    repo = repository.get("full_name")
     if not isinstance(repo, str) or "/" not in repo:
         raise _Malformed("repository.full_name")
     return Enqueue(
@@ -85,6 +92,7 @@ def _request(delivery_id: str, payload: Mapping[str, Any], **fields: Any) -> Enq
             repo=repo,
             installation_id=installation,
             sender=_str(_dict(payload.get("sender")).get("login")),
+            repository=repository_snapshot(repository),
             **fields,
         )
     )

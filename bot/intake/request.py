@@ -43,6 +43,8 @@ class PlanRequest:
     label: str = ""  # Trigger.LABEL: the label that was added
     # The issue as the delivery saw it; dry-run mode has no GitHub to fetch it from.
     issue: dict[str, Any] = field(default_factory=dict)
+    # The repository as the delivery saw it (default_branch, html_url): no GET to learn it.
+    repository: dict[str, Any] = field(default_factory=dict)
 
     @property
     def job_id(self) -> str:

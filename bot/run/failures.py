@@ -94,6 +94,9 @@ TABLE: tuple[_Row, ...] = (
     _Row(IssueBusy, _always, "{exc}, and it did not finish while this run waited.",
          "Comment `/plan` again once the status comment says the other run is done.",
          retry=False, detail=False),
+    _Row(GitHubError, _status(413), "A file planbot reads is too large for GitHub's contents "
+         "API.", "Make the file named below smaller (the contents API serves files up to "
+         "1 MB), then comment `/plan`.", retry=False),
     _Row(GitHubError, _status(422), "GitHub refused what planbot sent ({exc.status}); "
          "sending it again unchanged would be refused again.",
          "If the issue or a plan document is very long, shorten it, then comment `/plan`.",

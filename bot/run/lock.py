@@ -11,6 +11,8 @@ from redis import Redis, RedisError
 from redis.exceptions import LockError
 from redis.lock import Lock
 
+from bot.intake import trigger_labels
+
 log = logging.getLogger(__name__)
 
 # The lock expires this long after its holder stops renewing it (killed, out of memory,
@@ -87,6 +89,17 @@ class IssueLocks:
     def busy(self, repo: str, number: int) -> bool:
         """Whether a run holds `repo#number` now (a cheap look before a requeued run starts)."""
         return self.connection is not None and bool(self.connection.exists(_key(repo, number)))
+
+    def remember_label(self, repo: str, label: str) -> None:
+        """Tell the web tier `repo`'s trigger label, read from its config by this run: a
+        delivery of another label is then answered at the edge and costs no job (and no
+        GitHub request). Redis being away costs only that saving."""
+        if self.connection is None:
+            return
+        try:
+            trigger_labels.remember(self.connection, repo, label)
+        except RedisError as exc:
+            log.warning("trigger label of %s not remembered: %s", repo, exc)
 
     def first_refusal(self, repo: str, number: int, sender: str) -> bool:
         """True for the first refusal of `sender` on this issue within REFUSAL_SECONDS."""

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import config as repo_config
+from bot.adapters.dryrun import issue_from_snapshot
 from bot.config import RepoConfig
 from bot.documents.provenance import State
-from bot.domain import STAGES, ReactionTarget, RepoContext, Repository, ReviewComment
+from bot.domain import STAGES, Issue, ReactionTarget, RepoContext, Repository, ReviewComment
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED, PlanRequest
 from bot.intake.trigger_labels import same_label
 from bot.markers import PLANNED_LABEL
-from bot.ports import Conversation, Planner
+from bot.ports import Conversation, Planner, RateLimited, RequestBudget
 from bot.run import meter, status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe, explained
 from bot.run.lock import IssueBusy, IssueLocks
-from bot.run.pipeline import Inputs, Outcome, Stages, run, states
+from bot.run.pipeline import Inputs, Outcome, Stages, run, should_run, states
 from bot.run.replies import help_text, may_run, refusal, unknown_reply
 from bot.run.status import StageRow
 from bot.run.stores import PlanStore
@@ -28,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MERGED_NOTE = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url}). "
           "Its tasks are ready to be worked on.")
+PUBLISHED = "plan published"
+FAILED = "the run failed"
 RUN_COMMANDS = {"plan", "problem", "hypotheses", "tasks", "again", "revise"}
 
 
@@ -81,10 +86,18 @@ def stage_rows(current: dict[str, State], documents: dict[str, str | None], stor
 
 
 class PlanRun:
+    """The delivery's copy of the issue decides what to run; GitHub's is read for stage 1
+    unless the run is `fresh` (started moments after its delivery, so the copy is as
+    good as GitHub's answer)."""
+
     def __init__(self, request: PlanRequest, conversation: Conversation,
-                 helpers: Collaborators, locks: IssueLocks | None = None) -> None:
+                 helpers: Collaborators, locks: IssueLocks | None = None,
+                 fresh: bool = False) -> None:
         self.request, self.gh, self.helpers = request, conversation, helpers
         self.locks = locks or IssueLocks()
+        self.fresh = fresh and bool(request.issue)
+        self.budget: RequestBudget | None = None  # the installation's GitHub budget, if any
+        self.issue_read = False  # GitHub's issue (not the delivery's) is in the inputs
         self.number = request.issue_number
         self.board = StatusBoard(conversation, self.number)
         self.rows: list[StageRow] = []
@@ -95,6 +108,8 @@ class PlanRun:
     def react(self, content: str) -> None:
         try:
             self.gh.add_reaction(self.trigger, content)
+        except RateLimited:
+            raise  # the budget is spent: requeue now, before the run spends anything else
         except Exception:  # a missing reaction must never cost the plan itself
             log.warning("reaction %s failed", content, exc_info=True)
 
@@ -102,24 +117,36 @@ class PlanRun:
         try:
             repo = self.helpers.repository()
             return self._dispatch(repo, repo_config.parse(self.helpers.read_config(repo)))
-        except IssueBusy:
-            raise  # not a failure: the job runs again once the issue is free
+        except (IssueBusy, RateLimited):
+            raise  # not a failure: the job runs again once the issue (or GitHub) is free
         except Exception as exc:
             self.fail(exc)
             raise
+
+    def _unreact(self, content: str) -> None:
+        try:
+            self.gh.remove_reaction(self.trigger, content, self.board.author)
+        except Exception:  # a stale reaction must never cost the plan itself
+            log.warning("reaction %s not removed", content, exc_info=True)
+
+    def _headline_is(self, headline: str) -> bool:
+        shown = self.board.current() or ""
+        return shown.splitlines()[1:2] == status.status_comment(headline, []).splitlines()[1:2]
 
     def fail(self, exc: BaseException) -> None:
         """Say on the issue what failed and what to do (also for a run whose worker died)."""
         failure = describe(exc)
         log.error("delivery %s failed: %s", self.request.delivery_id, failure.what,
                   exc_info=exc)
-        self.react("confused")
+        with contextlib.suppress(RateLimited):  # the failure is the news, not the budget
+            self.react("confused")
         self.board.try_show(status.status_comment(
-            "the run failed", status.failed_rows(self.rows),
+            FAILED, status.failed_rows(self.rows),
             explained(failure, self.request.delivery_id)))
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
+        self.locks.remember_label(req.repo, config.label)
         if req.trigger == LABEL and same_label(req.label) != same_label(config.label):
             return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
@@ -133,6 +160,14 @@ class PlanRun:
                 return self._merged(repo, config)
             commands = ((LABEL, ""),) if req.trigger == LABEL else req.commands
             return "; ".join(self._command(repo, config, name, arg) for name, arg in commands)
+
+    def rate_limited(self, resume_at: float) -> None:
+        """The job waits for GitHub's budget; say when it resumes, in the room plans leave
+        for such notes (skipped while GitHub itself asked the installation to wait)."""
+        when = time.strftime("%H:%M", time.gmtime(resume_at))
+        with self.gh.notes():
+            self.board.try_show(status.status_comment(
+                f"queued: GitHub rate limit, resumes at {when} UTC", self.rows))
 
     def _queued(self) -> None:
         """Another run on this issue is in progress; say so while this one waits."""
@@ -154,19 +189,34 @@ class PlanRun:
             return "unknown"
         return self._plan(repo, config, store, name, arg)
     def _inputs(self, repo: Repository, store: PlanStore) -> Inputs:
-        issue = self.gh.issue(self.number)
-        return Inputs(repo.full_name, issue, self.gh.issue_comments(self.number), store.load())
+        return Inputs(repo.full_name, self._issue(), self.gh.issue_comments(self.number),
+                      store.load())
+
+    def _issue(self) -> Issue:
+        if self.request.issue and not self.issue_read:
+            return issue_from_snapshot(self.number, self.request.issue)
+        self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
+        return self.gh.issue(self.number)
 
     def _plan(self, repo: Repository, config: RepoConfig, store: PlanStore, name: str,
               arg: str) -> str:
         self.react("eyes")
+        failed_before = self._headline_is(FAILED)
         wanted, forced = stages_for(name, config)
         inputs = self._inputs(repo, store)
+        if not self.issue_read and not self.fresh and should_run(
+                "problem", states(inputs)["problem"], wanted, forced):
+            # A problem definition built from an old delivery's copy could miss an edit:
+            # GitHub's issue then, and only when stage 1 runs (deciding needs no read).
+            self.issue_read = True
+            inputs = replace(inputs, issue=self.gh.issue(self.number))
         feedback = arg if name == "revise" else ""
         if self.request.review_id and self.request.pull_number:
             notes = self.gh.review_comments(self.request.pull_number, self.request.review_id)
             feedback = review_feedback(feedback, notes, config.plan_dir(self.number))
         progress_rows = {s: StageRow(s, st.value) for s, st in states(inputs).items()}
+        stages = Stages(lambda: self.helpers.make_planner(config),
+                        lambda text: self.helpers.make_context(repo, config, text))
 
         clock = meter.StageClock()
 
@@ -174,14 +224,16 @@ class PlanRun:
             clock(stage, event)
             progress_rows[stage] = StageRow(stage, event)
             self.rows = list(progress_rows.values())
-            # Shown as each stage starts (the rows say which are done); the end of the
-            # last stage is the "published" status itself: half the edits, same news.
-            if event == "running":
-                self.board.try_show(status.status_comment(f"working on #{self.number}",
-                                                            self.rows))
+            # One "working" status, when the first model stage starts: 👀 already says a
+            # run began, and the "published" status ends it. An instant planner gets
+            # none (it would be replaced before anyone read it): GitHub's writes are scarce.
+            if event == "running" and stage != "problem" and not working:
+                working.append(stage)
+                if not stages.planner().instant:
+                    self.board.try_show(status.status_comment(f"working on #{self.number}",
+                                                                self.rows))
 
-        stages = Stages(lambda: self.helpers.make_planner(config),
-                        lambda text: self.helpers.make_context(repo, config, text))
+        working: list[str] = []
         try:
             outcome = run(inputs, stages, wanted, forced, feedback, moved)
         finally:
@@ -189,6 +241,8 @@ class PlanRun:
         meter.spent(outcome.documents, outcome.ran)
         self._publish(inputs, store, outcome, name)
         self.react("rocket")
+        if failed_before and self.board.author:
+            self._unreact("confused")  # an earlier attempt's 😕: this one published
         return f"{name}: ran {', '.join(outcome.ran) or 'nothing'}"
 
     def _publish(self, inputs: Inputs, store: PlanStore, outcome: Outcome, name: str) -> None:
@@ -196,6 +250,8 @@ class PlanRun:
             store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{self.number}"
                        f" ({name})")
         current = states(Inputs(inputs.repo, inputs.issue, inputs.comments, outcome.documents))
+        if not outcome.changed and self._published_and_current(current):
+            return  # the status comment and the PR already say all there is: no writes
         rows = stage_rows(current, outcome.documents, store, outcome.ran)
         footer = ""
         if any(outcome.documents.values()):
@@ -205,7 +261,11 @@ class PlanRun:
         if kept:
             footer += ("\n\n" if footer else "") + "Kept as edited by a person: " + ", ".join(
                 f"`{s}`" for s in kept) + " (`/plan again` regenerates everything)."
-        self.board.show(status.status_comment("plan published", rows, footer))
+        self.board.show(status.status_comment(PUBLISHED, rows, footer))
+
+    def _published_and_current(self, current: dict[str, State]) -> bool:
+        return (all(st is State.CURRENT for st in current.values())
+                and self._headline_is(PUBLISHED))
 
     def _merged(self, repo: Repository, config: RepoConfig) -> str:
         plan_dir = config.plan_dir(self.number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import RepoConfig
@@ -12,6 +13,7 @@ from bot.documents.provenance import provenance
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.markers import STAGE_MARKER
 from bot.ports import Conversation, GitHub, PlanBranch
+from bot.run.documents_cache import DocumentCache
 from bot.text import normal_newlines
 
 
@@ -37,13 +39,18 @@ class PlanStore(abc.ABC):
 
 
 class BranchStore(PlanStore):
-    """Branch mode: `.plans/issue-<n>/` on `planbot/issue-<n>`, one commit per run."""
+    """Branch mode: `.plans/issue-<n>/` on `planbot/issue-<n>`, one commit per run.
+
+    Reads cost one folder listing (documents planbot wrote are taken from `cache` by their
+    blob id); a new branch is followed by a new PR without looking for one."""
 
     def __init__(self, gh: PlanBranch, repo: Repository, config: RepoConfig,
-                 issue_number: int) -> None:
+                 issue_number: int, cache: DocumentCache | None = None) -> None:
         self.gh, self.repo, self.config, self.number = gh, repo, config, issue_number
         self.branch = config.branch(issue_number)
+        self.cache = cache or DocumentCache()
         self.pull: PullRequest | None = None
+        self.created = False  # this run made the branch: it can have no PR yet
 
     def path(self, stage: str) -> str:
         return f"{self.config.plan_dir(self.number)}/{FILENAMES[stage]}"
@@ -51,32 +58,55 @@ class BranchStore(PlanStore):
     def load(self) -> dict[str, str | None]:
         # Read at the branch head: a person's commits on the plan branch are inputs.
         # Without the branch (never made, or deleted after its PR merged) the plan
-        # on the default branch, if one was merged, is where the documents live.
-        ref = self.branch
-        if self.gh.branch_sha(self.branch) is None:
+        # on the default branch, if one was merged, is where the documents live; that
+        # tree is the one the context reads too, so it costs nothing extra.
+        ref, found = self.branch, self.gh.list_folder(self.config.plan_dir(self.number),
+                                                      self.branch)
+        if found is None:
             ref = self.repo.default_branch
-        return {stage: self.gh.read_file(self.path(stage), ref) for stage in STAGES}
+            tree = self.gh.tree(ref)
+            found = {e.path: e.sha for e in tree.entries}
+            if tree.truncated:
+                found = self.gh.list_folder(self.config.plan_dir(self.number), ref) or {}
+        return {stage: self._text(self.path(stage), found, ref) for stage in STAGES}
+
+    def _text(self, path: str, found: Mapping[str, str], ref: str) -> str | None:
+        if path not in found:
+            return None
+        text = self.cache.get(found[path])
+        if text is None:
+            text = self.gh.read_file(path, ref)
+            if text is not None:
+                self.cache.put(text)
+        return text
 
     def save(self, documents: Mapping[str, str], message: str) -> None:
         if not documents:
             return
-        base = self.gh.branch_sha(self.branch) or self.gh.branch_sha(self.repo.default_branch)
+        base = self.gh.branch_sha(self.branch)
+        self.created = base is None
+        base = base or self.gh.branch_sha(self.repo.default_branch)
         if base is None:
             raise LookupError(f"default branch {self.repo.default_branch!r} has no head")
         files = {self.path(stage): text for stage, text in documents.items()}
         self.gh.commit_files(self.branch, base, files, message)
+        for text in documents.values():
+            self.cache.put(text)
 
     def link(self, stage: str) -> str:
         return f"{self.repo.html_url}/blob/{self.branch}/{self.path(stage)}"
 
     def open_review(self, title: str, body: str) -> str:
-        """The one draft plan PR of this issue, created on first publish, body refreshed."""
-        self.pull = self.pull or self.gh.find_pull(self.branch)
+        """The one draft plan PR of this issue, created on first publish, body refreshed
+        when it changed."""
+        if self.pull is None and not self.created:
+            self.pull = self.gh.find_pull(self.branch)
         if self.pull is None:
             self.pull = self.gh.create_draft_pull(
                 self.branch, self.repo.default_branch, title, body)
-        else:
+        elif self.pull.body != body:
             self.gh.update_pull(self.pull.number, body)
+            self.pull = replace(self.pull, body=body)
         return f"Plan PR: {self.pull.url}"
 
 
@@ -130,11 +160,12 @@ class CommentStore(PlanStore):
         return self._found[stage][1] if stage in self._found else ""
 
 
-def store_for(gh: GitHub, repo: Repository, config: RepoConfig, issue_number: int) -> PlanStore:
+def store_for(gh: GitHub, repo: Repository, config: RepoConfig, issue_number: int,
+              cache: DocumentCache | None = None) -> PlanStore:
     """Where the config says an issue's plan lives: a plan branch, or stage comments."""
     if config.output == "comments":
         return CommentStore(gh, issue_number, repo.html_url)
-    return BranchStore(gh, repo, config, issue_number)
+    return BranchStore(gh, repo, config, issue_number, cache)
 
 
 class DirectoryStore(PlanStore):

@@ -6,12 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot import context as repo_context
+from bot.adapters.budget import InstallationBudget
 from bot.adapters.dryrun import DryRunConversation, issue_from_snapshot
 from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.planners import make_planner
 from bot.ports import GitHub, GitHubApp
+from bot.run.documents_cache import DocumentCache
 from bot.run.lock import IssueLocks
 from bot.run.plan_run import Collaborators, PlanRun
 from bot.run.stores import DirectoryStore, PlanStore, store_for
@@ -31,23 +33,41 @@ def dry_run_folder(settings: Settings, repo: str, number: int) -> Path:
 
 
 def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None = None,
-            repo_dir: Path | None = None, folder: Path | None = None) -> PlanRun:
-    """The run of `request`: on GitHub through the App, or in dry-run mode on disk."""
+            repo_dir: Path | None = None, folder: Path | None = None,
+            app: GitHubApp | None = None, fresh: bool = False) -> PlanRun:
+    """The run of `request`: on GitHub through the App (the process's own unless `app` is
+    given, as tests and benchmarks do), or in dry-run mode on disk. `fresh`: the job
+    started soon after its delivery, whose copy of the issue may stand in for GitHub's."""
     if settings.dry_run:
         folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
         issue = issue_from_snapshot(request.issue_number, request.issue)
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
                        dry_run_collaborators(settings, request.repo, folder, checkout), locks)
-    app = github_app(settings.app_id, settings.private_key, settings.github_api_url)
+    app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
-    gh = app.client(installation, request.repo)
-    return PlanRun(request, gh, github_collaborators(settings, gh), locks)
+    connection = locks.connection if locks else None
+    # The installation's budget lives in the queue's Redis: every worker shares it.
+    budget = InstallationBudget(connection, installation)
+    gh = app.client(installation, request.repo, known_repository(request), budget)
+    cache = DocumentCache(connection)
+    run = PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh)
+    run.budget = budget
+    return run
 
 
-def github_collaborators(settings: Settings, gh: GitHub) -> Collaborators:
+def known_repository(request: PlanRequest) -> Repository | None:
+    """The repository as the delivery described it, when it did."""
+    facts = request.repository
+    if not (facts.get("default_branch") and facts.get("html_url")):
+        return None
+    return Repository(request.repo, str(facts["default_branch"]), str(facts["html_url"]))
+
+
+def github_collaborators(settings: Settings, gh: GitHub,
+                         cache: DocumentCache | None = None) -> Collaborators:
     def store(repo: Repository, config: RepoConfig, number: int) -> PlanStore:
-        return store_for(gh, repo, config, number)
+        return store_for(gh, repo, config, number, cache)
 
     def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
         return repo_context.build_context(gh, repo.default_branch, text, config.context,

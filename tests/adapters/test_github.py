@@ -113,10 +113,34 @@ def test_issue_comments_carry_user_type_and_association(repo: GitHub,
         ("bob", "User", "MEMBER", False), ("ci[bot]", "Bot", "NONE", True)]
 
 
-def test_issue_comments_follow_github_pagination(repo: GitHub, gh: LoopbackGitHub) -> None:
-    ids = [gh.add_comment(REPO, 7, f"comment {n}") for n in range(65)]
+LIST_COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments"
+
+
+def test_issue_comments_follow_github_pagination_100_at_a_time(repo: GitHub,
+                                                               gh: LoopbackGitHub) -> None:
+    ids = [gh.add_comment(REPO, 7, f"comment {n}") for n in range(250)]
     assert [c.id for c in repo.issue_comments(7)] == ids
-    assert len(gh.calls("GET /repos/{owner}/{repo}/issues/{issue_number}/comments")) == 3
+    assert [c.query.get("page", "1") for c in gh.calls(LIST_COMMENTS)] == ["1", "2", "3"]
+    assert {c.query["per_page"] for c in gh.calls(LIST_COMMENTS)} == {"100"}
+
+
+def test_issue_comments_are_listed_once_per_run_and_include_its_own_comments(
+        repo: GitHub, gh: LoopbackGitHub) -> None:
+    gh.add_comment(REPO, 7, "first")
+    repo.issue_comments(7)
+    made = repo.create_comment(7, "planbot's")
+    repo.edit_comment(made.id, "planbot's, edited")
+    assert [c.body for c in repo.issue_comments(7)] == ["first", "planbot's, edited"]
+    assert len(gh.calls(LIST_COMMENTS)) == 1
+
+
+def test_a_long_discussion_is_read_from_its_first_page_and_its_newest(
+        repo: GitHub, gh: LoopbackGitHub) -> None:
+    ids = [gh.add_comment(REPO, 7, f"comment {n}") for n in range(2_000)]
+    read = [c.id for c in repo.issue_comments(7)]
+    assert read == ids[:100] + ids[-400:]  # the oldest page (planbot's status) + the newest
+    assert [c.query.get("page", "1") for c in gh.calls(LIST_COMMENTS)] == [
+        "1", "17", "18", "19", "20"]
 
 
 def test_read_file_decodes_text_at_a_branch_or_a_sha(repo: GitHub, gh: LoopbackGitHub) -> None:

@@ -20,7 +20,7 @@ from bot.documents.provenance import State, digest, provenance
 from bot.intake.queue import QUEUE_NAME
 from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER, plan_pr_marker
 from tests.deliveries import Deliver, load_payload
-from tests.e2e import REPO, burst, labeled_plan, status_of, worker_env
+from tests.e2e import DEFAULT_BRANCH, REPO, WEB, burst, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub
 
 BRANCH = "planbot/issue-1"
@@ -115,7 +115,7 @@ def table_states(text: str) -> dict[str, str]:
 
 
 def links(github: LoopbackGitHub) -> list[str]:
-    web = f"{github.world.root}/{REPO}"
+    web = WEB  # the html_url the delivery named
     return [f"[`{name}`]({web}/blob/{BRANCH}/{PLAN_DIR}/{name})" for name in NAMES.values()]
 
 
@@ -134,7 +134,7 @@ def test_a_maintainer_checks_status_reviews_edits_replans_and_merges_on_the_plan
 def label_opens_one_plan_pr(step: Steps, github: LoopbackGitHub
                             ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Label: one commit with the three documents, one draft plan PR, one status comment."""
-    main = github.branch_sha(REPO, "main")
+    main = github.branch_sha(REPO, DEFAULT_BRANCH)
     assert step("issues", labeled_plan()) == "finished"
     first = github.branch_sha(REPO, BRANCH) or ""
     assert github.commit(REPO, first).parents == [main]
@@ -232,13 +232,13 @@ def closing_does_nothing_and_merging_labels_the_issue(
     assert step("pull_request", closed) == "finished"
     merged = bot_comments(github)[-1]["body"]
     assert f"#{pull['number']}" in merged
-    assert f"]({github.world.root}/{REPO}/tree/main/{PLAN_DIR})" in merged
+    assert f"]({WEB}/tree/{DEFAULT_BRANCH}/{PLAN_DIR})" in merged
     assert PLANNED_LABEL in github.labels(REPO, 1)
 
 
 def test_comment_mode_edits_stage_comments_in_place_around_a_persons_edit(
         step: Steps, github: LoopbackGitHub) -> None:
-    github.push(REPO, "main", {".github/planbot.yml": "output: comments\n"})
+    github.push(REPO, DEFAULT_BRANCH, {".github/planbot.yml": "output: comments\n"})
     assert step("issues", labeled_plan()) == "finished"
 
     stages = stage_comments(github)

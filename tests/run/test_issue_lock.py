@@ -14,6 +14,7 @@ import time
 import pytest
 import redis
 
+from bot.intake import trigger_labels
 from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.plan_run import PlanRun
 from tests import helpers
@@ -118,3 +119,14 @@ def test_an_outsider_repeating_plan_gets_one_refusal_comment(redis_conn: redis.R
                         IssueLocks(redis_conn)).handle() for _ in range(3)]
     assert outcomes == ["refused"] + ["refused (already told this hour)"] * 2
     assert len(gh.comments[1]) == 1
+
+
+def test_a_run_tells_the_web_tier_its_repositorys_trigger_label(
+        redis_conn: redis.Redis) -> None:
+    gh = helpers.repo({".github/planbot.yml": "label: Needs-Plan\n"})
+    request = helpers.relabel(helpers.LABELED, "bug")  # queued: the edge did not know yet
+    outcome = PlanRun(request, gh, helpers.helpers(gh, FakePlanner()),
+                      IssueLocks(redis_conn)).handle()
+    assert outcome == "ignored: label 'bug' is not the trigger label"
+    # From now on the edge answers "ignored" for another label without queueing a job.
+    assert trigger_labels.known(redis_conn, REPO) == "needs-plan"

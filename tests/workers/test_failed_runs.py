@@ -10,7 +10,7 @@ import redis
 from rq.job import Job
 
 from tests.deliveries import Deliver
-from tests.e2e import REPO, ROOT, burst, labeled_plan, status_of, worker_env
+from tests.e2e import DEFAULT_BRANCH, REPO, ROOT, burst, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub
 
 BAD_CONFIG = {".github/planbot.yml": "output: pull-request\n"}
@@ -26,7 +26,7 @@ def test_a_failed_run_is_listed_and_runs_again_with_retry_once_fixed(
         deliver: Deliver, redis_conn: redis.Redis, redis_url: str, tmp_path: Path,
         github: LoopbackGitHub) -> None:
     env = worker_env(redis_url, tmp_path, github)
-    github.push(REPO, "main", BAD_CONFIG)
+    github.push(REPO, DEFAULT_BRANCH, BAD_CONFIG)
     response = deliver("issues", labeled_plan(), delivery="d-fails-once")
     burst(env)
     assert status_of(redis_conn, response) == "failed"
@@ -36,7 +36,7 @@ def test_a_failed_run_is_listed_and_runs_again_with_retry_once_fixed(
     (row,) = [line for line in listed.stdout.splitlines() if line.startswith("d-fails-once")]
     assert f"{REPO}#1" in row and "label" in row and "ConfigError" in row
 
-    github.push(REPO, "main", GOOD_CONFIG)  # the maintainer fixes the key the comment named
+    github.push(REPO, DEFAULT_BRANCH, GOOD_CONFIG)  # the maintainer fixes the key the comment named
     retried = cli(env, "retry", "d-fails-once")
     assert retried.returncode == 0 and "queued again" in retried.stdout, retried.stdout
     burst(env)
@@ -49,12 +49,12 @@ def test_githubs_redeliver_of_a_failed_delivery_runs_it_again(
         deliver: Deliver, redis_conn: redis.Redis, redis_url: str, tmp_path: Path,
         github: LoopbackGitHub) -> None:
     env = worker_env(redis_url, tmp_path, github)
-    github.push(REPO, "main", BAD_CONFIG)
+    github.push(REPO, DEFAULT_BRANCH, BAD_CONFIG)
     first = deliver("issues", labeled_plan(), delivery="d-redelivered")
     burst(env)
     assert status_of(redis_conn, first) == "failed"
 
-    github.push(REPO, "main", GOOD_CONFIG)
+    github.push(REPO, DEFAULT_BRANCH, GOOD_CONFIG)
     again = deliver("issues", labeled_plan(), delivery="d-redelivered")
     assert (again.status_code, again.get_json()["status"]) == (202, "queued")
     burst(env)

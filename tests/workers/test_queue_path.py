@@ -19,7 +19,7 @@ from rq.job import Job
 from bot.intake.queue import QUEUE_NAME
 from bot.markers import STATUS_MARKER
 from tests.deliveries import Deliver, load_payload
-from tests.e2e import REPO, ROOT, burst, labeled_plan, status_of, worker_env
+from tests.e2e import DEFAULT_BRANCH, REPO, ROOT, burst, labeled_plan, status_of, worker_env
 from tests.loopback_github import LoopbackGitHub
 
 BRANCH = "planbot/issue-1"
@@ -56,7 +56,7 @@ def test_label_delivery_becomes_one_commit_and_one_draft_plan_pr(
     assert status_of(redis_conn, response) == "finished"
     assert set(github.files(REPO, BRANCH)) >= PLAN_FILES
     head = github.commit(REPO, github.branch_sha(REPO, BRANCH) or "")
-    assert len(head.parents) == 1 and head.parents[0] == github.branch_sha(REPO, "main")
+    assert len(head.parents) == 1 and head.parents[0] == github.branch_sha(REPO, DEFAULT_BRANCH)
     (pull,) = github.pulls(REPO)
     assert pull["draft"] and pull["title"] == "Plan: Spelling error in the README file"
     assert "Refs #1" in pull["body"]
@@ -78,7 +78,7 @@ def test_delivery_without_installation_is_planned_after_looking_it_up(
 def test_invalid_config_fails_the_job_once_with_a_comment_naming_the_key(
         deliver: Deliver, redis_conn: redis.Redis, redis_url: str, tmp_path: Path,
         github: LoopbackGitHub) -> None:
-    github.push(REPO, "main", {".github/planbot.yml": "output: pull-request\n"})
+    github.push(REPO, DEFAULT_BRANCH, {".github/planbot.yml": "output: pull-request\n"})
     response = deliver("issues", labeled_plan())
     burst(worker_env(redis_url, tmp_path, github))
 

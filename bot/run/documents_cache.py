@@ -1,0 +1,60 @@
+"""Plan documents by their git blob id: what planbot published, it need not read back.
+
+A folder listing gives each document's blob id; a document planbot wrote (or read)
+before has that id here, so a run reads from GitHub only the documents a person
+changed. The id names the content itself, so an entry can never be out of date.
+Kept in the queue's Redis (shared by every worker), or in the process without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from redis import Redis, RedisError
+
+log = logging.getLogger(__name__)
+KEEP_SECONDS = 30 * 24 * 3600
+LOCAL_MAX = 512  # entries kept in the process without Redis
+
+
+def blob_sha(text: str) -> str:
+    """The id git gives `text` as a blob (what GitHub's trees and listings report)."""
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _key(sha: str) -> str:
+    return f"planbot:doc:{sha}"
+
+
+class DocumentCache:
+    def __init__(self, connection: Redis | None = None) -> None:
+        self.connection = connection
+        self._local: dict[str, str] = {}
+
+    def get(self, sha: str) -> str | None:
+        if sha in self._local:
+            return self._local[sha]
+        if self.connection is None or not sha:
+            return None
+        try:
+            raw = self.connection.get(_key(sha))
+        except RedisError as exc:  # a cache miss costs one read; never the run
+            log.warning("document cache unavailable: %s", exc)
+            return None
+        if raw is None:
+            return None
+        text = raw.decode() if isinstance(raw, bytes) else str(raw)
+        return text if blob_sha(text) == sha else None
+
+    def put(self, text: str) -> None:
+        sha = blob_sha(text)
+        if len(self._local) >= LOCAL_MAX:
+            self._local.pop(next(iter(self._local)))
+        self._local[sha] = text
+        if self.connection is not None:
+            try:
+                self.connection.set(_key(sha), text.encode(), ex=KEEP_SECONDS)
+            except RedisError as exc:
+                log.warning("document cache unavailable: %s", exc)

@@ -1,0 +1,60 @@
+"""What a plan costs in GitHub requests, counted on the loopback GitHub (issue 10).
+
+The exact counts are asserted: a change that adds a request to a plan fails here and
+must say why it is worth GitHub's budget (then update the figure and bench/README.md).
+Before issue 10 the same scenarios cost 26/10 writes (4 repeated GETs), 17, 9 and 14/4.
+Each job runs as the worker runs it moments after its delivery (see PlanRun's `fresh`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bench.github_budget import Spend, scenarios
+from bot.adapters.github import PyGitHubApp
+from bot.intake.connection import connect
+from bot.ports import GitHubApp
+from bot.settings import Settings
+from tests.loopback_github import LoopbackGitHub, private_key_pem
+
+
+@pytest.fixture(scope="module")
+def spent(tmp_path_factory: pytest.TempPathFactory, redis_url: str,
+          ) -> Iterator[dict[str, Spend]]:
+    apps: list[PyGitHubApp] = []
+
+    def app(gh: LoopbackGitHub) -> GitHubApp:
+        apps.append(PyGitHubApp("42", private_key_pem(), gh.url, polite=False))
+        return apps[-1]
+
+    connection = connect(Settings(redis_url=redis_url))
+    connection.flushdb()
+    yield scenarios(tmp_path_factory.mktemp("budget"), connection, app)
+    for made in apps:
+        made.close()
+    connection.close()
+
+
+def test_a_branch_mode_plan_on_a_fresh_issue_costs_13_requests_7_writes_no_repeated_get(
+        spent: dict[str, Spend]) -> None:
+    plan = spent["branch plan"]
+    assert (plan.requests, plan.writes, plan.repeated_gets) == (13, 7, 0), plan.operations
+
+
+def test_a_comment_mode_plan_costs_10_requests_6_writes(spent: dict[str, Spend]) -> None:
+    plan = spent["comment plan"]
+    assert (plan.requests, plan.writes) == (10, 6), plan.operations
+
+
+def test_plan_status_costs_4_requests(spent: dict[str, Spend]) -> None:
+    status = spent["/plan status"]
+    assert (status.requests, status.writes) == (4, 1), status.operations
+
+
+def test_a_second_plan_with_nothing_stale_costs_5_requests_2_writes(
+        spent: dict[str, Spend]) -> None:
+    again = spent["second /plan"]
+    assert (again.requests, again.writes) == (5, 2), again.operations
+
