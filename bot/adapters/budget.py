@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from redis import Redis, RedisError
 
+from bot.observe import metrics
 from bot.ports import RateLimited, RequestBudget
 
 log = logging.getLogger(__name__)
@@ -130,8 +131,10 @@ class InstallationBudget(RequestBudget):
             log.warning("GitHub budget unavailable, writing unpaced: %s", exc)
             return
         if waited < 0:
+            metrics.add("planbot_github_rate_limit_waits", reason="requeued")
             raise RateLimited(time.time() - waited / 1000)
         if waited:
+            metrics.add("planbot_github_rate_limit_wait_seconds", waited / 1000, reason="spacing")
             self.sleep(waited / 1000)
 
     def before_read(self) -> None:
@@ -144,8 +147,10 @@ class InstallationBudget(RequestBudget):
             return
         wait = (int(raw) / 1000 - time.time()) if raw else 0.0
         if wait > self.long_wait:
+            metrics.add("planbot_github_rate_limit_waits", reason="requeued")
             raise RateLimited(time.time() + wait)
         if wait > 0:
+            metrics.add("planbot_github_rate_limit_wait_seconds", wait, reason="blocked")
             self.sleep(wait)
 
     def place_in_line(self, ticket: str) -> tuple[float, bool]:

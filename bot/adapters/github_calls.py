@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from github import GithubException
 
+from bot.observe import metrics
 from bot.ports import GitHubError, RateLimited, RequestBudget
 
 log = logging.getLogger(__name__)
@@ -81,12 +82,14 @@ def budgeted(call: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P]
     def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
         for attempt in range(1, RATE_LIMIT_TRIES + 1):
             self._budget.before_read()
+            metrics.add("planbot_github_requests", call=call.__name__)
             try:
                 return call(self, *args, **kwargs)
             except GithubException as exc:
                 wait = rate_limit_wait(exc)
                 if wait is None:
                     raise
+                metrics.add("planbot_github_rate_limit_waits", reason="github")
                 log.warning("GitHub rate limit on %s: waiting %.0f s", call.__name__, wait)
                 self._budget.block(wait)
                 if attempt == RATE_LIMIT_TRIES:  # still limited: requeue, never fail

@@ -50,9 +50,13 @@ WORKER = {
     "planbot_stage_seconds": ("Time to build one stage", "summary"),
     "planbot_model_tokens": ("Model tokens spent, by kind", "counter"),
     "planbot_model_cost_usd": ("Estimated model cost in US dollars", "counter"),
-    "planbot_github_requests": ("GitHub API requests by method", "counter"),
-    "planbot_github_rate_limit_waits": ("Waits for GitHub's rate limits", "counter"),
-    "planbot_github_rate_limit_wait_seconds": ("Time spent waiting for GitHub's rate limits",
+    "planbot_github_requests": ("GitHub API calls by port method (a listing may page)",
+                                "counter"),
+    "planbot_github_rate_limit_waits": ("GitHub rate-limit answers (reason=github) and runs "
+                                        "requeued to wait for the budget (reason=requeued)",
+                                        "counter"),
+    "planbot_github_rate_limit_wait_seconds": ("Time slept before GitHub requests: write "
+                                               "spacing, or an installation GitHub blocked",
                                                "counter"),
 }
 

@@ -15,6 +15,7 @@ from bench.github_budget import label_request, settings_for, world
 from bot.adapters.budget import NOTE_ROOM, PER_HOUR, PLAN_WRITES, InstallationBudget
 from bot.adapters.github import PyGitHubApp
 from bot.intake.connection import connect
+from bot.observe import metrics
 from bot.ports import RateLimited
 from bot.run.lock import IssueLocks
 from bot.run.wiring import run_for
@@ -103,9 +104,13 @@ def test_a_secondary_rate_limit_403_mid_plan_is_waited_out_and_the_plan_complete
         gh.fail_next("POST /repos/{owner}/{repo}/git/commits", 403, {"Retry-After": "3"},
                      "You have exceeded a secondary rate limit.")
         app = PyGitHubApp("42", private_key_pem(), gh.url, polite=False)
-        outcome = run_for(settings_for(gh, tmp_path), label_request(gh, "d-403"),
-                          IssueLocks(redis_conn), app=app, fresh=True).handle()
+        with metrics.recording(redis_conn):
+            outcome = run_for(settings_for(gh, tmp_path), label_request(gh, "d-403"),
+                              IssueLocks(redis_conn), app=app, fresh=True).handle()
         assert outcome.startswith("label: ran problem, hypotheses, tasks")
+        shown = metrics.exposition(redis_conn).decode()  # what /metrics serves
+        assert 'planbot_github_rate_limit_waits_total{reason="github"} 1.0' in shown
+        assert 'planbot_github_requests_total{call="commit_files"} 2.0' in shown
         statuses = [r.status for r in gh.calls("POST /repos/{owner}/{repo}/git/commits")]
         assert statuses == [403, 201]
         assert ".plans/issue-7/tasks.md" in gh.files("octo/widgets", "planbot/issue-7")
