@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, queue: Enqueuer | None = None) 
         return _json(exc.code or 500, status="error", reason=exc.description)
 
     if settings.needs_setup:
-        from bot.adapters.github import convert_manifest  # PyGithub only while registering
+        from bot.adapters.github_app import convert_manifest  # PyGithub only while registering
         from bot.setup.page import blueprint
 
         app.register_blueprint(blueprint(settings, convert_manifest))

@@ -30,7 +30,7 @@ from typing import Any
 
 from bench.github_budget import FILES, ISSUE_BODY
 from bot.adapters import budget
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.intake.connection import connect, redis_url_for
 from bot.intake.request import LABEL, PlanRequest
 from bot.ports import RateLimited

@@ -1,6 +1,6 @@
 """The outside world as planbot sees it: one small interface per service.
 
-Only bot/adapters/github.py imports `github`, only bot/planners/anthropic.py imports
+Only bot/adapters/github*.py import `github`, only bot/planners/anthropic.py imports
 `anthropic`. Orchestration receives these as arguments; tests/fakes.py holds
 one in-memory fake per interface.
 """

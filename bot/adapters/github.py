@@ -1,4 +1,5 @@
-"""GitHub through PyGithub: the App, its installation clients, and one repository's calls."""
+"""GitHub through PyGithub: one repository's calls, for one run (the App and its
+installation clients: github_app.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,13 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
 
 from github import (
-    Auth,
     Github,
     GithubException,
-    GithubIntegration,
 )
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
-from urllib3.util.retry import Retry
 
 from bot.adapters.budget import PLAN_WRITES, InstallationBudget
 from bot.adapters.github_calls import budgeted, last_page, too_large, translated
@@ -35,10 +32,7 @@ from bot.domain import (
     TreeEntry,
 )
 from bot.ports import (
-    AppCredentials,
-    AppIdentity,
     GitHub,
-    GitHubApp,
     GitHubError,
     RequestBudget,
 )
@@ -48,77 +42,6 @@ COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
 ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
 PER_PAGE = 100  # GitHub's largest page: a third of the requests of its default 30
 MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the newest
-
-
-@translated
-def convert_manifest(api_url: str, code: str) -> AppCredentials:
-    """Exchange the one-hour code GitHub sent after registering the App from its manifest
-    for the App's id, private key and webhook secret (no authentication: the code is it)."""
-    client = Github(base_url=api_url.rstrip("/"), retry=None)
-    try:
-        _, data = client.requester.requestJsonAndCheck(
-            "POST", f"/app-manifests/{quote(code, safe='')}/conversions")
-    finally:
-        client.close()
-    return AppCredentials(int(data["id"]), str(data["slug"]), str(data["name"]),
-                          str(data["html_url"]), str(data["pem"]), str(data["webhook_secret"]))
-
-
-class PyGitHubApp(GitHubApp):
-    """The App: mints JWTs and installation tokens (PyGithub does both) and caches clients.
-
-    One `Github` per installation, kept for the life of the process, so every job on
-    that installation reuses its token until PyGithub sees it near expiry.
-    """
-
-    def __init__(self, app_id: str, private_key: str, base_url: str, *,
-                 polite: bool = True) -> None:
-        # PyGithub's own pacing is off: it sleeps per client and per process, so it neither
-        # keeps several workers within an installation's limits nor lets one use idle
-        # budget; the installation's RequestBudget (bot/adapters/budget.py) paces instead.
-        # polite: retry 5xx answers to idempotent requests only (a POST whose answer was
-        # lost may have been done: it is reconciled, never sent twice); off for loopbacks.
-        self._integration = GithubIntegration(
-            auth=Auth.AppAuth(app_id, private_key),
-            base_url=base_url.rstrip("/"),
-            lazy=True,  # objects fetch on first attribute read: no GET before every write
-            per_page=PER_PAGE,
-            retry=Retry(total=3, backoff_factor=0.5, status_forcelist=range(500, 600),
-                        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,
-                        raise_on_status=False) if polite else None,
-            seconds_between_requests=None,
-            seconds_between_writes=None,
-        )
-        self._clients: dict[int, Github] = {}
-
-    @translated
-    def identity(self) -> AppIdentity:
-        app = self._integration.get_app()
-        return AppIdentity(app.name, app.slug, self._integration.get_installations().totalCount)
-
-    @translated
-    def installation_id(self, full_name: str) -> int:
-        owner, name = full_name.split("/", 1)
-        return int(self._integration.get_repo_installation(owner, name).id)
-
-    def client(self, installation_id: int, full_name: str,
-               known: Repository | None = None, budget: RequestBudget | None = None,
-               ) -> GitHub:
-        if installation_id not in self._clients:
-            self._clients[installation_id] = self._integration.get_github_for_installation(
-                installation_id)
-        return PyGitHubRepo(self._clients[installation_id], full_name, known, budget)
-
-    def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
-        self._integration.close()
-
-    def __enter__(self) -> PyGitHubApp:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class PyGitHubRepo(GitHub):

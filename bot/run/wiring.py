@@ -23,7 +23,7 @@ from bot.settings import Settings
 @lru_cache(maxsize=4)
 def github_app(app_id: str, private_key: str, base_url: str) -> GitHubApp:
     """One App client per process, so installation tokens are reused until they expire."""
-    from bot.adapters.github import PyGitHubApp  # only the GitHub mode needs PyGithub loaded
+    from bot.adapters.github_app import PyGitHubApp  # only the GitHub mode needs PyGithub loaded
 
     return PyGitHubApp(app_id, private_key, base_url)
 

@@ -13,7 +13,7 @@ import redis
 
 from bench.github_budget import label_request, settings_for, world
 from bot.adapters.budget import NOTE_ROOM, PER_HOUR, PLAN_WRITES, InstallationBudget
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.intake.connection import connect
 from bot.observe import metrics
 from bot.ports import RateLimited

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.ports import GitHub, GitHubError
 from tests.loopback_github import LoopbackGitHub, private_key_pem
 

@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from bench.github_budget import REPO, label_request, settings_for, world
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.markers import STATUS_MARKER
 from bot.ports import GitHubError
 from bot.run.failures import describe

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from bench.github_budget import Spend, scenarios
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.intake.connection import connect
 from bot.ports import GitHubApp
 from bot.settings import Settings

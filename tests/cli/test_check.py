@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.cli.check import FAIL, OK, SKIP, Check, checks
 from bot.settings import Settings
 from tests.loopback_github import LoopbackGitHub, private_key_pem

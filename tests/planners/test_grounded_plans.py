@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from bot.adapters.github import PyGitHubApp
+from bot.adapters.github_app import PyGitHubApp
 from bot.config import CONFIG_PATH
 from bot.documents.provenance import body_of, provenance
 from bot.documents.validate import NOT_FOUND, NOT_VERIFIED, Grounding, check_hypotheses
