@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +10,6 @@ from bot.domain import Comment, Issue, ReactionTarget, ReviewComment
 from bot.ports import Conversation
 
 BOT_LOGIN = "planbot[bot]"
-
-
-def issue_from_snapshot(number: int, snapshot: Mapping[str, Any]) -> Issue:
-    return Issue(
-        number=number,
-        title=str(snapshot.get("title") or ""),
-        body=str(snapshot.get("body") or ""),
-        author=str(snapshot.get("author") or ""),
-        url=str(snapshot.get("url") or ""),
-        labels=tuple(snapshot.get("labels") or ()),
-    )
 
 
 class DryRunConversation(Conversation):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from bot.domain import Issue
+
 # RQ accepts job ids of [A-Za-z0-9_-] only. GitHub's delivery ids are UUIDs and are kept
 # readable; any other header value is hashed under another prefix, so no two deliveries
 # share a job id and no header value can make an invalid one.
@@ -49,6 +51,14 @@ class PlanRequest:
     @property
     def job_id(self) -> str:
         return job_id(self.delivery_id)
+
+    def issue_seen(self) -> Issue:
+        """The issue as the delivery described it (dry runs, and runs that need no fresher
+        copy from GitHub)."""
+        seen = self.issue
+        return Issue(number=self.issue_number, title=str(seen.get("title") or ""),
+                     body=str(seen.get("body") or ""), author=str(seen.get("author") or ""),
+                     url=str(seen.get("url") or ""), labels=tuple(seen.get("labels") or ()))
 
     def to_job(self) -> dict[str, Any]:
         """Keyword arguments for workers.jobs.run_plan: JSON-friendly plain values."""

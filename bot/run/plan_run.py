@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot import config as repo_config
-from bot.adapters.dryrun import issue_from_snapshot
 from bot.config import RepoConfig
 from bot.documents.provenance import State
 from bot.domain import STAGES, Issue, ReactionTarget, RepoContext, Repository, ReviewComment
@@ -194,7 +193,7 @@ class PlanRun:
 
     def _issue(self) -> Issue:
         if self.request.issue and not self.issue_read:
-            return issue_from_snapshot(self.number, self.request.issue)
+            return self.request.issue_seen()
         self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
         return self.gh.issue(self.number)
 

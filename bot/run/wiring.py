@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot import context as repo_context
 from bot.adapters.budget import InstallationBudget
-from bot.adapters.dryrun import DryRunConversation, issue_from_snapshot
+from bot.adapters.dryrun import DryRunConversation
 from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
@@ -40,7 +40,7 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
     started soon after its delivery, whose copy of the issue may stand in for GitHub's."""
     if settings.dry_run:
         folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
-        issue = issue_from_snapshot(request.issue_number, request.issue)
+        issue = request.issue_seen()
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
                        dry_run_collaborators(settings, request.repo, folder, checkout), locks)
