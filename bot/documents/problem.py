@@ -24,7 +24,7 @@ NOT_GIVEN = "_Not given in the issue._"
 EMPTY_BODY = "_The issue has no description._"
 ALL_IN_SECTIONS = "_The description is all in the sections below._"
 NO_DISCUSSION = "_No comments from people yet._"
-OMITTED = "_{count} earlier comments are not shown; read them on the issue._"
+OMITTED = "_{count} other comments are not shown; read them on the issue._"
 SHORTENED = "_Shortened from {total:,} characters{where}._"
 
 
@@ -34,14 +34,23 @@ def _is_command_only(body: str) -> bool:
 
 
 def discussion(comments: Sequence[Comment]) -> tuple[list[Comment], int]:
-    """The comments stage 1 shows, oldest first, and how many earlier ones it leaves out.
+    """The comments stage 1 shows, in the thread's order, and how many it leaves out.
 
-    Bots (planbot included) and bare `/plan` commands say nothing about the problem.
+    Bots (planbot included) and bare `/plan` commands say nothing about the problem. A
+    long thread keeps the maintainers' comments first (they decide what the fix is),
+    then the newest of the rest.
     """
     said = [c for c in comments
             if not c.by_bot and OWN_MARKER not in c.body and c.body.strip()
             and not _is_command_only(c.body)]
-    return said[-MAX_COMMENTS:], max(0, len(said) - MAX_COMMENTS)
+    kept = sorted(_by_priority(said)[:MAX_COMMENTS])
+    return [said[i] for i in kept], len(said) - len(kept)
+
+
+def _by_priority(comments: Sequence[Comment]) -> list[int]:
+    """Indexes of `comments`, maintainers' first, newest first within each group."""
+    return sorted(range(len(comments)), reverse=True,
+                  key=lambda i: (comments[i].association in MAINTAINERS, i))
 
 
 def _login(comment_author: str) -> str:
@@ -107,16 +116,17 @@ def _discussion(comments: Sequence[Comment]) -> str:
     shown, omitted = discussion(comments)
     if not shown:
         return NO_DISCUSSION
-    # The newest comments that fit the budget: the document must fit one GitHub comment.
-    kept: list[str] = []
-    for comment in reversed(shown):
-        block = _comment(comment)
-        if kept and sum(map(len, kept)) + len(block) > PROBLEM_DISCUSSION_CHARS:
+    # What fits the budget, in the same order of priority: the document must fit one
+    # GitHub comment.
+    kept: dict[int, str] = {}
+    for i in _by_priority(shown):
+        block = _comment(shown[i])
+        if kept and sum(map(len, kept.values())) + len(block) > PROBLEM_DISCUSSION_CHARS:
             break
-        kept.insert(0, block)
+        kept[i] = block
     omitted += len(shown) - len(kept)
     blocks = [OMITTED.format(count=omitted)] if omitted else []
-    return "\n\n".join(blocks + kept)
+    return "\n\n".join(blocks + [kept[i] for i in sorted(kept)])
 
 
 def render_problem(repo: str, issue: Issue, comments: Sequence[Comment]) -> str:

@@ -149,8 +149,18 @@ def test_a_long_discussion_keeps_the_latest_comments() -> None:
     comments = [human(n, f"comment number {n}") for n in range(MAX_COMMENTS + 12)]
     text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
     assert text.count("### `@carol`") == MAX_COMMENTS
-    assert "12 earlier comments are not shown" in text
+    assert "12 other comments are not shown" in text
     assert "comment number 11\n" not in text and f"comment number {MAX_COMMENTS + 11}" in text
+
+
+def test_a_long_discussion_keeps_the_maintainers_comments_before_the_newest_others() -> None:
+    comments = [human(0, "maintainer: the fix belongs in the parser", "alice", "MEMBER"),
+                *(human(n, f"me too {n}") for n in range(1, MAX_COMMENTS + 5))]
+    text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")
+    assert "the fix belongs in the parser" in text  # the oldest, but a maintainer's
+    assert text.index("the fix belongs in the parser") < text.index(f"me too {MAX_COMMENTS + 4}")
+    assert f"me too {MAX_COMMENTS + 4}" in text and "me too 5\n" not in text
+    assert "5 other comments are not shown" in text
 
 
 def test_a_huge_comment_is_shortened_without_leaving_a_fence_open() -> None:
