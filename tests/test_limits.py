@@ -30,7 +30,7 @@ def test_a_65000_character_issue_in_comment_mode_is_published_shortened_with_a_l
     assert max(map(len, published)) <= GITHUB_BODY_CHARS
     assert "_Shortened from 65,000 characters; the full issue is at " \
            "https://github.com/octo/widgets/issues/1._" in problem
-    assert "earlier comments are not shown" in problem
+    assert "other comments are not shown" in problem
 
 
 def test_control_characters_in_the_issue_reach_no_document() -> None:
