@@ -372,7 +372,8 @@ class LoopbackGitHub:
         if owner is not None and repo is None:
             return self._reply(record, NOT_FOUND)
         call = Call(self.world, repo, record.json, request.args, request.path,
-                    request.headers.get("Authorization", ""))
+                    request.headers.get("Authorization", ""),
+                    request.headers.get("If-None-Match", ""))
         done = ROUTES[operation](call, **args)
         return self._reply(record, failed or done)
 

@@ -188,6 +188,7 @@ class Call:
     query: Mapping[str, str]
     path: str  # as requested, for pagination links
     authorization: str = ""  # the Authorization header, for the App's own endpoints
+    if_none_match: str = ""  # a conditional request's ETag
 
     @property
     def repo(self) -> Repo:
@@ -261,7 +262,13 @@ def get_contents(c: Call, path: str) -> Reply:
     if files is None:
         return Reply(404, {"message": f"No commit found for the ref {ref}"})
     if path in files:
-        return Reply(200, content_json(c, path, files[path], ref, with_content=True))
+        # GitHub's ETag for the answer; a conditional request for an unchanged file gets a
+        # 304 with no body, which does not count against the rate limit.
+        etag = f'"{blob_sha(files[path])}"'
+        if c.if_none_match == etag:
+            return Reply(304, None, {"ETag": etag})
+        return Reply(200, content_json(c, path, files[path], ref, with_content=True),
+                     {"ETag": etag})
     inside = sorted(p for p in files if p.startswith(path.rstrip("/") + "/"))
     if not inside:
         return NOT_FOUND

@@ -3,6 +3,7 @@ installation clients: github_app.py)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import re
@@ -11,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 from github import (
     Github,
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
 ARCHIVE_TIMEOUT = 120  # seconds; tarballs of big repositories take a while
 PER_PAGE = 100  # GitHub's largest page: a third of the requests of its default 30
+MAX_ETAGS = 1024  # files remembered for conditional reads, per process
 MAX_COMMENT_PAGES = 5  # comments read per issue: 500, the oldest page and the newest
 
 
@@ -51,7 +54,9 @@ class PyGitHubRepo(GitHub):
     question is asked twice: each request counts against the installation's budget."""
 
     def __init__(self, client: Github, full_name: str, known: Repository | None = None,
-                 budget: RequestBudget | None = None) -> None:
+                 budget: RequestBudget | None = None,
+                 etags: dict[tuple[str, str, str], tuple[str, str]] | None = None) -> None:
+        self._etags = {} if etags is None else etags  # (repo, path, ref) -> (ETag, text)
         self._budget = budget or InstallationBudget(None, 0)
         self._noting = False  # inside notes(): writes may use the room left for notes
         self._wrote = False
@@ -128,8 +133,15 @@ class PyGitHubRepo(GitHub):
     @translated
     @budgeted
     def read_file(self, path: str, ref: str) -> str | None:
+        # Conditional on the ETag of the last answer this process had (the config is read
+        # by every run): an unchanged file is a 304, which GitHub does not count against
+        # the installation's rate limit. PyGithub's get_contents sends no If-None-Match.
+        key = (self._full_name, path, ref)
+        known = self._etags.get(key)
         try:
-            content = self._repo.get_contents(path, ref=ref)
+            answer, data = self._repo.requester.requestJsonAndCheck(
+                "GET", f"{self._repo.url}/contents/{quote(path)}", parameters={"ref": ref},
+                headers={"If-None-Match": known[0]} if known else None)
         except GithubException as exc:
             if exc.status == 404:
                 return None
@@ -137,12 +149,20 @@ class PyGitHubRepo(GitHub):
                 raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413) \
                     from exc
             raise
-        if isinstance(content, list):  # a directory, not a file
+        if data is None and known:  # 304 Not Modified
+            return known[1]
+        if not isinstance(data, dict):  # a directory, not a file
             return None
-        if content.encoding != "base64":
+        if data.get("encoding") != "base64":
             # The contents API leaves out files over 1 MB ("encoding": "none").
             raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413)
-        return content.decoded_content.decode("utf-8", errors="replace")
+        text = base64.b64decode(data.get("content") or "").decode("utf-8", errors="replace")
+        etag = next((v for k, v in answer.items() if k.lower() == "etag"), None)
+        if etag:
+            if len(self._etags) >= MAX_ETAGS:
+                self._etags.pop(next(iter(self._etags)))  # the oldest entry
+            self._etags[key] = (str(etag), text)
+        return text
 
     @translated
     @budgeted

@@ -54,6 +54,8 @@ class PyGitHubApp(GitHubApp):
             seconds_between_writes=None,
         )
         self._clients: dict[int, Github] = {}
+        # Conditional reads' ETags for every run of this process (its worker's lifetime).
+        self._etags: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     @translated
     def identity(self) -> AppIdentity:
@@ -71,7 +73,8 @@ class PyGitHubApp(GitHubApp):
         if installation_id not in self._clients:
             self._clients[installation_id] = self._integration.get_github_for_installation(
                 installation_id)
-        return PyGitHubRepo(self._clients[installation_id], full_name, known, budget)
+        return PyGitHubRepo(self._clients[installation_id], full_name, known, budget,
+                            self._etags)
 
     def close(self) -> None:
         for client in self._clients.values():

@@ -152,6 +152,18 @@ def test_read_file_decodes_text_at_a_branch_or_a_sha(repo: GitHub, gh: LoopbackG
     assert repo.read_file("docs/naïve café.md", "main") == FILES["docs/naïve café.md"]
 
 
+def test_a_file_read_again_by_a_later_run_is_a_conditional_request(
+        app: PyGitHubApp, gh: LoopbackGitHub) -> None:
+    first, later = app.client(INSTALLATION, REPO), app.client(INSTALLATION, REPO)
+    assert first.read_file("README.md", "main") == "# Widgets\n"
+    assert later.read_file("README.md", "main") == "# Widgets\n"  # 304: not rate-limited
+    gh.push(REPO, "main", {"README.md": "# Widgets v2\n"})
+    assert later.read_file("README.md", "main") == "# Widgets v2\n"
+    reads = gh.calls("GET /repos/{owner}/{repo}/contents/{path}")
+    assert [r.status for r in reads] == [200, 304, 200]
+    assert gh.errors == []
+
+
 def test_read_file_is_none_for_a_missing_file_or_a_folder(repo: GitHub) -> None:
     assert repo.read_file("src/widgets/load.py", "main") is None
     assert repo.read_file("src/widgets", "main") is None
