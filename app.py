@@ -31,6 +31,13 @@ def _json(code: int, /, **body: Any) -> Response:
     return response
 
 
+def _unavailable(reason: str) -> Response:
+    """503 with Retry-After: GitHub (or an operator's tool) should try again later."""
+    response = _json(503, status="unavailable", reason=reason)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _error(code: int, reason: str) -> tuple[Response, str]:
     return _json(code, status="error", reason=reason), f"rejected: {reason}"
 
@@ -74,10 +81,7 @@ def _webhook(settings: Settings, jobs: Enqueuer) -> Response:
     if settings.needs_setup:
         # Fail closed: without the secret GitHub generates at registration, no delivery
         # can be verified. 503 (not 401): it will work once the App is set up.
-        response = _json(503, status="unavailable",
-                         reason="planbot has no GitHub App yet: finish the setup at /setup")
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return _unavailable("planbot has no GitHub App yet: finish the setup at /setup")
     try:
         response, outcome = _receive(settings, jobs, event_header, delivery_header)
     except Exception:
@@ -186,9 +190,7 @@ def _enqueue(jobs: Enqueuer, plan: PlanRequest) -> tuple[Response, str]:
             queued = jobs.enqueue(plan)
     except QueueUnavailable as exc:
         # Never 2xx unless the job is stored: GitHub would not deliver it again.
-        response = _json(503, status="unavailable", reason="queue unavailable, retry later")
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response, f"unavailable: {exc}"
+        return _unavailable("queue unavailable, retry later"), f"unavailable: {exc}"
     if queued is Enqueued.OTHER_LABEL:
         return _ignored(f"label {plan.label!r} is not the trigger label of {plan.repo}")
     if queued is Enqueued.DUPLICATE:
