@@ -10,9 +10,11 @@ from __future__ import annotations
 import redis
 
 KEY = "planbot:trigger-label:{repo}"
-# A config change reaches the web tier at the latest a day later (any run re-reads the
-# file and refreshes this); a removed installation's entries expire on their own.
-TTL_SECONDS = 24 * 3600
+# How long the edge trusts what a run read. A new `label` in the config would otherwise
+# see its first deliveries dropped until a run refreshes this: at most this long. Once it
+# expires, the next label delivery is queued and its run (one config read, a 304 when
+# unchanged) writes it again, so a burst of other labels still costs one job, not one each.
+TTL_SECONDS = 10 * 60
 
 
 def remember(connection: redis.Redis, repo: str, label: str) -> None:
@@ -23,8 +25,3 @@ def same_label(label: str) -> str:
     """A label as GitHub compares them: `Plan` and `plan` are one label."""
     return label.casefold()
 
-
-def known(connection: redis.Redis, repo: str) -> str | None:
-    """The repository's trigger label, or None when no run has read its config lately."""
-    value = connection.get(KEY.format(repo=repo))
-    return value.decode() if isinstance(value, bytes) else value

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import redis
 
-from bot.intake.trigger_labels import TTL_SECONDS, known, remember
+from bot.intake.trigger_labels import KEY, TTL_SECONDS, remember
 
 
-def test_an_unknown_repository_has_no_trigger_label_yet(redis_conn: redis.Redis) -> None:
-    assert known(redis_conn, "octo/widgets") is None
-
-
-def test_a_remembered_label_is_known_per_repository_and_expires(redis_conn: redis.Redis) -> None:
-    remember(redis_conn, "octo/widgets", "needs-plan")
-    assert known(redis_conn, "octo/widgets") == "needs-plan"
-    assert known(redis_conn, "octo/gadgets") is None
-    assert 0 < redis_conn.ttl("planbot:trigger-label:octo/widgets") <= TTL_SECONDS
+def test_a_remembered_label_is_kept_per_repository_folded_and_expires(
+        redis_conn: redis.Redis) -> None:
+    assert redis_conn.get(KEY.format(repo="octo/widgets")) is None
+    remember(redis_conn, "octo/widgets", "Needs-Plan")
+    assert redis_conn.get(KEY.format(repo="octo/widgets")) == b"needs-plan"
+    assert redis_conn.get(KEY.format(repo="octo/gadgets")) is None
+    assert 0 < redis_conn.ttl(KEY.format(repo="octo/widgets")) <= TTL_SECONDS

@@ -129,4 +129,4 @@ def test_a_run_tells_the_web_tier_its_repositorys_trigger_label(
                       IssueLocks(redis_conn)).handle()
     assert outcome == "ignored: label 'bug' is not the trigger label"
     # From now on the edge answers "ignored" for another label without queueing a job.
-    assert trigger_labels.known(redis_conn, REPO) == "needs-plan"
+    assert redis_conn.get(trigger_labels.KEY.format(repo=REPO)) == b"needs-plan"
