@@ -88,12 +88,13 @@ class PyGitHubRepo(GitHub):
         self._budget.observe(remaining if remaining >= 0 else None, reset or None)
 
     def _call(self, verb: str, url: str, parameters: dict[str, Any] | None = None,
-              body: Any = None) -> tuple[dict[str, Any], Any]:
+              body: Any = None, headers: dict[str, str] | None = None,
+              ) -> tuple[dict[str, Any], Any]:
         if verb != "GET":
             self._write()
-        headers, data = self._repo.requester.requestJsonAndCheck(
-            verb, url, parameters=parameters, input=body)
-        return {k.lower(): v for k, v in headers.items()}, data
+        answer, data = self._repo.requester.requestJsonAndCheck(
+            verb, url, parameters=parameters, headers=headers, input=body)
+        return {k.lower(): v for k, v in answer.items()}, data
 
     # Reads
     @translated
@@ -139,8 +140,8 @@ class PyGitHubRepo(GitHub):
         key = (self._full_name, path, ref)
         known = self._etags.get(key)
         try:
-            answer, data = self._repo.requester.requestJsonAndCheck(
-                "GET", f"{self._repo.url}/contents/{quote(path)}", parameters={"ref": ref},
+            answer, data = self._call(
+                "GET", f"{self._repo.url}/contents/{quote(path)}", {"ref": ref},
                 headers={"If-None-Match": known[0]} if known else None)
         except GithubException as exc:
             if exc.status == 404:
@@ -157,7 +158,7 @@ class PyGitHubRepo(GitHub):
             # The contents API leaves out files over 1 MB ("encoding": "none").
             raise GitHubError(f"`{path}` is too large for GitHub's contents API", 413)
         text = base64.b64decode(data.get("content") or "").decode("utf-8", errors="replace")
-        etag = next((v for k, v in answer.items() if k.lower() == "etag"), None)
+        etag = answer.get("etag")
         if etag:
             if len(self._etags) >= MAX_ETAGS:
                 self._etags.pop(next(iter(self._etags)))  # the oldest entry
