@@ -38,8 +38,8 @@ def run_plan(**job: Any) -> str | Retry:
     with logs.delivery(request.delivery_id), \
             metrics.recording(current.connection if current else None):
         outcome = _run(request, current)
-    kind = "waiting" if isinstance(outcome, Retry) else "finished"
-    metrics.record(current.connection if current else None, "planbot_jobs", outcome=kind)
+        metrics.add("planbot_jobs",
+                    outcome="waiting" if isinstance(outcome, Retry) else "finished")
     return outcome
 
 
@@ -70,8 +70,7 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
         if not failure.retry:
             _no_retry(current)  # retrying unchanged input cannot help; fail now
         retried = bool(current and (current.retries_left or 0) > 0)
-        metrics.record(current.connection if current else None, "planbot_jobs",
-                       outcome="retried" if retried else "failed")
+        metrics.add("planbot_jobs", outcome="retried" if retried else "failed")
         raise
     finally:
         if run.budget is not None and not in_line:

@@ -91,11 +91,11 @@ class PlanRun:
 
     def __init__(self, request: PlanRequest, conversation: Conversation,
                  helpers: Collaborators, locks: IssueLocks | None = None,
-                 fresh: bool = False) -> None:
+                 fresh: bool = False, budget: RequestBudget | None = None) -> None:
         self.request, self.gh, self.helpers = request, conversation, helpers
         self.locks = locks or IssueLocks()
         self.fresh = fresh and bool(request.issue)
-        self.budget: RequestBudget | None = None  # the installation's GitHub budget, if any
+        self.budget = budget  # the installation's GitHub budget (GitHub mode only)
         self.issue_read = False  # GitHub's issue (not the delivery's) is in the inputs
         self.number = request.issue_number
         self.board = StatusBoard(conversation, self.number)

@@ -51,9 +51,8 @@ def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None =
     budget = InstallationBudget(connection, installation)
     gh = app.client(installation, request.repo, known_repository(request), budget)
     cache = DocumentCache(connection)
-    run = PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh)
-    run.budget = budget
-    return run
+    return PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh,
+                   budget)
 
 
 def known_repository(request: PlanRequest) -> Repository | None:
