@@ -28,10 +28,16 @@ def _head_line(repo: Repo, path: str, frame: Frame) -> int | None:
     return None if code else frame.line
 
 
+def in_repository(repo: Repo, text: str) -> list[tuple[Frame, str]]:
+    """The traceback's frames in the repository's own files, innermost first, each with
+    the file's path in the tree."""
+    return [(f, m[0]) for f in innermost_first(frames(text))
+            if len(m := repo.index.match(f.path, frame=True)) == 1]
+
+
 def frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str],
                  say: Framing) -> list[Lead]:
-    inside = [(f, m[0]) for f in innermost_first(frames(text))
-              if len(m := repo.index.match(f.path, frame=True)) == 1]
+    inside = in_repository(repo, text)
     if not inside:
         return []
     frame, path = inside[0]

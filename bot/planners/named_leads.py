@@ -10,6 +10,7 @@ from bot.context.query import TITLE_NAME_WEIGHT, Query, parse_query
 from bot.context.tracebacks import frames, mentioned_paths
 from bot.domain import Snippet
 from bot.planners import reading
+from bot.planners.frame_leads import in_repository
 from bot.planners.framing import Framing
 from bot.planners.layout import is_code
 from bot.planners.lead import Lead, Repo, as_code, line_with, quote, where_at
@@ -81,10 +82,9 @@ def symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) -> 
 def _framed_functions(repo: Repo, text: str) -> dict[str, str]:
     """Function name -> the tree file of the traceback frame it runs in."""
     out: dict[str, str] = {}
-    for frame in frames(text):
-        found = repo.index.match(frame.path, frame=True) if frame.function else []
-        if len(found) == 1:
-            out.setdefault(frame.function.rsplit(".", 1)[-1], found[0])
+    for frame, path in in_repository(repo, text):
+        if frame.function:
+            out.setdefault(frame.function.rsplit(".", 1)[-1], path)
     return out
 
 
