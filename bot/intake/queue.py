@@ -13,6 +13,7 @@ from rq.registry import FailedJobRegistry
 from rq.utils import now
 
 from bot.intake import trigger_labels
+from bot.intake.connection import answers
 from bot.intake.request import LABEL, PlanRequest
 
 QUEUE_NAME = "planbot"
@@ -152,10 +153,7 @@ class JobQueue:
         return Enqueued.QUEUED
 
     def ping(self) -> bool:
-        try:
-            return bool(self.connection.ping())
-        except redis.RedisError:
-            return False
+        return answers(self.connection)
 
     def live_workers(self) -> int:
         """Workers registered on this queue; RQ drops a worker whose heartbeat stopped once
