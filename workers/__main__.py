@@ -4,6 +4,7 @@ out Redis outages (waits, reconnects, goes on) instead of exiting."""
 from __future__ import annotations
 
 import argparse
+import contextvars
 import logging
 import signal
 import socket
@@ -19,7 +20,7 @@ from rq.worker import WorkerStatus
 from bot import settings as bot_settings
 from bot.intake.connection import answers, connect
 from bot.intake.queue import QUEUE_NAME
-from bot.observe.logs import configure as configure_logs
+from bot.observe import logs
 
 log = logging.getLogger("planbot.worker")
 
@@ -56,15 +57,19 @@ class PlanbotWorker(SimpleWorker):
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         self.prepare_execution(job)
-        stop = threading.Event()
-        beat = threading.Thread(target=self._beat, args=(job, stop), daemon=True,
-                                name=f"heartbeat {job.id}")
-        beat.start()
-        try:
-            self.perform_job(job, queue)
-        finally:
-            stop.set()
-            beat.join()
+        # Every line about the job carries its delivery: RQ's own (done, kept, failed) and
+        # the heartbeat thread's, which runs in a copy of this context.
+        with logs.delivery(str((job.kwargs or {}).get("delivery_id", ""))):
+            stop = threading.Event()
+            beat = threading.Thread(target=contextvars.copy_context().run,
+                                    args=(self._beat, job, stop), daemon=True,
+                                    name=f"heartbeat {job.id}")
+            beat.start()
+            try:
+                self.perform_job(job, queue)
+            finally:
+                stop.set()
+                beat.join()
         self.set_state(WorkerStatus.IDLE)
 
     def _beat(self, job: Job, stop: threading.Event) -> None:
@@ -135,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except bot_settings.SettingsError as exc:  # one line naming the variable, no traceback
         print(f"planbot worker: {exc}", file=sys.stderr)
         return 2
-    configure_logs(settings.log_level, settings.log_format)
+    logs.configure(settings.log_level, settings.log_format)
     if args.healthy:
         return 0 if healthy(connect(settings)) else 1
     serve(connect(settings), args.burst, settings.log_level)
