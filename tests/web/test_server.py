@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.ingest.slow import SlowClients
+from bot.intake.trigger_labels import KEY as TRIGGER_LABEL
 from tests.deliveries import github_headers
 from tests.e2e import labeled_plan
 from tests.servers import RedisProcess, redis_process, web_tier
@@ -25,6 +26,8 @@ GITHUB_TIMEOUT = 10.0
 # Issue 11's targets: valid deliveries answered within 1 s while slow clients hang on,
 # and within 2 s either way (stored or 503) while Redis is frozen.
 SLOW_CLIENT_TARGET, FROZEN_REDIS_TARGET = 1.0, 2.0
+# Issue 17's load: deliveries in flight while Redis is frozen this long.
+IN_FLIGHT, FROZEN_FOR = 48, 6.0
 
 
 @pytest.fixture
@@ -141,3 +144,50 @@ def test_frozen_redis_gets_a_503_with_retry_after_before_github_gives_up(
     # tries) so a loaded CI machine cannot flake it, and well below GitHub's 10 s.
     assert max(seconds, health_seconds) < GITHUB_TIMEOUT / 2
     assert post(web, *delivery())[0] == 202  # and back to normal once it thaws
+
+
+def other_label_delivery() -> tuple[bytes, dict[str, str]]:
+    payload = labeled_plan()
+    payload["label"]["name"] = "bug"  # a label the repository does not plan on
+    body = json.dumps(payload).encode()
+    return body, github_headers("issues", body)
+
+
+@pytest.mark.timeout(120)
+def test_frozen_redis_under_a_load_of_other_label_deliveries_answers_each_within_two_seconds(
+        web: str, redis_server: RedisProcess) -> None:
+    """Every delivery in flight gets its answer (503 while frozen, "ignored" after) before
+    the target, not once Redis thaws: the web workers' Redis retries must wait as greenlets.
+    (With redis imported in gunicorn's master before gevent patched it, redis-py's retry
+    backoff slept the whole worker process, and answers queued up behind each other.)"""
+    import redis
+
+    redis.Redis.from_url(redis_server.url).set(
+        TRIGGER_LABEL.format(repo="Codertocat/Hello-World"), "plan")
+    assert post(web, *other_label_delivery())[0] == 200  # ignored at the edge, in Redis
+    answers: list[tuple[int, dict[str, str], float]] = []
+    freeze_ends = time.monotonic() + FROZEN_FOR
+    # Until Redis thaws, and one more round after: each answer is timed by its sender.
+    def send() -> None:
+        while time.monotonic() < freeze_ends:
+            answers.append(post(web, *other_label_delivery()))
+        answers.append(post(web, *other_label_delivery()))
+
+    senders = [threading.Thread(target=send) for _ in range(IN_FLIGHT)]
+    redis_server.signal(signal.SIGSTOP)
+    try:
+        for sender in senders:
+            sender.start()
+        time.sleep(FROZEN_FOR)
+    finally:
+        redis_server.signal(signal.SIGCONT)
+    for sender in senders:
+        sender.join(60)
+    slowest = max(seconds for _, _, seconds in answers)
+    statuses = {status for status, _, _ in answers}
+    print(f"\n{len(answers)} other-label deliveries, {IN_FLIGHT} in flight, Redis frozen "
+          f"{FROZEN_FOR:.0f} s: statuses {sorted(statuses)}, slowest answer {slowest:.2f} s "
+          f"(target {FROZEN_REDIS_TARGET} s)")
+    assert statuses <= {200, 503} and 503 in statuses
+    assert all(h.get("Retry-After", "").isdigit() for s, h, _ in answers if s == 503)
+    assert slowest < FROZEN_REDIS_TARGET
