@@ -20,6 +20,6 @@ EXPOSE 3000
 # worker's service overrides this with `python -m workers --healthy`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3000/healthz', timeout=4)"]
-# The server settings live in gunicorn.conf.py (gevent workers, one per core; PORT and
+# The server settings live in gunicorn.conf.py (one gevent worker process; PORT and
 # WEB_CONCURRENCY override them).
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"]
