@@ -22,12 +22,12 @@ from typing import Any
 
 from redis import Redis
 
-from bot.intake.connection import connect
 from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.ports import GitHubApp
 from bot.run.lock import IssueLocks
 from bot.run.wiring import run_for
 from bot.settings import Settings
+from bot.state.connection import connect
 from tests.loopback_github import LoopbackGitHub, Recorded, private_key_pem
 
 REPO = "octo/widgets"

@@ -31,12 +31,12 @@ from typing import Any
 from bench.github_budget import FILES, ISSUE_BODY
 from bot.adapters import budget
 from bot.adapters.github_app import PyGitHubApp
-from bot.intake.connection import connect, redis_url_for
 from bot.intake.request import LABEL, PlanRequest
 from bot.ports import RateLimited
 from bot.run.lock import IssueLocks
 from bot.run.wiring import run_for
 from bot.settings import Settings
+from bot.state.connection import connect, redis_url_for
 from tests.loopback_github import WRITES, LoopbackGitHub, private_key_pem
 
 REPOS = {1: "octo/widgets", 2: "octo/gadgets"}

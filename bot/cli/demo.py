@@ -18,8 +18,8 @@ from rq.job import Job, JobStatus
 from bot import settings as bot_settings
 from bot.cli.replay import replay
 from bot.domain import FILENAMES
-from bot.intake.connection import connect, redis_url_for
 from bot.intake.request import job_id
+from bot.state.connection import connect, redis_url_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # An issues.labeled delivery for an example issue about planbot itself, so the plan is made

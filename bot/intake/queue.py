@@ -13,8 +13,8 @@ from rq.registry import FailedJobRegistry
 from rq.utils import now
 
 from bot.intake import trigger_labels
-from bot.intake.connection import answers
 from bot.intake.request import LABEL, PlanRequest
+from bot.state.connection import answers
 
 QUEUE_NAME = "planbot"
 # By dotted path: the web tier never imports worker code (or its dependencies).

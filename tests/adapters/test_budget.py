@@ -14,12 +14,12 @@ import redis
 from bench.github_budget import label_request, settings_for, world
 from bot.adapters.budget import NOTE_ROOM, PER_HOUR, PLAN_WRITES, InstallationBudget
 from bot.adapters.github_app import PyGitHubApp
-from bot.intake.connection import connect
 from bot.observe import metrics
 from bot.ports import RateLimited
 from bot.run.lock import IssueLocks
 from bot.run.wiring import run_for
 from bot.settings import Settings
+from bot.state.connection import connect
 from tests.loopback_github import private_key_pem
 
 SPACING_MS = 50  # scaled down from GitHub's 1 s so that the test takes a second

@@ -75,7 +75,7 @@ def test_a_live_run_keeps_its_lock_past_the_hold_time(redis_conn: redis.Redis) -
 
 HOLDER = textwrap.dedent("""
     import sys, time
-    from bot.intake.connection import connect
+    from bot.state.connection import connect
     from bot.run.lock import IssueLocks
     from bot.settings import Settings
     locks = IssueLocks(connect(Settings(redis_url=sys.argv[1])), hold_seconds=2,
