@@ -45,7 +45,8 @@ class RateLimited(GitHubError):
 
 class RequestBudget(abc.ABC):
     """One installation's share of GitHub: writes spaced and counted, waits GitHub asked
-    for honoured (bot/adapters/budget.py). Raises RateLimited rather than wait long."""
+    for honoured (bot.state.github_budget.InstallationBudget). Raises RateLimited rather
+    than wait long."""
 
     @abc.abstractmethod
     def before_write(self, note: bool = False, then: int = 0) -> None:

@@ -24,7 +24,7 @@ from bot.domain import (
 )
 from bot.limits import GITHUB_BODY_CHARS
 from bot.ports import GitHub, GitHubError, Planner
-from bot.run.documents_cache import blob_sha
+from bot.state.document_cache import blob_sha
 
 
 @dataclass

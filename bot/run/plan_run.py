@@ -6,7 +6,8 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from bot import config as repo_config
 from bot.config import RepoConfig
@@ -14,17 +15,20 @@ from bot.documents.provenance import State
 from bot.domain import STAGES, Issue, ReactionTarget, RepoContext, Repository, ReviewComment
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED, PlanRequest
-from bot.intake.trigger_labels import same_label
 from bot.markers import PLANNED_LABEL
 from bot.ports import Conversation, Planner, RateLimited, RequestBudget
 from bot.run import meter, status
 from bot.run.board import StatusBoard
 from bot.run.failures import describe, explained
-from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.pipeline import Inputs, Outcome, Stages, run, should_run, states
 from bot.run.replies import help_text, may_run, refusal, unknown_reply
 from bot.run.status import StageRow
 from bot.run.stores import PlanStore
+from bot.state.document_cache import DocumentCache
+from bot.state.github_budget import InstallationBudget
+from bot.state.issue_lock import IssueBusy, IssueLocks
+from bot.state.refusals import Refusals
+from bot.state.trigger_labels import TriggerLabels, same_label
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,18 @@ class Collaborators:
     make_store: Callable[[Repository, RepoConfig, int], PlanStore]
     make_planner: Callable[[RepoConfig], Planner]
     make_context: Callable[[Repository, RepoConfig, str], RepoContext]
+
+
+@dataclass(frozen=True)
+class RunState:
+    """What a run keeps in Redis, each piece on the one connection (bot.run.wiring.state_in);
+    as built here, without Redis."""
+
+    locks: IssueLocks = field(default_factory=IssueLocks)
+    trigger_labels: TriggerLabels = field(default_factory=TriggerLabels)
+    refusals: Refusals = field(default_factory=Refusals)
+    documents: DocumentCache = field(default_factory=DocumentCache)
+    budget: Callable[[int], InstallationBudget] = partial(InstallationBudget, None)
 
 
 StageNames = tuple[str, ...]
@@ -90,10 +106,10 @@ class PlanRun:
     good as GitHub's answer)."""
 
     def __init__(self, request: PlanRequest, conversation: Conversation,
-                 helpers: Collaborators, locks: IssueLocks | None = None,
+                 helpers: Collaborators, state: RunState | None = None,
                  fresh: bool = False, budget: RequestBudget | None = None) -> None:
         self.request, self.gh, self.helpers = request, conversation, helpers
-        self.locks = locks or IssueLocks()
+        self.state = state or RunState()
         self.fresh = fresh and bool(request.issue)
         self.budget = budget  # the installation's GitHub budget (GitHub mode only)
         self.issue_read = False  # GitHub's issue (not the delivery's) is in the inputs
@@ -145,16 +161,16 @@ class PlanRun:
 
     def _dispatch(self, repo: Repository, config: RepoConfig) -> str:
         req = self.request
-        self.locks.remember_label(req.repo, config.label)
+        self.state.trigger_labels.remember(req.repo, config.label)
         if req.trigger == LABEL and same_label(req.label) != same_label(config.label):
             return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
-            if not self.locks.first_refusal(req.repo, self.number, req.sender):
+            if not self.state.refusals.first(req.repo, self.number, req.sender):
                 return "refused (already told this hour)"
             first = Command(*req.commands[0]) if req.commands else Command("plan")
             self.gh.create_comment(self.number, refusal(first, req.association, config.allowed))
             return "refused"
-        with self.locks.hold(req.repo, self.number, self._queued):
+        with self.state.locks.hold(req.repo, self.number, self._queued):
             if req.trigger == MERGED:
                 return self._merged(repo, config)
             commands = ((LABEL, ""),) if req.trigger == LABEL else req.commands

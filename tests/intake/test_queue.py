@@ -25,9 +25,9 @@ from bot.intake.queue import (
     QueueUnavailable,
 )
 from bot.intake.request import COMMENT, LABEL, PlanRequest, job_id
-from bot.intake.trigger_labels import remember
 from bot.settings import Settings
 from bot.state.connection import connect
+from bot.state.trigger_labels import TriggerLabels
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = PlanRequest(
@@ -114,7 +114,7 @@ def test_enqueue_takes_one_redis_round_trip(redis_url: str, redis_conn: redis.Re
 def test_label_other_than_the_known_trigger_label_queues_nothing(
         redis_conn: redis.Redis) -> None:
     queue = JobQueue(redis_conn)
-    remember(redis_conn, "octo/widgets", "plan")
+    TriggerLabels(redis_conn).remember("octo/widgets", "plan")
     bug = PlanRequest("d-bug", "octo/widgets", 7, LABEL, label="bug")
     plan = PlanRequest("d-plan", "octo/widgets", 7, LABEL, label="plan")
     elsewhere = PlanRequest("d-else", "octo/gadgets", 7, LABEL, label="bug")  # label unknown there
@@ -125,7 +125,7 @@ def test_label_other_than_the_known_trigger_label_queues_nothing(
 
 def test_the_trigger_label_is_known_whatever_its_case(redis_conn: redis.Redis) -> None:
     queue = JobQueue(redis_conn)
-    remember(redis_conn, "octo/widgets", "Needs-Plan")
+    TriggerLabels(redis_conn).remember("octo/widgets", "Needs-Plan")
     request = PlanRequest("d-case", "octo/widgets", 7, LABEL, label="needs-plan")
     assert queue.enqueue(request) is Enqueued.QUEUED
 
