@@ -14,8 +14,9 @@ from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.planners import make_planner
 from bot.ports import GitHub, GitHubApp
-from bot.run.plan_run import Collaborators, PlanRun, RunState
+from bot.run.plan_run import PlanRun
 from bot.run.stores import DirectoryStore, PlanStore, store_for
+from bot.run.turn import Collaborators, RunState
 from bot.settings import Settings
 from bot.state.document_cache import DocumentCache
 from bot.state.github_budget import InstallationBudget

@@ -17,7 +17,10 @@ from bot.intake.request import REVIEW, PlanRequest
 from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER
 from bot.ports import GitHubError
 from bot.run.failures import NeedsUpstream
-from bot.run.plan_run import MERGED_NOTE, PlanRun, RunState, review_feedback
+from bot.run.handlers.merged import MERGED_NOTE
+from bot.run.handlers.plan import review_feedback
+from bot.run.plan_run import PlanRun
+from bot.run.turn import RunState
 from bot.state.issue_lock import IssueLocks
 from tests.fakes import FakePlanner
 from tests.helpers import LABELED, comment, helpers, relabel, repo, run
