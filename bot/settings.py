@@ -54,6 +54,10 @@ class Settings:
         """Without an App id there is nobody to authenticate as: write files instead."""
         return not self.app_id
 
+    def dry_run_folder(self, repo: str, number: int) -> Path:
+        """Where dry-run mode writes an issue's documents and the comments it would post."""
+        return self.out_dir / repo / f"issue-{number}"
+
     @property
     def offline_planner(self) -> bool:
         return not self.anthropic_api_key

@@ -61,7 +61,7 @@ def demo() -> int:
 
     payload = json.loads(PAYLOAD.read_text())
     repo, number = payload["repository"]["full_name"], payload["issue"]["number"]
-    folder = settings.out_dir / repo / f"issue-{number}"
+    folder = settings.dry_run_folder(repo, number)
     shutil.rmtree(folder, ignore_errors=True)  # show this run's documents, not an old run's
 
     port = _free_port()

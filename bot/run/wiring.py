@@ -33,10 +33,6 @@ def github_app(app_id: str, private_key: str, base_url: str) -> GitHubApp:
     return PyGitHubApp(app_id, private_key, base_url)
 
 
-def dry_run_folder(settings: Settings, repo: str, number: int) -> Path:
-    return settings.out_dir / repo / f"issue-{number}"
-
-
 def state_in(connection: Redis | None, announce: bool = True) -> RunState:
     """planbot's state for one run, every piece in the queue's Redis (None: no Redis).
     `announce`: see IssueLocks."""
@@ -54,7 +50,7 @@ def run_for(settings: Settings, request: PlanRequest, state: RunState | None = N
     started soon after its delivery, whose copy of the issue may stand in for GitHub's."""
     state = state or RunState()
     if settings.dry_run:
-        folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
+        folder = folder or settings.dry_run_folder(request.repo, request.issue_number)
         issue = request.issue_seen()
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
