@@ -1,4 +1,5 @@
-"""Process settings, read once from the environment (and `.env`) into a frozen object."""
+"""Settings from the environment (and `.env`) in a frozen object: read once by the web tier
+and by the worker process, and again by the worker for each job (workers.jobs.run_plan)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""One in-memory fake per port (bot/ports.py). Unit tests use these, never mocks."""
+"""In-memory fakes of the ports a run works through (bot/ports.py): GitHub and Planner.
+Unit tests use these, never mocks."""
 
 from __future__ import annotations
 
