@@ -54,7 +54,7 @@ class PlanRun:
             return f"ignored: label {req.label!r} is not the trigger label"
         if not may_run(req.trigger, req.association, config.allowed):
             return refuse(turn)
-        with self.state.locks.hold(req.repo, turn.number, self.report.queued):
+        with self.state.locks.hold(req.repo, turn.issue_number, self.report.queued):
             if req.trigger == MERGED:
                 return note_merged(turn)
             commands = [Command(LABEL)] if req.trigger == LABEL else [

@@ -17,7 +17,7 @@ from bot.run.turn import Turn
 def publish(turn: Turn, inputs: Inputs, store: PlanStore, outcome: Outcome,
             command: str) -> None:
     if outcome.changed:
-        store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{turn.number}"
+        store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{turn.issue_number}"
                    f" ({command})")
     current = states(replace(inputs, documents=outcome.documents))
     if (not outcome.changed and all(st is State.CURRENT for st in current.values())
@@ -26,7 +26,8 @@ def publish(turn: Turn, inputs: Inputs, store: PlanStore, outcome: Outcome,
     rows = stage_rows(current, outcome.documents, store.link, outcome.ran)
     review = ""
     if any(outcome.documents.values()):
-        review = store.open_review(f"Plan: {inputs.issue.title}", pull_body(turn.number, rows))
+        review = store.open_review(f"Plan: {inputs.issue.title}",
+                                   pull_body(turn.issue_number, rows))
     turn.report.published(rows, "\n\n".join(filter(None, [review, _kept(current)])))
 
 

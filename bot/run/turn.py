@@ -61,14 +61,14 @@ class Turn:
     issue_read: bool = False  # GitHub's issue (not the delivery's) is in the inputs
 
     @property
-    def number(self) -> int:
+    def issue_number(self) -> int:
         return self.request.issue_number
 
     def store(self) -> PlanStore:
-        return self.helpers.make_store(self.repo, self.config, self.number)
+        return self.helpers.make_store(self.repo, self.config, self.issue_number)
 
     def inputs(self, store: PlanStore) -> Inputs:
-        return Inputs(self.repo.full_name, self._issue(), self.gh.issue_comments(self.number),
+        return Inputs(self.repo.full_name, self._issue(), self.gh.issue_comments(self.issue_number),
                       store.load())
 
     def inputs_for(self, store: PlanStore, wanted: Sequence[str],
@@ -80,11 +80,11 @@ class Turn:
             # A problem definition built from an old delivery's copy could miss an edit:
             # GitHub's issue then, and only when stage 1 runs (deciding needs no read).
             self.issue_read = True
-            inputs = replace(inputs, issue=self.gh.issue(self.number))
+            inputs = replace(inputs, issue=self.gh.issue(self.issue_number))
         return inputs
 
     def _issue(self) -> Issue:
         if self.request.issue and not self.issue_read:
             return self.request.issue_seen()
         self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
-        return self.gh.issue(self.number)
+        return self.gh.issue(self.issue_number)

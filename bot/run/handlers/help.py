@@ -8,10 +8,10 @@ from bot.run.turn import Turn
 
 
 def reply_help(turn: Turn, command: Command) -> str:
-    turn.gh.create_comment(turn.number, help_text(turn.config.allowed))
+    turn.gh.create_comment(turn.issue_number, help_text(turn.config.allowed))
     return "help"
 
 
 def reply_unknown(turn: Turn, command: Command) -> str:
-    turn.gh.create_comment(turn.number, unknown_reply(command, turn.config.allowed))
+    turn.gh.create_comment(turn.issue_number, unknown_reply(command, turn.config.allowed))
     return "unknown"

@@ -10,9 +10,9 @@ MERGED_NOTE = ("The plan for this issue was merged in #{pull}: [{plan_dir}]({url
 
 
 def note_merged(turn: Turn) -> str:
-    plan_dir = turn.config.plan_dir(turn.number)
+    plan_dir = turn.config.plan_dir(turn.issue_number)
     url = f"{turn.repo.html_url}/tree/{turn.repo.default_branch}/{plan_dir}"
-    turn.gh.create_comment(turn.number, MERGED_NOTE.format(
+    turn.gh.create_comment(turn.issue_number, MERGED_NOTE.format(
         pull=turn.request.pull_number, plan_dir=plan_dir, url=url))
-    turn.gh.add_label(turn.number, PLANNED_LABEL)
+    turn.gh.add_label(turn.issue_number, PLANNED_LABEL)
     return "merged"

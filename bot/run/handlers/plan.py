@@ -53,7 +53,7 @@ def _feedback(turn: Turn, command: Command) -> str:
     req = turn.request
     if req.review_id and req.pull_number:
         notes = turn.gh.review_comments(req.pull_number, req.review_id)
-        feedback = review_feedback(feedback, notes, turn.config.plan_dir(turn.number))
+        feedback = review_feedback(feedback, notes, turn.config.plan_dir(turn.issue_number))
     return feedback
 
 

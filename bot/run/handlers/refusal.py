@@ -10,8 +10,8 @@ from bot.run.turn import Turn
 
 def refuse(turn: Turn) -> str:
     req = turn.request
-    if not turn.state.refusals.first(req.repo, turn.number, req.sender):
+    if not turn.state.refusals.first(req.repo, turn.issue_number, req.sender):
         return "refused (already told this hour)"
     first = Command(*req.commands[0]) if req.commands else Command("plan")
-    turn.gh.create_comment(turn.number, refusal(first, req.association, turn.config.allowed))
+    turn.gh.create_comment(turn.issue_number, refusal(first, req.association, turn.config.allowed))
     return "refused"
