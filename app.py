@@ -11,13 +11,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.exceptions import HTTPException
 
 from bot.intake import events, glance
-from bot.intake.connection import connect
 from bot.intake.queue import Enqueued, Enqueuer, JobQueue, QueueUnavailable
 from bot.intake.request import PlanRequest
 from bot.intake.signature import InvalidSignature, verify
 from bot.observe import metrics
 from bot.observe.logs import configure as configure_logs
 from bot.settings import Settings, from_env
+from bot.state.connection import connect
 
 log = logging.getLogger("planbot.web")
 

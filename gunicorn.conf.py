@@ -41,7 +41,7 @@ control_socket_disable = True
 # GitHub opens a connection per delivery, but a proxy in front keeps them alive.
 keepalive = 5
 # A gevent worker that blocks its event loop this long is restarted. Redis calls have
-# their own 0.5 s timeouts (bot/intake/connection.py), so only a bug gets here.
+# their own 0.5 s timeouts (bot.state.connection.SOCKET_TIMEOUT), so only a bug gets here.
 timeout = 30
 graceful_timeout = 10
 

@@ -22,12 +22,11 @@ from typing import Any
 
 from redis import Redis
 
-from bot.intake.connection import connect
 from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.ports import GitHubApp
-from bot.run.lock import IssueLocks
-from bot.run.wiring import run_for
+from bot.run.wiring import run_for, state_in
 from bot.settings import Settings
+from bot.state.connection import connect
 from tests.loopback_github import LoopbackGitHub, Recorded, private_key_pem
 
 REPO = "octo/widgets"
@@ -104,7 +103,7 @@ def measure(gh: LoopbackGitHub, settings: Settings, request: PlanRequest,
     """One job as the worker runs it moments after its delivery (`fresh`)."""
     start, cpu = len(gh.requests), time.process_time()
     began = time.perf_counter()
-    run_for(settings, request, IssueLocks(connection), app=app, fresh=True).handle()
+    run_for(settings, request, state_in(connection), app=app, fresh=True).handle()
     seconds = time.perf_counter() - began
     return spend(gh.requests[start:], seconds, time.process_time() - cpu)
 

@@ -29,14 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.github_budget import FILES, ISSUE_BODY
-from bot.adapters import budget
 from bot.adapters.github_app import PyGitHubApp
-from bot.intake.connection import connect, redis_url_for
 from bot.intake.request import LABEL, PlanRequest
 from bot.ports import RateLimited
-from bot.run.lock import IssueLocks
-from bot.run.wiring import run_for
+from bot.run.wiring import run_for, state_in
 from bot.settings import Settings
+from bot.state import github_budget as budget
+from bot.state.connection import connect, redis_url_for
 from tests.loopback_github import WRITES, LoopbackGitHub, private_key_pem
 
 REPOS = {1: "octo/widgets", 2: "octo/gadgets"}
@@ -82,7 +81,7 @@ def worker(redis_url: str, api_url: str, scale: float, state: str, stop_at: floa
                            job["number"], LABEL, installation_id=job["installation"],
                            sender="octocat", label="plan", issue=issue,
                            repository={"default_branch": "main", "html_url": job["web"]})
-        run = run_for(settings, plan, IssueLocks(conn), app=app, fresh=fresh)
+        run = run_for(settings, plan, state_in(conn), app=app, fresh=fresh)
         try:
             run.handle()
         except RateLimited as limited:  # what workers/jobs.py's _requeue does

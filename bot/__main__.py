@@ -55,7 +55,7 @@ def _check(args: argparse.Namespace) -> int:
 def _jobs(args: argparse.Namespace) -> int:
     from bot import settings as bot_settings
     from bot.cli.jobs import HEADER, failed
-    from bot.intake.connection import connect
+    from bot.state.connection import connect
 
     runs = failed(connect(bot_settings.from_env()))
     if not runs:
@@ -72,7 +72,7 @@ def _jobs(args: argparse.Namespace) -> int:
 def _retry(args: argparse.Namespace) -> int:
     from bot import settings as bot_settings
     from bot.cli.jobs import failed, retry
-    from bot.intake.connection import connect
+    from bot.state.connection import connect
 
     connection = connect(bot_settings.from_env())
     wanted = [r.delivery for r in failed(connection)] if args.all_failed else args.delivery

@@ -1,8 +1,10 @@
 """The outside world as planbot sees it: one small interface per service.
 
 Only bot/adapters/github*.py import `github`, only bot/planners/anthropic.py imports
-`anthropic`. Orchestration receives these as arguments; tests/fakes.py holds
-one in-memory fake per interface.
+`anthropic`. Orchestration receives these as arguments. Unit tests run it over the
+in-memory fakes in tests/fakes.py, FakeGitHub (Conversation and PlanBranch, hence GitHub)
+and FakePlanner; GitHubApp and RequestBudget are tested through their adapters, against
+the loopback GitHub of tests/loopback_github.py and a real Redis.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class RateLimited(GitHubError):
 
 class RequestBudget(abc.ABC):
     """One installation's share of GitHub: writes spaced and counted, waits GitHub asked
-    for honoured (bot/adapters/budget.py). Raises RateLimited rather than wait long."""
+    for honoured (bot.state.github_budget.InstallationBudget). Raises RateLimited rather
+    than wait long."""
 
     @abc.abstractmethod
     def before_write(self, note: bool = False, then: int = 0) -> None:

@@ -1,4 +1,5 @@
-"""Process settings, read once from the environment (and `.env`) into a frozen object."""
+"""Settings from the environment (and `.env`) in a frozen object: read once by the web tier
+and by the worker process, and again by the worker for each job (workers.jobs.run_plan)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,10 @@ class Settings:
     def dry_run(self) -> bool:
         """Without an App id there is nobody to authenticate as: write files instead."""
         return not self.app_id
+
+    def dry_run_folder(self, repo: str, number: int) -> Path:
+        """Where dry-run mode writes an issue's documents and the comments it would post."""
+        return self.out_dir / repo / f"issue-{number}"
 
     @property
     def offline_planner(self) -> bool:

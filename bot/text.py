@@ -23,7 +23,8 @@ _MARKER = re.compile(r"planbot\s*:", re.IGNORECASE)
 # A code span, never across a blank line (CommonMark spans stay inside one paragraph).
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*\n))+?)(?<!`)\1(?!`)")
 _HOLE = re.compile("\ue000(\\d+)\ue001")  # private-use characters: in none of the patterns
-# In code only the form documents.py reads back is a forgery; the rest is the user's code.
+# In code only the HTML-comment form is a forgery (bot.markers.OWN_MARKER, what planbot reads
+# back); the rest is the user's code.
 _CODE_MARKER = re.compile(r"<!--(\s*)planbot\s*:", re.IGNORECASE)
 
 

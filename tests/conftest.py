@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
-from bot.intake.connection import connect, redis_url_for
 from bot.settings import Settings
+from bot.state.connection import connect, redis_url_for
 from tests import deliveries
 from tests.deliveries import SECRET, Deliver
 

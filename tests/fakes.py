@@ -1,4 +1,5 @@
-"""One in-memory fake per port (bot/ports.py). Unit tests use these, never mocks."""
+"""In-memory fakes of the ports a run works through (bot/ports.py): GitHub and Planner.
+Unit tests use these, never mocks."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bot.domain import (
 )
 from bot.limits import GITHUB_BODY_CHARS
 from bot.ports import GitHub, GitHubError, Planner
-from bot.run.documents_cache import blob_sha
+from bot.state.document_cache import blob_sha
 
 
 @dataclass

@@ -9,8 +9,9 @@ from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import Issue, RepoContext, Repository
 from bot.intake.request import COMMENT, LABEL, PlanRequest
 from bot.ports import Planner
-from bot.run.plan_run import Collaborators, PlanRun
+from bot.run.plan_run import PlanRun
 from bot.run.stores import PlanStore, store_for
+from bot.run.turn import Collaborators
 from tests.fakes import FakeGitHub, FakePlanner
 
 ISSUE = Issue(1, "Parser drops the last line", "Parsing `a\\nb` returns only `a`.\n\n"

@@ -18,9 +18,9 @@ from rq.job import Job
 from rq.worker import WorkerStatus
 
 from bot import settings as bot_settings
-from bot.intake.connection import answers, connect
 from bot.intake.queue import QUEUE_NAME
 from bot.observe import logs
+from bot.state.connection import answers, connect
 
 log = logging.getLogger("planbot.worker")
 

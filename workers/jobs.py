@@ -17,9 +17,9 @@ from bot.intake.request import PlanRequest
 from bot.observe import logs, metrics
 from bot.ports import RateLimited
 from bot.run.failures import WorkerLost, describe
-from bot.run.lock import IssueBusy, IssueLocks
 from bot.run.plan_run import PlanRun
-from bot.run.wiring import run_for
+from bot.run.wiring import run_for, state_in
+from bot.state.issue_lock import IssueBusy
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,12 @@ def _run(request: PlanRequest, current: Job | None) -> str | Retry:
     settings = bot_settings.from_env()
     waits = (current.number_of_retries or 0) if current else 0
     # The first attempt says on the issue that it is queued; later ones do not repeat it.
-    locks = IssueLocks(current.connection if current else None, announce=not waits)
-    if waits and locks.busy(request.repo, request.issue_number):
+    state = state_in(current.connection if current else None, announce=not waits)
+    if waits and state.locks.busy(request.repo, request.issue_number):
         return _wait(request, waits)  # still busy: no GitHub call for this attempt
     log.info("delivery %s: %s on %s#%s %s", request.delivery_id, request.trigger, request.repo,
              request.issue_number, request.commands or request.label)
-    run = run_for(settings, request, locks, fresh=_fresh(current))
+    run = run_for(settings, request, state, fresh=_fresh(current))
     in_line = False
     try:
         outcome = run.handle()

@@ -27,7 +27,7 @@ import redis
 
 from bench.ingest import servers
 from bot.intake.signature import sign
-from bot.intake.trigger_labels import KEY as TRIGGER_LABEL
+from bot.state.trigger_labels import KEY as TRIGGER_LABEL
 from tests.e2e import REPO, labeled_plan
 from tests.servers import RedisProcess, redis_process
 

@@ -21,7 +21,6 @@ from github import (
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
 
-from bot.adapters.budget import PLAN_WRITES, InstallationBudget
 from bot.adapters.github_calls import budgeted, last_page, too_large, translated
 from bot.domain import (
     Comment,
@@ -38,6 +37,7 @@ from bot.ports import (
     GitHubError,
     RequestBudget,
 )
+from bot.state.github_budget import PLAN_WRITES, InstallationBudget
 
 log = logging.getLogger(__name__)
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}")

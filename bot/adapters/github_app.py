@@ -39,7 +39,7 @@ class PyGitHubApp(GitHubApp):
                  polite: bool = True) -> None:
         # PyGithub's own pacing is off: it sleeps per client and per process, so it neither
         # keeps several workers within an installation's limits nor lets one use idle
-        # budget; the installation's RequestBudget (bot/adapters/budget.py) paces instead.
+        # budget; the installation's RequestBudget (bot.state.github_budget) paces instead.
         # polite: retry 5xx answers to idempotent requests only (a POST whose answer was
         # lost may have been done: it is reconciled, never sent twice); off for loopbacks.
         self._integration = GithubIntegration(

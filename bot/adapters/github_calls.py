@@ -62,7 +62,7 @@ def rate_limit_wait(exc: GithubException) -> float | None:
 
 
 class Budgeted(Protocol):
-    """A repository client with its installation's budget (adapters/github.PyGitHubRepo)."""
+    """A repository client with its installation's budget (bot.adapters.github.PyGitHubRepo)."""
 
     _budget: RequestBudget
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import redis
 
-from bot.intake.connection import connect, redis_url_for
 from bot.intake.queue import JobQueue
 from bot.ports import GitHubApp, GitHubError
 from bot.settings import Settings, problems
+from bot.state.connection import connect, redis_url_for
 
 OK, FAIL, SKIP = "ok", "FAIL", "skip"
 

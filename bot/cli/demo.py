@@ -18,8 +18,8 @@ from rq.job import Job, JobStatus
 from bot import settings as bot_settings
 from bot.cli.replay import replay
 from bot.domain import FILENAMES
-from bot.intake.connection import connect, redis_url_for
 from bot.intake.request import job_id
+from bot.state.connection import connect, redis_url_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # An issues.labeled delivery for an example issue about planbot itself, so the plan is made
@@ -61,7 +61,7 @@ def demo() -> int:
 
     payload = json.loads(PAYLOAD.read_text())
     repo, number = payload["repository"]["full_name"], payload["issue"]["number"]
-    folder = settings.out_dir / repo / f"issue-{number}"
+    folder = settings.dry_run_folder(repo, number)
     shutil.rmtree(folder, ignore_errors=True)  # show this run's documents, not an old run's
 
     port = _free_port()

@@ -10,7 +10,7 @@ from typing import Any
 from bot import settings as bot_settings
 from bot.intake.events import issue_snapshot
 from bot.intake.request import COMMENT, PlanRequest
-from bot.run.wiring import dry_run_folder, run_for
+from bot.run.wiring import run_for
 
 
 def request_from_payload(payload: dict[str, Any]) -> PlanRequest:
@@ -27,6 +27,6 @@ def request_from_payload(payload: dict[str, Any]) -> PlanRequest:
 def plan_from_payload(payload_path: Path, repo_dir: Path | None, out: Path | None) -> Path:
     settings = replace(bot_settings.from_env(), app_id="")  # never touches GitHub
     request = request_from_payload(json.loads(payload_path.read_text()))
-    folder = out or dry_run_folder(settings, request.repo, request.issue_number)
+    folder = out or settings.dry_run_folder(request.repo, request.issue_number)
     run_for(settings, request, repo_dir=repo_dir, folder=folder).handle()
     return folder

@@ -12,9 +12,9 @@ from rq.job import Callback, Job, JobStatus
 from rq.registry import FailedJobRegistry
 from rq.utils import now
 
-from bot.intake import trigger_labels
-from bot.intake.connection import answers
 from bot.intake.request import LABEL, PlanRequest
+from bot.state import trigger_labels
+from bot.state.connection import answers
 
 QUEUE_NAME = "planbot"
 # By dotted path: the web tier never imports worker code (or its dependencies).
@@ -36,7 +36,7 @@ RETRY_INTERVALS = [10, 60]
 # and a failed job stays a job that RQ (or a person) can requeue under the same id:
 # GitHub's "Redeliver" of a delivery whose run failed runs it again.
 # A label delivery is dropped here when a worker has recorded the repository's trigger
-# label (intake/trigger_labels.py) and this is another label: same round trip.
+# label (bot.state.trigger_labels.TriggerLabels) and this is another label: same round trip.
 # KEYS: job hash, queue list, RQ's set of queues, the repository's trigger-label key.
 # ARGV: job id, queue key, the delivery's label ("" for other triggers), hash fields.
 _ENQUEUE_ONCE = """

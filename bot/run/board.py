@@ -48,11 +48,14 @@ class StatusBoard:
             self.gh.edit_comment(self._comment_id, text)
         self._shown = text
 
-    def try_show(self, text: str) -> None:
+    def try_show(self, text: str) -> bool:
         """Progress, queued and failure notes: worth a try, never worth failing a run for
-        (when GitHub is what failed, the original error is the one to keep)."""
+        (when GitHub is what failed, the original error is the one to keep). Whether the
+        comment says `text` now."""
         try:
             self.show(text)
         except Exception:
             log.warning("could not update the status comment on #%s", self.number,
                         exc_info=True)
+            return False
+        return True

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.config import CONFIG_PATH, ConfigError
 from bot.documents.validate import PlanRejected
 from bot.ports import BudgetExceeded, GitHubError, ModelUnavailable, PlannerError
-from bot.run.lock import IssueBusy
+from bot.state.issue_lock import IssueBusy
 from bot.text import code_span, fence, strip_invisible
 
 REJECTED = {

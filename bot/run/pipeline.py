@@ -1,4 +1,4 @@
-"""Run the three stages over the documents as people left them, and publish together."""
+"""Run the stages over the documents as people left them; the caller publishes the outcome."""
 
 from __future__ import annotations
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.documents.provenance import provenance
+from bot.documents.provenance import State, provenance
 from bot.domain import FILENAMES
 from bot.markers import STATUS_MARKER, plan_pr_marker
 
@@ -28,6 +28,14 @@ def row_for(stage: str, state: str, document: str | None, link: str) -> StageRow
     return StageRow(stage, state, mark.generator if mark else "", tokens, link if document else "")
 
 
+def stage_rows(current: Mapping[str, State], documents: Mapping[str, str | None],
+               link: Callable[[str], str], ran: Sequence[str] = ()) -> list[StageRow]:
+    """One row per stage: "updated" when this run wrote it, else its state; `link`: where a
+    person reads the stage's document."""
+    return [row_for(stage, "updated" if stage in ran else st.value, documents[stage],
+                    link(stage)) for stage, st in current.items()]
+
+
 def table(rows: Sequence[StageRow]) -> str:
     lines = ["| Stage | State | Generator | Tokens |", "|---|---|---|---|"]
     for row in rows:
@@ -37,13 +45,25 @@ def table(rows: Sequence[StageRow]) -> str:
     return "\n".join(lines)
 
 
+HEADLINE = "**planbot** — "  # the status comment's second line, before its headline
+
+
 def status_comment(headline: str, rows: Sequence[StageRow], footer: str = "") -> str:
-    parts = [STATUS_MARKER, f"**planbot** — {headline}"]
+    parts = [STATUS_MARKER, HEADLINE + headline]
     if rows:  # a run that failed before any stage has nothing to tabulate
         parts += ["", table(rows)]
     if footer:
         parts += ["", footer]
     return "\n".join(parts) + "\n"
+
+
+def headline_of(comment: str | None) -> str | None:
+    """The headline of a status comment as `status_comment` wrote it (an earlier run's);
+    None when there is none."""
+    lines = (comment or "").splitlines()
+    if len(lines) > 1 and lines[1].startswith(HEADLINE):
+        return lines[1].removeprefix(HEADLINE)
+    return None
 
 
 def failed_rows(rows: Sequence[StageRow]) -> list[StageRow]:

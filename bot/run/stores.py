@@ -13,7 +13,7 @@ from bot.documents.provenance import provenance
 from bot.domain import FILENAMES, STAGES, PullRequest, Repository
 from bot.markers import STAGE_MARKER
 from bot.ports import Conversation, GitHub, PlanBranch
-from bot.run.documents_cache import DocumentCache
+from bot.state.document_cache import DocumentCache
 from bot.text import normal_newlines
 
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
+from redis import Redis
+
 from bot import context as repo_context
-from bot.adapters.budget import InstallationBudget
 from bot.adapters.dryrun import DryRunConversation
 from bot.config import CONFIG_PATH, RepoConfig
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.planners import make_planner
 from bot.ports import GitHub, GitHubApp
-from bot.run.documents_cache import DocumentCache
-from bot.run.lock import IssueLocks
-from bot.run.plan_run import Collaborators, PlanRun
+from bot.run.plan_run import PlanRun
 from bot.run.stores import DirectoryStore, PlanStore, store_for
+from bot.run.turn import Collaborators, RunState
 from bot.settings import Settings
+from bot.state.document_cache import DocumentCache
+from bot.state.github_budget import InstallationBudget
+from bot.state.issue_lock import IssueLocks
+from bot.state.refusals import Refusals
+from bot.state.trigger_labels import TriggerLabels
 
 
 @lru_cache(maxsize=4)
@@ -28,31 +33,34 @@ def github_app(app_id: str, private_key: str, base_url: str) -> GitHubApp:
     return PyGitHubApp(app_id, private_key, base_url)
 
 
-def dry_run_folder(settings: Settings, repo: str, number: int) -> Path:
-    return settings.out_dir / repo / f"issue-{number}"
+def state_in(connection: Redis | None, announce: bool = True) -> RunState:
+    """planbot's state for one run, every piece in the queue's Redis (None: no Redis).
+    `announce`: see IssueLocks."""
+    return RunState(IssueLocks(connection, announce), TriggerLabels(connection),
+                    Refusals(connection), DocumentCache(connection),
+                    # The installation's budget: every worker shares it.
+                    partial(InstallationBudget, connection))
 
 
-def run_for(settings: Settings, request: PlanRequest, locks: IssueLocks | None = None,
+def run_for(settings: Settings, request: PlanRequest, state: RunState | None = None,
             repo_dir: Path | None = None, folder: Path | None = None,
             app: GitHubApp | None = None, fresh: bool = False) -> PlanRun:
     """The run of `request`: on GitHub through the App (the process's own unless `app` is
     given, as tests and benchmarks do), or in dry-run mode on disk. `fresh`: the job
     started soon after its delivery, whose copy of the issue may stand in for GitHub's."""
+    state = state or RunState()
     if settings.dry_run:
-        folder = folder or dry_run_folder(settings, request.repo, request.issue_number)
+        folder = folder or settings.dry_run_folder(request.repo, request.issue_number)
         issue = request.issue_seen()
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
-                       dry_run_collaborators(settings, request.repo, folder, checkout), locks)
+                       dry_run_collaborators(settings, request.repo, folder, checkout), state)
     app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
-    connection = locks.connection if locks else None
-    # The installation's budget lives in the queue's Redis: every worker shares it.
-    budget = InstallationBudget(connection, installation)
+    budget = state.budget(installation)
     gh = app.client(installation, request.repo, known_repository(request), budget)
-    cache = DocumentCache(connection)
-    return PlanRun(request, gh, github_collaborators(settings, gh, cache), locks, fresh,
-                   budget)
+    return PlanRun(request, gh, github_collaborators(settings, gh, state.documents), state,
+                   fresh, budget)
 
 
 def known_repository(request: PlanRequest) -> Repository | None:

@@ -18,7 +18,7 @@ from dotenv import dotenv_values
 from flask import Blueprint, Response, render_template_string, request
 
 from bot.ports import AppCredentials, GitHubError
-from bot.settings import Settings
+from bot.settings import DEFAULT_API_URL, Settings
 from bot.setup import envfile
 from bot.setup.manifest import manifest, registration_url
 
@@ -125,7 +125,7 @@ def blueprint(settings: Settings, exchange: Exchange) -> Blueprint:
                             f"{exc}. Start again from /setup.")
         values = {"APP_ID": str(app.id), "PRIVATE_KEY": app.pem,
                   "WEBHOOK_SECRET": app.webhook_secret}
-        if settings.github_api_url != "https://api.github.com":
+        if settings.github_api_url != DEFAULT_API_URL:
             values |= {"GITHUB_API_URL": settings.github_api_url,
                        "GITHUB_URL": settings.github_url}
         envfile.write(settings.env_file, values)

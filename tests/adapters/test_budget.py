@@ -12,14 +12,13 @@ import pytest
 import redis
 
 from bench.github_budget import label_request, settings_for, world
-from bot.adapters.budget import NOTE_ROOM, PER_HOUR, PLAN_WRITES, InstallationBudget
 from bot.adapters.github_app import PyGitHubApp
-from bot.intake.connection import connect
 from bot.observe import metrics
 from bot.ports import RateLimited
-from bot.run.lock import IssueLocks
-from bot.run.wiring import run_for
+from bot.run.wiring import run_for, state_in
 from bot.settings import Settings
+from bot.state.connection import connect
+from bot.state.github_budget import NOTE_ROOM, PER_HOUR, PLAN_WRITES, InstallationBudget
 from tests.loopback_github import private_key_pem
 
 SPACING_MS = 50  # scaled down from GitHub's 1 s so that the test takes a second
@@ -99,14 +98,14 @@ def test_github_asking_one_installation_to_wait_blocks_it_for_every_worker_only(
 def test_a_secondary_rate_limit_403_mid_plan_is_waited_out_and_the_plan_completes(
         redis_conn: redis.Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("bot.adapters.budget.pause", slept.append)
+    monkeypatch.setattr("bot.state.github_budget.pause", slept.append)
     with world() as gh:
         gh.fail_next("POST /repos/{owner}/{repo}/git/commits", 403, {"Retry-After": "3"},
                      "You have exceeded a secondary rate limit.")
         app = PyGitHubApp("42", private_key_pem(), gh.url, polite=False)
         with metrics.recording(redis_conn):
             outcome = run_for(settings_for(gh, tmp_path), label_request(gh, "d-403"),
-                              IssueLocks(redis_conn), app=app, fresh=True).handle()
+                              state_in(redis_conn), app=app, fresh=True).handle()
         assert outcome.startswith("label: ran problem, hypotheses, tasks")
         shown = metrics.exposition(redis_conn).decode()  # what /metrics serves
         assert 'planbot_github_rate_limit_waits_total{reason="github"} 1.0' in shown

@@ -14,8 +14,7 @@ from bot.adapters.github_app import PyGitHubApp
 from bot.markers import STATUS_MARKER
 from bot.ports import GitHubError
 from bot.run.failures import describe
-from bot.run.lock import IssueLocks
-from bot.run.wiring import run_for
+from bot.run.wiring import run_for, state_in
 from tests.loopback_github import LoopbackGitHub, private_key_pem
 
 CREATE_COMMENT = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
@@ -36,7 +35,7 @@ def app(gh: LoopbackGitHub) -> Iterator[PyGitHubApp]:
 
 def plan(gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, conn: redis.Redis,
          delivery: str = "d-1", fresh: bool = True) -> str:
-    run = run_for(settings_for(gh, tmp_path), label_request(gh, delivery), IssueLocks(conn),
+    run = run_for(settings_for(gh, tmp_path), label_request(gh, delivery), state_in(conn),
                   app=app, fresh=fresh)
     return run.handle()
 

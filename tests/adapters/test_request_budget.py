@@ -14,9 +14,9 @@ import pytest
 
 from bench.github_budget import Spend, scenarios
 from bot.adapters.github_app import PyGitHubApp
-from bot.intake.connection import connect
 from bot.ports import GitHubApp
 from bot.settings import Settings
+from bot.state.connection import connect
 from tests.loopback_github import LoopbackGitHub, private_key_pem
 
 

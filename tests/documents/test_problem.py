@@ -121,7 +121,7 @@ def test_discussion_leaves_out_bots_planbot_and_bare_commands() -> None:
 
 
 def test_a_comment_that_only_looks_like_a_command_is_discussion() -> None:
-    # The command grammar of bot/commands.py: "/plan-ahead" and "/planning" are words.
+    # The command grammar of bot.intake.commands: "/plan-ahead" and "/planning" are words.
     comments = [human(1, "/plan-ahead: split this before the release"),
                 human(2, "  /plan again", author="alice", association="OWNER")]
     text = section(render_problem("o/r", Issue(1, "Bug", "x"), comments), "## Discussion")

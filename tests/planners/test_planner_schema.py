@@ -68,7 +68,7 @@ def test_conversion_ranks_most_likely_first_and_validation_drops_unknown_paths_o
     ]}
     items = to_hypotheses(data)
     assert [h.title for h in items] == ["Parser", "Config", "Cache"]
-    # Every planner's draft passes bot/validate.py before publishing: the one path rule.
+    # Every planner's draft passes bot.documents.validate before publishing: the one path rule.
     checked = check_hypotheses(HypothesesDraft(items, "anthropic"), RepoContext("", KNOWN))
     assert checked.items[0].where_to_look == ("src/app.py:3-9",)
     assert checked.notes == (

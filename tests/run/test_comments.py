@@ -9,7 +9,7 @@ from bot.documents.validate import PlanRejected
 from bot.markers import STATUS_MARKER
 from bot.ports import GitHubError, ModelUnavailable
 from bot.run.failures import describe
-from bot.run.status import StageRow, failed_rows, status_reply
+from bot.run.status import StageRow, failed_rows, headline_of, status_comment, status_reply
 from tests.fakes import FakeGitHub, FakePlanner
 from tests.helpers import LABELED, comment, repo, run
 
@@ -98,3 +98,11 @@ def test_status_names_what_is_out_of_date_and_what_a_person_edited() -> None:
     assert "Out of date: `hypotheses.md` (stale), `tasks.md` (stale)." in reply
     assert "Edited by a person: `problem-definition.md`." in reply
     assert "Next: comment `/plan` to rerun the stale and missing stages" in reply
+
+
+def test_a_status_comments_headline_reads_back_as_it_was_written() -> None:
+    written = status_comment("the run failed", [StageRow("problem", "failed")], "footer")
+    assert headline_of(written) == "the run failed"
+    assert headline_of(written.replace("\n", "\r\n")) == "the run failed"  # edited on the web
+    assert headline_of(STATUS_MARKER + "\nplanbot failed") is None
+    assert headline_of(None) is None

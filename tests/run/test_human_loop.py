@@ -17,8 +17,11 @@ from bot.intake.request import REVIEW, PlanRequest
 from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER
 from bot.ports import GitHubError
 from bot.run.failures import NeedsUpstream
-from bot.run.lock import IssueLocks
-from bot.run.plan_run import MERGED_NOTE, PlanRun, review_feedback
+from bot.run.handlers.merged import MERGED_NOTE
+from bot.run.handlers.plan import review_feedback
+from bot.run.plan_run import PlanRun
+from bot.run.turn import RunState
+from bot.state.issue_lock import IssueLocks
 from tests.fakes import FakePlanner
 from tests.helpers import LABELED, comment, helpers, relabel, repo, run
 
@@ -238,14 +241,16 @@ class BusyLocks(IssueLocks):
 
 def test_a_run_waiting_for_another_says_it_is_queued_in_the_status_comment() -> None:
     gh = repo()
-    PlanRun(LABELED, gh, helpers(gh, FakePlanner()), BusyLocks()).handle()
+    PlanRun(LABELED, gh, helpers(gh, FakePlanner()),
+            RunState(locks=BusyLocks())).handle()
     assert "queued: waiting for another planbot run" in gh.written[0]
     assert len(gh.bot_comments(1)) == 1 and "plan published" in gh.bot_comments(1)[0].body
 
 
 def test_a_label_that_is_not_the_trigger_is_never_announced_as_queued() -> None:
     gh = repo()
-    PlanRun(relabel(LABELED, "bug"), gh, helpers(gh, FakePlanner()), BusyLocks()).handle()
+    PlanRun(relabel(LABELED, "bug"), gh, helpers(gh, FakePlanner()),
+            RunState(locks=BusyLocks())).handle()
     assert gh.bot_comments(1) == []
 
 

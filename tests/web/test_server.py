@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.ingest.slow import SlowClients
-from bot.intake.trigger_labels import KEY as TRIGGER_LABEL
+from bot.state.trigger_labels import KEY as TRIGGER_LABEL
 from tests.deliveries import github_headers
 from tests.e2e import labeled_plan
 from tests.servers import RedisProcess, redis_process, web_tier

@@ -6,6 +6,9 @@ import io
 import json
 import logging
 import socket
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,11 +22,11 @@ from app import RETRY_AFTER_SECONDS, create_app
 from bot.intake.queue import QUEUE_NAME, Enqueued
 from bot.intake.request import PlanRequest
 from bot.intake.signature import sign
-from bot.intake.trigger_labels import remember
 from bot.markers import plan_pr_marker
 from bot.settings import Settings, SettingsError
+from bot.state.trigger_labels import TriggerLabels
 from tests.deliveries import Deliver, github_headers
-from tests.e2e import labeled_plan
+from tests.e2e import ROOT, labeled_plan
 from tests.loopback_github import private_key_pem
 
 Loader = Callable[[str], dict[str, Any]]
@@ -283,7 +286,7 @@ def test_settings_come_from_the_environment_when_not_given(
 
 def test_label_other_than_the_repositorys_known_trigger_label_is_ignored(
         deliver: Deliver, load_payload: Loader, redis_conn: redis.Redis) -> None:
-    remember(redis_conn, "Codertocat/Hello-World", "plan")  # a worker read its config
+    TriggerLabels(redis_conn).remember("Codertocat/Hello-World", "plan")  # a worker read its config
     other = deliver("issues", load_payload("issues.labeled"))  # the recording's label: "bug"
     assert (other.status_code, other.json) == (200, {
         "status": "ignored",
@@ -302,3 +305,20 @@ def test_ignored_event_is_answered_without_parsing_its_body(deliver: Deliver,
     labeled = deliver("issues", body.replace(b'"opened"', b'"labeled"'))
     assert labeled.status_code == 400  # an action planbot takes on still needs valid JSON
     assert queued_ids(redis_conn) == []
+
+
+# The web tier as gunicorn starts it, in a fresh interpreter: which of the worker's modules
+# it loaded (the job function is enqueued by its dotted path, never imported).
+WEB_TIER = textwrap.dedent("""
+    import sys
+    from app import create_app
+    from bot.settings import Settings
+    create_app(Settings(webhook_secret="s", redis_url=sys.argv[1]))
+    print(*sorted(m for m in sys.modules if m.startswith(("bot.run", "workers"))))
+""")
+
+
+def test_the_web_tier_imports_nothing_of_the_worker(redis_url: str) -> None:
+    loaded = subprocess.run([sys.executable, "-c", WEB_TIER, redis_url], cwd=ROOT, check=True,
+                            capture_output=True, text=True, timeout=60).stdout
+    assert loaded.split() == []

@@ -11,9 +11,9 @@ import redis
 from rq import Queue
 from rq.job import Job
 
-from bot.adapters.budget import NOTE_ROOM, PER_HOUR
 from bot.intake.queue import QUEUE_NAME
 from bot.markers import STATUS_MARKER
+from bot.state.github_budget import NOTE_ROOM, PER_HOUR
 from tests.deliveries import Deliver
 from tests.e2e import REPO, burst, labeled_plan, worker_env
 from tests.loopback_github import LoopbackGitHub

@@ -1,5 +1,5 @@
-"""One run per issue: a second run is told the issue is busy (and requeues), the lock lives
-only as long as its holder, and an outsider is refused once an hour per issue."""
+"""One run per issue: a second run is told the issue is busy (and requeues), and the lock
+lives only as long as its holder."""
 
 from __future__ import annotations
 
@@ -14,12 +14,8 @@ import time
 import pytest
 import redis
 
-from bot.intake import trigger_labels
-from bot.run.lock import IssueBusy, IssueLocks
-from bot.run.plan_run import PlanRun
-from tests import helpers
+from bot.state.issue_lock import IssueBusy, IssueLocks
 from tests.e2e import ROOT
-from tests.fakes import FakePlanner
 
 REPO = "octo/widgets"
 
@@ -75,8 +71,8 @@ def test_a_live_run_keeps_its_lock_past_the_hold_time(redis_conn: redis.Redis) -
 
 HOLDER = textwrap.dedent("""
     import sys, time
-    from bot.intake.connection import connect
-    from bot.run.lock import IssueLocks
+    from bot.state.connection import connect
+    from bot.state.issue_lock import IssueLocks
     from bot.settings import Settings
     locks = IssueLocks(connect(Settings(redis_url=sys.argv[1])), hold_seconds=2,
                        renew_seconds=0.5)
@@ -101,32 +97,3 @@ def test_a_killed_holders_lock_expires_within_the_hold_time(redis_url: str,
         time.sleep(0.1)
     with locks.hold(REPO, 4):
         pass
-
-
-def test_an_outsider_is_refused_once_per_issue_per_hour(redis_conn: redis.Redis) -> None:
-    locks = IssueLocks(redis_conn)
-    assert locks.first_refusal(REPO, 1, "mallory") is True
-    assert locks.first_refusal(REPO, 1, "mallory") is False
-    assert locks.first_refusal(REPO, 2, "mallory") is True
-    assert locks.first_refusal(REPO, 1, "eve") is True
-    assert 3500 < redis_conn.ttl(f"planbot:refused:{REPO}#1:mallory") <= 3600
-
-
-def test_an_outsider_repeating_plan_gets_one_refusal_comment(redis_conn: redis.Redis) -> None:
-    gh = helpers.repo()
-    outsider = helpers.comment(("plan", ""), association="NONE")
-    outcomes = [PlanRun(outsider, gh, helpers.helpers(gh, FakePlanner()),
-                        IssueLocks(redis_conn)).handle() for _ in range(3)]
-    assert outcomes == ["refused"] + ["refused (already told this hour)"] * 2
-    assert len(gh.comments[1]) == 1
-
-
-def test_a_run_tells_the_web_tier_its_repositorys_trigger_label(
-        redis_conn: redis.Redis) -> None:
-    gh = helpers.repo({".github/planbot.yml": "label: Needs-Plan\n"})
-    request = helpers.relabel(helpers.LABELED, "bug")  # queued: the edge did not know yet
-    outcome = PlanRun(request, gh, helpers.helpers(gh, FakePlanner()),
-                      IssueLocks(redis_conn)).handle()
-    assert outcome == "ignored: label 'bug' is not the trigger label"
-    # From now on the edge answers "ignored" for another label without queueing a job.
-    assert redis_conn.get(trigger_labels.KEY.format(repo=REPO)) == b"needs-plan"

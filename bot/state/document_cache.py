@@ -3,19 +3,19 @@
 A folder listing gives each document's blob id; a document planbot wrote (or read)
 before has that id here, so a run reads from GitHub only the documents a person
 changed. The id names the content itself, so an entry can never be out of date.
-Kept in the queue's Redis (shared by every worker), or in the process without one.
+Kept in the queue's Redis (shared by every worker), and in the process.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 
-from redis import Redis, RedisError
+from redis import Redis
 
-log = logging.getLogger(__name__)
+from bot.state.fallback import RedisState
+
 KEEP_SECONDS = 30 * 24 * 3600
-LOCAL_MAX = 512  # entries kept in the process without Redis
+LOCAL_MAX = 512  # entries kept in the process
 
 
 def blob_sha(text: str) -> str:
@@ -28,21 +28,19 @@ def _key(sha: str) -> str:
     return f"planbot:doc:{sha}"
 
 
-class DocumentCache:
+class DocumentCache(RedisState):
+    what = "document cache"  # a miss costs one read; never the run
+
     def __init__(self, connection: Redis | None = None) -> None:
-        self.connection = connection
+        super().__init__(connection)
         self._local: dict[str, str] = {}
 
     def get(self, sha: str) -> str | None:
         if sha in self._local:
             return self._local[sha]
-        if self.connection is None or not sha:
+        if not sha:
             return None
-        try:
-            raw = self.connection.get(_key(sha))
-        except RedisError as exc:  # a cache miss costs one read; never the run
-            log.warning("document cache unavailable: %s", exc)
-            return None
+        raw = self._try(lambda redis: redis.get(_key(sha)), otherwise=None)
         if raw is None:
             return None
         text = raw.decode() if isinstance(raw, bytes) else str(raw)
@@ -53,8 +51,5 @@ class DocumentCache:
         if len(self._local) >= LOCAL_MAX:
             self._local.pop(next(iter(self._local)))
         self._local[sha] = text
-        if self.connection is not None:
-            try:
-                self.connection.set(_key(sha), text.encode(), ex=KEEP_SECONDS)
-            except RedisError as exc:
-                log.warning("document cache unavailable: %s", exc)
+        self._try(lambda redis: redis.set(_key(sha), text.encode(), ex=KEEP_SECONDS),
+                  otherwise=None)

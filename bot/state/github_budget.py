@@ -13,17 +13,15 @@ workers never take the same slot); reads are not paced. A wait GitHub asks for
 
 from __future__ import annotations
 
-import logging
 import time
 import uuid
 from collections.abc import Callable
 
-from redis import Redis, RedisError
+from redis import Redis
 
 from bot.observe import metrics
 from bot.ports import RateLimited, RequestBudget
-
-log = logging.getLogger(__name__)
+from bot.state.fallback import RedisState
 
 SPACING_MS = 1000  # GitHub: "wait at least one second between each request" that writes
 PER_MINUTE = 80
@@ -95,14 +93,18 @@ PLAN_WRITES = 7  # what a plan writes (bench.github_budget): 👀, tree, commit,
 # status, 🚀
 
 
-class InstallationBudget(RequestBudget):
-    """The schedule of one installation's requests; without Redis, nothing is paced."""
+class InstallationBudget(RedisState, RequestBudget):
+    """The schedule of one installation's requests; without Redis (or while it fails),
+    nothing is paced: no budget is better than no plan, and GitHub still guards."""
+
+    what = "GitHub budget"
 
     def __init__(self, connection: Redis | None, installation_id: int, *,
                  spacing_ms: int | None = None, per_minute: int | None = None,
                  per_hour: int | None = None, long_wait: float | None = None,
                  sleep: Callable[[float], None] | None = None) -> None:
-        self.connection, self.installation = connection, installation_id
+        super().__init__(connection)
+        self.installation = installation_id
         # Module settings read here, not at import: a benchmark scales time in its workers.
         self.limits = (SPACING_MS if spacing_ms is None else spacing_ms,
                        per_minute or PER_MINUTE, per_hour or PER_HOUR)
@@ -123,20 +125,14 @@ class InstallationBudget(RequestBudget):
         (self._sleep or pause)(seconds)
 
     def before_write(self, note: bool = False, then: int = 0) -> None:
-        if self.connection is None:
-            return
         spacing, per_minute, per_hour = self.limits
         if not note:
             per_minute, per_hour = per_minute - NOTE_ROOM[0], per_hour - NOTE_ROOM[1]
         wait = min(NOTE_WAIT_SECONDS, self.long_wait) if note else self.long_wait
-        try:
-            waited = int(self._reserve(
-                [self.writes_key, self.block_key],
-                [spacing, per_minute, per_hour, uuid.uuid4().hex, int(wait * 1000),
-                 *self.windows, then]))
-        except RedisError as exc:  # no budget is better than no plan: GitHub still guards
-            log.warning("GitHub budget unavailable, writing unpaced: %s", exc)
-            return
+        waited = self._try(lambda redis: int(self._reserve(
+            [self.writes_key, self.block_key],
+            [spacing, per_minute, per_hour, uuid.uuid4().hex, int(wait * 1000),
+             *self.windows, then])), otherwise=0, then="writing unpaced")
         if waited < 0:
             metrics.add("planbot_github_rate_limit_waits", reason="requeued")
             raise RateLimited(time.time() - waited / 1000)
@@ -145,13 +141,7 @@ class InstallationBudget(RequestBudget):
             self.sleep(waited / 1000)
 
     def before_read(self) -> None:
-        if self.connection is None:
-            return
-        try:
-            raw = self.connection.get(self.block_key)
-        except RedisError as exc:
-            log.warning("GitHub budget unavailable: %s", exc)
-            return
+        raw = self._try(lambda redis: redis.get(self.block_key), otherwise=None)
         wait = (int(raw) / 1000 - time.time()) if raw else 0.0
         if wait > self.long_wait:
             metrics.add("planbot_github_rate_limit_waits", reason="requeued")
@@ -164,35 +154,26 @@ class InstallationBudget(RequestBudget):
         """(when the job `ticket` may try again, whether it just joined the line): after
         the plans ahead of it in this installation's line have had their writes, so the
         waiting jobs do not all wake at once for one free slot."""
-        if self.connection is None:
-            return time.time() + self.long_wait, True
         per_hour = self.limits[2]
-        try:
-            at, joined = self._line(
-                [self.writes_key, self.block_key, self.line_key],
-                [ticket, PLAN_WRITES, per_hour - NOTE_ROOM[1], self.windows[1]])
-        except RedisError as exc:
-            log.warning("GitHub budget unavailable: %s", exc)
+        line = self._try(lambda redis: self._line(
+            [self.writes_key, self.block_key, self.line_key],
+            [ticket, PLAN_WRITES, per_hour - NOTE_ROOM[1], self.windows[1]]), otherwise=None)
+        if line is None:
             return time.time() + self.long_wait, True
+        at, joined = line
         return int(at) / 1000, bool(joined)
 
     def leave_line(self, ticket: str) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.zrem(self.line_key, ticket)
-            except RedisError as exc:
-                log.warning("GitHub budget unavailable: %s", exc)
+        self._try(lambda redis: redis.zrem(self.line_key, ticket), otherwise=None)
 
     def block(self, seconds: float) -> None:
         """GitHub asked this installation to wait (Retry-After, primary limit reset)."""
-        if self.connection is None:
+        if self.connection is None:  # no other worker to tell: this one waits itself
             self.sleep(min(seconds, self.long_wait))
             return
         now = time.time()
-        try:
-            self._block([self.block_key], [int((now + seconds) * 1000), int(now * 1000)])
-        except RedisError as exc:
-            log.warning("GitHub budget unavailable: %s", exc)
+        self._try(lambda redis: self._block(
+            [self.block_key], [int((now + seconds) * 1000), int(now * 1000)]), otherwise=None)
 
     def observe(self, remaining: int | None, reset: float | None) -> None:
         """Primary limit from a response's X-RateLimit-Remaining/Reset: stop near zero."""

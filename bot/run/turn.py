@@ -1,0 +1,90 @@
+"""One run as its command handlers see it: the request, the repository and its config,
+and what the run works with (collaborators, state in Redis, the report on the issue)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+from bot.config import RepoConfig
+from bot.domain import Issue, RepoContext, Repository
+from bot.intake.request import PlanRequest
+from bot.ports import Conversation, Planner
+from bot.run.pipeline import Inputs, should_run, states
+from bot.run.report import Report
+from bot.run.stores import PlanStore
+from bot.state.document_cache import DocumentCache
+from bot.state.github_budget import InstallationBudget
+from bot.state.issue_lock import IssueLocks
+from bot.state.refusals import Refusals
+from bot.state.trigger_labels import TriggerLabels
+
+
+@dataclass
+class Collaborators:
+    """What a run needs besides the conversation, made for its repository and config."""
+
+    repository: Callable[[], Repository]
+    read_config: Callable[[Repository], str | None]  # `.github/planbot.yml`, None if absent
+    make_store: Callable[[Repository, RepoConfig, int], PlanStore]
+    make_planner: Callable[[RepoConfig], Planner]
+    make_context: Callable[[Repository, RepoConfig, str], RepoContext]
+
+
+@dataclass(frozen=True)
+class RunState:
+    """What a run keeps in Redis, each piece on the one connection (bot.run.wiring.state_in);
+    as built here, without Redis."""
+
+    locks: IssueLocks = field(default_factory=IssueLocks)
+    trigger_labels: TriggerLabels = field(default_factory=TriggerLabels)
+    refusals: Refusals = field(default_factory=Refusals)
+    documents: DocumentCache = field(default_factory=DocumentCache)
+    budget: Callable[[int], InstallationBudget] = partial(InstallationBudget, None)
+
+
+@dataclass
+class Turn:
+    """The delivery's copy of the issue decides what to run; GitHub's is read for stage 1
+    unless the run is `fresh` (started moments after its delivery, so the copy is as
+    good as GitHub's answer), and at most once a run."""
+
+    request: PlanRequest
+    gh: Conversation
+    repo: Repository
+    config: RepoConfig
+    helpers: Collaborators
+    state: RunState
+    report: Report
+    fresh: bool = False
+    issue_read: bool = False  # GitHub's issue (not the delivery's) is in the inputs
+
+    @property
+    def issue_number(self) -> int:
+        return self.request.issue_number
+
+    def store(self) -> PlanStore:
+        return self.helpers.make_store(self.repo, self.config, self.issue_number)
+
+    def inputs(self, store: PlanStore) -> Inputs:
+        return Inputs(self.repo.full_name, self._issue(), self.gh.issue_comments(self.issue_number),
+                      store.load())
+
+    def inputs_for(self, store: PlanStore, wanted: Sequence[str],
+                   forced: Sequence[str]) -> Inputs:
+        """The inputs of the stages a command runs."""
+        inputs = self.inputs(store)
+        if not self.issue_read and not self.fresh and should_run(
+                "problem", states(inputs)["problem"], wanted, forced):
+            # A problem definition built from an old delivery's copy could miss an edit:
+            # GitHub's issue then, and only when stage 1 runs (deciding needs no read).
+            self.issue_read = True
+            inputs = replace(inputs, issue=self.gh.issue(self.issue_number))
+        return inputs
+
+    def _issue(self) -> Issue:
+        if self.request.issue and not self.issue_read:
+            return self.request.issue_seen()
+        self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
+        return self.gh.issue(self.issue_number)
