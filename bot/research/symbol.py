@@ -1,0 +1,57 @@
+"""`find_symbol`: where a name is defined, by planbot's definition patterns, and used (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context.symbols import SymbolIndex
+from bot.research.grep import lines_with
+from bot.research.index import Index
+from bot.research.results import ToolError, ToolResult, answer, line
+
+MAX_DEFINITIONS = 10
+MAX_REFERENCES = 25
+MAX_COUNTED = 1_000
+NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+NOT_A_NAME = ("a symbol is an identifier such as `parse_coupon`, or a dotted name such as "
+              "`Cart.total` (its last part is looked up)")
+
+
+def find_symbol(index: Index, name: str) -> ToolResult:
+    """Definitions (classes, functions, methods; tests and data skipped, as the ranking
+    does) and references as a whole word, in path order."""
+    if not NAME.fullmatch(name.strip()):
+        raise ToolError(NOT_A_NAME)
+    wanted = name.strip().rsplit(".", 1)[-1]
+    files = index.snapshot.files
+    holders = {p: files[p] for p in sorted(index.holding(wanted))}
+    symbols = SymbolIndex(holders, [wanted])
+    definitions: list[tuple[str, int, str]] = []
+    for path in symbols.definers.get(wanted.lower(), []):
+        lines = holders[path].splitlines()
+        definitions += [(path, n, lines[n - 1]) for n in symbols.lines(path, [wanted])]
+    at = {(path, number) for path, number, _ in definitions}
+    word = re.compile(rf"(?<![\w$]){re.escape(wanted)}(?![\w$])")
+    references: list[tuple[str, int, str]] = []
+    counted = 0
+    for path, text in holders.items():
+        for number, content in lines_with(text, wanted):
+            if (path, number) in at or not word.search(content):
+                continue
+            counted += 1
+            if len(references) < MAX_REFERENCES:
+                references.append((path, number, content))
+        if counted >= MAX_COUNTED:
+            break
+    shown = definitions[:MAX_DEFINITIONS]
+    body = ["Definitions:", *(_listed(shown) or ["(none found)"]), "References:",
+            *(_listed(references) or ["(none found)"])]
+    more = "+" if counted >= MAX_COUNTED else ""
+    header = (f"find_symbol `{wanted}`: {len(definitions)} definitions, {counted:,}{more} "
+              f"references" + (f", the first {len(references)} shown"
+                               if counted > len(references) else ""))
+    return answer(header, body, [path for path, _, _ in shown + references])
+
+
+def _listed(found: list[tuple[str, int, str]]) -> list[str]:
+    return [f"{path}:{number}: {line(content)}" for path, number, content in found]
