@@ -32,11 +32,20 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    from bot.cli.backtest import backtest
+    from bot import settings as bot_settings
+    from bot.cli.backtest import Model, backtest
+    from bot.cli.model_backtest import NEEDS_KEY
 
+    model = None
+    if args.planner == "anthropic":
+        settings = bot_settings.from_env()
+        if not settings.anthropic_api_key:
+            print(NEEDS_KEY, file=sys.stderr)
+            return 2
+        model = Model(settings, args.max_turns)
     cache = args.cache or Path(os.environ.get("PLANBOT_STATE_DIR", ".planbot")) / "backtest"
-    results = backtest(args.cases, args.repos, cache, args.limit, args.json)
-    return 1 if any(r.error for r in results) else 0
+    results = backtest(args.cases, args.repos, cache, args.limit, args.json, model=model)
+    return 1 if any(r.error or (r.model and r.model.error) for r in results) else 0
 
 
 def _tool(args: argparse.Namespace) -> int:
@@ -118,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     backtest.add_argument("--cache", type=Path, help="where trees are laid out per commit "
                           "(default: PLANBOT_STATE_DIR/backtest)")
     backtest.add_argument("--json", type=Path, help="also write every case's rankings here")
+    backtest.add_argument("--planner", choices=("offline", "anthropic"), default="offline",
+                          help="anthropic: also the model's hypotheses, beside the offline "
+                          "ones (needs ANTHROPIC_API_KEY)")
+    backtest.add_argument("--max-turns", type=int, help="with --planner anthropic: research "
+                          "turns (default: research.max_turns' default)")
     backtest.set_defaults(func=_backtest)
     tool = sub.add_parser("tool", help="run one research tool over a checkout and print "
                           "exactly what the model would receive (exit 1 for an error result)")
