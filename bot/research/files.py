@@ -8,8 +8,8 @@ from bot.paths import normalise
 from bot.research.index import Index
 from bot.research.results import ToolError, ToolResult, answer, line
 
-MAX_LINES = 200  # lines read_file shows by default and at most
-MAX_ENTRIES = 150  # entries list_dir shows
+MAX_LINES = 120  # lines read_file shows by default and at most
+MAX_ENTRIES = 100  # entries list_dir shows
 MAX_SUGGESTIONS = 5
 OUTSIDE = "`{path}` is outside the repository: paths are relative to its root"
 UNREAD = ("`{path}` is in the tree, but its text was not read (a binary, larger than "

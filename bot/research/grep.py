@@ -11,7 +11,7 @@ from bot.research.patterns import MAX_LINE, Pattern, compile_pattern
 from bot.research.results import ToolError, ToolResult, answer, line
 from bot.text import code_span
 
-MAX_SHOWN = 40  # matching lines shown
+MAX_SHOWN = 25  # matching lines shown
 MAX_COUNTED = 2_000  # matching lines counted before grep stops looking
 DEADLINE = 0.5  # seconds: a pattern slower than this over the tree is refused
 TOO_SLOW = ("the search took longer than {seconds} s ({files:,} of {total:,} files searched): "

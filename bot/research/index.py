@@ -54,6 +54,10 @@ class Index:
         return found
 
     @cached_property
+    def number(self) -> dict[str, int]:
+        return {path: n for n, path in enumerate(self.ids)}
+
+    @cached_property
     def vocabulary(self) -> str:
         """Every word on a line of its own, to find the words that contain a term."""
         return "\n" + "\n".join(w.decode() for w in self.postings) + "\n"
@@ -75,16 +79,16 @@ class Index:
 
     def _containing(self, term: str) -> np.ndarray:
         vocabulary = self.vocabulary
-        lists: list[list[int]] = []
+        numbers: list[int] = []
         start = vocabulary.find(term)
         while start != -1:
             begin = vocabulary.rfind("\n", 0, start) + 1
             end = vocabulary.find("\n", start)
-            lists.append(self.postings[vocabulary[begin:end].encode()])
+            numbers += self.postings[vocabulary[begin:end].encode()]
             start = vocabulary.find(term, end)
-        if not lists:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate([np.asarray(n, dtype=np.int64) for n in lists]))
+        held = np.zeros(len(self.ids), dtype=bool)
+        held[numbers] = True
+        return np.flatnonzero(held)
 
     @cached_property
     def folders(self) -> dict[str, tuple[dict[str, int], list[tuple[str, int]]]]:

@@ -15,9 +15,9 @@ from bot.research.results import ToolError, ToolResult, answer, line
 
 MAX_QUERY = 300  # characters
 MAX_TERMS = 8
-POOL = 60  # files holding the most of the query's rarest words, ranked in full
-TOP = 8  # files shown
-LINES_PER_FILE = 3
+POOL = 40  # files holding the most of the query's rarest words, ranked in full
+TOP = 6  # files shown
+LINES_PER_FILE = 2
 # snake_case, camelCase or dotted names, which a file holding them whole most likely means
 NAME = re.compile(r"\b[A-Za-z]\w*(?:_\w+|[a-z0-9][A-Z]\w*|\.\w+)\b")
 WHOLE_NAME = 2.0
@@ -42,9 +42,8 @@ def _pool(index: Index, query: str, terms: list[str]) -> set[str]:
         held = index.containing(term)
         score[held] += math.log(1 + len(index.ids) / max(len(held), 1))
     files = index.snapshot.files
-    number = {path: n for n, path in enumerate(index.ids)} if NAME.search(query) else {}
     for name in dict.fromkeys(NAME.findall(query)):
-        exact = [number[p] for p in index.holding(name) if name in files.get(p, p)]
+        exact = [index.number[p] for p in index.holding(name) if name in files.get(p, p)]
         score[exact] += WHOLE_NAME * math.log(1 + len(index.ids) / max(len(exact), 1))
     best = np.argsort(-score, kind="stable")[:POOL]
     return {index.ids[n] for n in best.tolist() if score[n] > 0}

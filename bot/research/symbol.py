@@ -10,8 +10,11 @@ from bot.research.index import Index
 from bot.research.results import ToolError, ToolResult, answer, line
 
 MAX_DEFINITIONS = 10
-MAX_REFERENCES = 25
+MAX_REFERENCES = 20
 MAX_COUNTED = 1_000
+# Files searched, in path order: a name as common as `get` is held by thousands, and a
+# call must answer in milliseconds; a dotted name (`Cart.get`) narrows them first.
+MAX_FILES = 400
 NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 NOT_A_NAME = ("a symbol is an identifier such as `parse_coupon`, or a dotted name such as "
               "`Cart.total` (its last part is looked up)")
@@ -24,7 +27,8 @@ def find_symbol(index: Index, name: str) -> ToolResult:
         raise ToolError(NOT_A_NAME)
     wanted = name.strip().rsplit(".", 1)[-1]
     files = index.snapshot.files
-    holders = {p: files[p] for p in sorted(index.holding(wanted))}
+    held = sorted(p for p in index.holding(name.strip()) if p in files)
+    holders = {p: files[p] for p in held[:MAX_FILES]}
     symbols = SymbolIndex(holders, [wanted])
     definitions: list[tuple[str, int, str]] = []
     for path in symbols.definers.get(wanted.lower(), []):
@@ -50,6 +54,9 @@ def find_symbol(index: Index, name: str) -> ToolResult:
     header = (f"find_symbol `{wanted}`: {len(definitions)} definitions, {counted:,}{more} "
               f"references" + (f", the first {len(references)} shown"
                                if counted > len(references) else ""))
+    if len(held) > MAX_FILES:
+        header += (f"; only the first {MAX_FILES:,} of the {len(held):,} files holding the "
+                   "name were searched: qualify it (`Class.method`) or use grep")
     return answer(header, body, [path for path, _, _ in shown + references])
 
 

@@ -54,7 +54,7 @@ TOOLS: tuple[Tool, ...] = (
                  path_glob={**_TEXT, "description": "fnmatch pattern over paths; `*` "
                             "crosses folders, e.g. `src/*.py`."}),
          grep),
-    Tool("read_file", "Read a file's numbered lines, at most 200 at a time.",
+    Tool("read_file", "Read a file's numbered lines, at most 120 at a time.",
          _object(("path",), path=_PATH, start=_LINE, end=_LINE), read_file),
     Tool("list_dir", "List a folder's subfolders and files (the root when path is empty).",
          _object((), path=_PATH), list_dir),

@@ -18,7 +18,7 @@ from bot.planners.anthropic import NOT_SHOWN, AnthropicPlanner
 from bot.planners.research import MAX_CALLS_PER_TURN
 from bot.planners.schema import HYPOTHESES, TASKS
 from bot.ports import BudgetExceeded
-from bot.research.results import DATA_NOTE
+from bot.research.results import DATA_NOTE, MAX_RESULT_CHARS
 from bot.research.tools import BY_NAME
 from tests.context_samples import COUPON_TRACEBACK, SHOP_FILES
 from tests.loopback_anthropic import LoopbackAnthropic, default_hypotheses, default_tasks
@@ -104,7 +104,7 @@ def test_each_tool_answers_in_turn_then_the_model_records(api: LoopbackAnthropic
     assert len(answered) == 5 and not any(r.get("is_error") for r in answered)
     for result in answered:
         assert DATA_NOTE in result["content"] and "\n```" in result["content"]
-        assert len(result["content"]) <= 6_400
+        assert len(result["content"]) <= MAX_RESULT_CHARS + 400
     assert "12  " in results_of(third)[1]["content"]  # read_file's numbered lines
     assert draft.items[0].where_to_look == ("src/shop/coupons.py:12",)
     assert (draft.usage.research_turns, draft.usage.tool_calls, draft.usage.tool_errors) == (

@@ -61,12 +61,12 @@ def test_read_file_refuses_paths_outside_the_tree_and_explains_others() -> None:
     assert all(not a.paths for a in answers.values())
 
 
-def test_read_file_shows_at_most_two_hundred_lines_and_says_where_to_go_on() -> None:
+def test_read_file_shows_at_most_a_hundred_and_twenty_lines_and_says_where_to_go_on() -> None:
     long = "".join(f"line {n}\n" for n in range(1, 501))
     result = shop({"src/long.py": long}).run("read_file", {"path": "src/long.py"})
 
-    assert "lines 1-200 of 500; ask for start=201" in result.text
-    assert len(fenced_body(result).splitlines()) == 200
+    assert "lines 1-120 of 500; ask for start=121" in result.text
+    assert len(fenced_body(result).splitlines()) == 120
 
 
 def test_every_result_is_bounded_in_characters() -> None:
@@ -79,7 +79,7 @@ def test_every_result_is_bounded_in_characters() -> None:
 
     assert all(not r.is_error for r in results)
     assert all(len(r.text) <= MAX_RESULT_CHARS + 400 for r in results)
-    assert "… cut at 6,000 characters" in results[0].text
+    assert "… cut at 4,000 characters" in results[0].text
 
 
 def test_repository_text_cannot_close_the_fence_or_hide_characters() -> None:
