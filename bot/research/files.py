@@ -6,7 +6,7 @@ import posixpath
 
 from bot.paths import normalise
 from bot.research.index import Index
-from bot.research.results import ToolError, ToolResult, answer, line
+from bot.research.results import ToolError, ToolResult, answer, count, line
 
 MAX_LINES = 120  # lines read_file shows by default and at most
 MAX_ENTRIES = 100  # entries list_dir shows
@@ -75,12 +75,12 @@ def list_dir(index: Index, path: str = "") -> ToolResult:
                         + _suggestions(index, name))
     subfolders, files = index.folders[name]
     prefix = f"{name}/" if name else ""
-    entries = [f"{prefix}{d}/ ({n:,} file{'s' * (n != 1)})" for d, n in sorted(subfolders.items())]
+    entries = [f"{prefix}{d}/ ({count(n, 'file')})" for d, n in sorted(subfolders.items())]
     listed = sorted(files)[: max(0, MAX_ENTRIES - len(subfolders))]
     entries += [f"{prefix}{f} ({size:,} bytes)" for f, size in sorted(files)]
     shown = entries[:MAX_ENTRIES]
     if len(entries) > MAX_ENTRIES:
         shown.append(f"… and {len(entries) - MAX_ENTRIES} more entries")
-    header = (f"{name or 'the repository root'}: {len(subfolders)} folders, "
-              f"{len(files)} files")
+    header = (f"{name or 'the repository root'}: {count(len(subfolders), 'folder')}, "
+              f"{count(len(files), 'file')}")
     return answer(header, shown, [prefix + f for f, _ in listed])

@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 
 from bot.research.index import Index
 from bot.research.patterns import MAX_LINE, Pattern, compile_pattern
-from bot.research.results import ToolError, ToolResult, answer, line
+from bot.research.results import ToolError, ToolResult, answer, count, line
 from bot.text import code_span
 
 MAX_SHOWN = 25  # matching lines shown
@@ -81,8 +81,8 @@ def grep(index: Index, pattern: str, regex: bool = False, path_glob: str = "") -
                                         total=len(paths))) from None
     kind = "regex" if regex else "literal"
     scope = f" in {code_span(path_glob)}" if path_glob else ""
-    more = "+" if counted >= MAX_COUNTED else ""
-    header = (f"grep {kind} {code_span(pattern)}{scope}: {counted:,}{more} matching lines in "
-              f"{len(where):,} files" + (f", the first {len(shown)} shown"
-                                         if counted > len(shown) else ""))
+    header = (f"grep {kind} {code_span(pattern)}{scope}: "
+              f"{count(counted, 'matching line', counted >= MAX_COUNTED)} in "
+              f"{count(len(where), 'file')}" + (f", the first {len(shown)} shown"
+                                                if counted > len(shown) else ""))
     return answer(header, shown, named)

@@ -29,6 +29,11 @@ class ToolResult:
     read: tuple[str, ...] = ()  # `path:start-end` spans read in full
 
 
+def count(n: int, noun: str, more: bool = False) -> str:
+    """`3 files`, `1 file`, `2,000+ lines`."""
+    return f"{n:,}{'+' if more else ''} {noun}{'' if n == 1 and not more else 's'}"
+
+
 def line(text: str) -> str:
     """One repository line for a result: visible characters only, clipped."""
     text = strip_invisible(text.rstrip())

@@ -7,7 +7,7 @@ import re
 from bot.context.symbols import SymbolIndex
 from bot.research.grep import lines_with
 from bot.research.index import Index
-from bot.research.results import ToolError, ToolResult, answer, line
+from bot.research.results import ToolError, ToolResult, answer, count, line
 
 MAX_DEFINITIONS = 10
 MAX_REFERENCES = 20
@@ -50,10 +50,9 @@ def find_symbol(index: Index, name: str) -> ToolResult:
     shown = definitions[:MAX_DEFINITIONS]
     body = ["Definitions:", *(_listed(shown) or ["(none found)"]), "References:",
             *(_listed(references) or ["(none found)"])]
-    more = "+" if counted >= MAX_COUNTED else ""
-    header = (f"find_symbol `{wanted}`: {len(definitions)} definitions, {counted:,}{more} "
-              f"references" + (f", the first {len(references)} shown"
-                               if counted > len(references) else ""))
+    header = (f"find_symbol `{wanted}`: {count(len(definitions), 'definition')}, "
+              f"{count(counted, 'reference', counted >= MAX_COUNTED)}"
+              + (f", the first {len(references)} shown" if counted > len(references) else ""))
     if len(held) > MAX_FILES:
         header += (f"; only the first {MAX_FILES:,} of the {len(held):,} files holding the "
                    "name were searched: qualify it (`Class.method`) or use grep")
