@@ -53,7 +53,7 @@ def api() -> Iterator[LoopbackAnthropic]:
 
 
 @pytest.fixture
-def researcher(planner: Planners) -> Planners:
+def researcher(planner: Planners) -> Planners:  # noqa: F811 (the fixture above)
     """test_anthropic_planner's planners (over this module's `api`), researching 5 turns."""
     return functools.partial(planner, research_turns=5)
 
