@@ -10,17 +10,19 @@ from typing import Any
 
 import pytest
 
-from bot.config import ContextBudget
+from bot.config import ContextBudget, RepoConfig, Research
 from bot.context.assemble import assemble
 from bot.context.ranking import search
 from bot.context.snapshot import Snapshot, decode
 from bot.domain import PlanInput, RepoContext, TreeEntry
+from bot.planners import make_planner
 from bot.planners.anthropic import NOT_SHOWN
 from bot.planners.research import MAX_CALLS_PER_TURN
 from bot.planners.schema import HYPOTHESES, TASKS
 from bot.ports import BudgetExceeded
 from bot.research.results import DATA_NOTE, MAX_RESULT_CHARS
 from bot.research.tools import BY_NAME
+from bot.settings import Settings
 from tests.context_samples import COUPON_TRACEBACK, SHOP_FILES
 from tests.loopback_anthropic import LoopbackAnthropic, default_hypotheses, default_tasks
 from tests.planners.test_anthropic_planner import Planners, planner  # noqa: F401 (a fixture)
@@ -269,3 +271,16 @@ def test_a_context_without_a_repository_plans_one_shot(api: LoopbackAnthropic,
 
     (only,) = api.messages()
     assert only["tool_choice"] == {"type": "tool", "name": HYPOTHESES.tool}
+
+
+def test_the_repository_config_sets_the_research_turns() -> None:
+    settings = Settings(anthropic_api_key="k", anthropic_base_url="http://127.0.0.1:9")
+    chosen = [make_planner(settings, RepoConfig(research=Research(turns)))
+              for turns in (0, 3)]
+    default = make_planner(settings, RepoConfig())
+
+    assert [getattr(p, "research_turns", None) for p in (*chosen, default)] == [0, 3, 5]
+    assert [len(p._tools) for p in (*chosen, default)  # type: ignore[attr-defined]
+            ] == [2, 2 + len(BY_NAME), 2 + len(BY_NAME)]
+    for made in (*chosen, default):
+        made.close()
