@@ -1,4 +1,4 @@
-"""`python -m bot plan|replay|demo|backtest|check|jobs|retry`: planbot's command line."""
+"""`python -m bot plan|replay|demo|backtest|tool|check|jobs|retry`: planbot's command line."""
 
 from __future__ import annotations
 
@@ -32,11 +32,28 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    from bot.cli.backtest import backtest
+    from bot import settings as bot_settings
+    from bot.cli.backtest import Model, backtest
+    from bot.cli.model_backtest import NEEDS_KEY
 
+    model = None
+    if args.planner == "anthropic":
+        settings = bot_settings.from_env()
+        if not settings.anthropic_api_key:
+            print(NEEDS_KEY, file=sys.stderr)
+            return 2
+        model = Model(settings, args.max_turns)
     cache = args.cache or Path(os.environ.get("PLANBOT_STATE_DIR", ".planbot")) / "backtest"
-    results = backtest(args.cases, args.repos, cache, args.limit, args.json)
-    return 1 if any(r.error for r in results) else 0
+    results = backtest(args.cases, args.repos, cache, args.limit, args.json, model=model)
+    return 1 if any(r.error or (r.model and r.model.error) for r in results) else 0
+
+
+def _tool(args: argparse.Namespace) -> int:
+    from bot.cli.tool import run_tool
+
+    result = run_tool(args.repo_dir, args.name, args.arguments)
+    print(result.text)
+    return 1 if result.is_error else 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -110,7 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     backtest.add_argument("--cache", type=Path, help="where trees are laid out per commit "
                           "(default: PLANBOT_STATE_DIR/backtest)")
     backtest.add_argument("--json", type=Path, help="also write every case's rankings here")
+    backtest.add_argument("--planner", choices=("offline", "anthropic"), default="offline",
+                          help="anthropic: also the model's hypotheses, beside the offline "
+                          "ones (needs ANTHROPIC_API_KEY)")
+    backtest.add_argument("--max-turns", type=int, help="with --planner anthropic: research "
+                          "turns (default: research.max_turns' default)")
     backtest.set_defaults(func=_backtest)
+    tool = sub.add_parser("tool", help="run one research tool over a checkout and print "
+                          "exactly what the model would receive (exit 1 for an error result)")
+    tool.add_argument("--repo-dir", type=Path, default=Path("."), help="the checkout")
+    tool.add_argument("name", help="search_code, grep, read_file, list_dir or find_symbol")
+    tool.add_argument("arguments", nargs="?", default="{}", help="the tool's input as JSON")
+    tool.set_defaults(func=_tool)
     check = sub.add_parser("check", help="every setting and dependency, one line each")
     check.add_argument("--model", action="store_true", help="also ask the model API about "
                        "PLANBOT_MODEL with ANTHROPIC_API_KEY (no tokens spent)")

@@ -42,6 +42,16 @@ class ContextBudget:
 
 
 @dataclass(frozen=True)
+class Research:
+    # Five turns: the one-shot misses of issue 19 needed two or three searches and a read
+    # or two; five stay within 2.5x a one-shot plan's input tokens (bench/README.md).
+    max_turns: int = 5  # model turns of read-only research before the hypotheses; 0: one-shot
+
+
+MAX_TURNS = 20
+
+
+@dataclass(frozen=True)
 class RepoConfig:
     label: str = "plan"
     output: str = "branch"
@@ -51,6 +61,7 @@ class RepoConfig:
     model: str = ""
     allowed: tuple[str, ...] = MAINTAINERS
     context: ContextBudget = field(default_factory=ContextBudget)
+    research: Research = field(default_factory=Research)
 
     def branch(self, issue_number: int) -> str:
         return f"{self.branch_prefix}issue-{issue_number}"
@@ -134,6 +145,12 @@ def _count(key: str, value: Any) -> int:
     return value
 
 
+def _turns(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TURNS:
+        raise ConfigError(key, f"must be a whole number from 0 (no research) to {MAX_TURNS}")
+    return value
+
+
 def _mapping(key: str, value: Any, known: Mapping[str, Callable[[str, Any], Any]]
              ) -> dict[str, Any]:
     """Each entry of `value` checked by its key's rule; an unknown key is an error."""
@@ -158,6 +175,7 @@ _KEYS: dict[str, Callable[[str, Any], Any]] = {
     "model": _text,
     "allowed": _choices(ASSOCIATIONS, upper=True),
     "context": lambda key, value: ContextBudget(**_mapping(key, value, _BUDGET)),
+    "research": lambda key, value: Research(**_mapping(key, value, {"max_turns": _turns})),
 }
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.context.snapshot import Snapshot
 
 STAGES: tuple[str, ...] = ("problem", "hypotheses", "tasks")
 FILENAMES: dict[str, str] = {
@@ -87,13 +90,17 @@ ReactionTarget = tuple[Literal["issue", "comment"], int]
 
 @dataclass(frozen=True)
 class Usage:
-    """Tokens one model call (or a sum of calls) used, and what it cost."""
+    """Tokens one model call (or a sum of calls) used, what it cost, and the research
+    turns and tool calls among them."""
 
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
+    research_turns: int = 0
+    tool_calls: int = 0
+    tool_errors: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -102,6 +109,9 @@ class Usage:
             self.cache_read_tokens + other.cache_read_tokens,
             self.cache_write_tokens + other.cache_write_tokens,
             round(self.cost_usd + other.cost_usd, 6),
+            self.research_turns + other.research_turns,
+            self.tool_calls + other.tool_calls,
+            self.tool_errors + other.tool_errors,
         )
 
     @property
@@ -149,6 +159,8 @@ class RepoContext:
     snippets: tuple[Snippet, ...] = ()
     languages: tuple[str, ...] = ()
     prompt_text: str = ""  # tree summary + snippets, already inside the token budget
+    # The snapshot it was built from, which the research tools read (None: no repository).
+    source: Snapshot | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

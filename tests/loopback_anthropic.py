@@ -1,8 +1,14 @@
 """A loopback Anthropic Messages API: checks request shapes, records them, answers from a script.
 
     with LoopbackAnthropic(paths=("src/app.py",)) as api:
+        api.respond_with_calls([("grep", {"pattern": "parse"})], "Looking for the parser.")
         api.respond_with_tool("record_hypotheses", {...})   # or nothing: a default answer
         planner = AnthropicPlanner(api_key="k", base_url=api.url)
+
+Usage is simulated as the API's prompt caching counts it: a request reads the longest
+prefix an earlier request cached (tools, system, then message blocks), looking back from
+each `cache_control` breakpoint up to LOOKBACK blocks, and writes the prefix up to its
+last breakpoint; what follows that breakpoint is uncached input.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -73,6 +80,8 @@ def default_tasks(paths: Sequence[str] = ()) -> dict[str, Any]:
 
 
 DEFAULT_ANSWERS = {HYPOTHESES.tool: default_hypotheses, TASKS.tool: default_tasks}
+LOOKBACK = 20  # blocks before a breakpoint where the API looks for an earlier cache entry
+MAX_BREAKPOINTS = 4
 
 
 def _tokens(value: Any) -> int:
@@ -113,8 +122,12 @@ def _setup_problems(body: dict[str, Any]) -> list[str]:
                         != "object" for t in tools):
         found.append("tools must each have a name, a description and an object input_schema")
     choice = body.get("tool_choice") or {}
-    if choice.get("type") != "tool" or choice.get("name") not in names:
-        found.append("tool_choice must force one of the tools")
+    if choice.get("type") not in ("auto", "any") and (
+            choice.get("type") != "tool" or choice.get("name") not in names):
+        found.append("tool_choice must force one of the tools, or be auto or any")
+    marks = json.dumps(body).count('"cache_control"')
+    if marks > MAX_BREAKPOINTS:
+        found.append(f"at most {MAX_BREAKPOINTS} cache_control breakpoints, not {marks}")
     return found
 
 
@@ -129,6 +142,14 @@ def _turn_problems(messages: Any) -> list[str]:
         answered = {b.get("tool_use_id") for b in nxt or [] if b.get("type") == "tool_result"}
         if asked - answered:
             found.append("every tool_use must be answered by a tool_result in the next turn")
+        if answered - asked and following.get("role") == "user":
+            found.append("a tool_result must answer a tool_use of the turn before")
+        for block in blocks:
+            if block.get("type") == "tool_result" and not isinstance(
+                    block.get("content"), (str, list)):
+                found.append("a tool_result's content must be a string or a list of blocks")
+            if "is_error" in block and not isinstance(block["is_error"], bool):
+                found.append("is_error must be a boolean")
     return found
 
 
@@ -152,6 +173,7 @@ class LoopbackAnthropic:
         self.paths = tuple(paths)
         self.requests: list[Recorded] = []
         self.problems: list[str] = []  # shape violations; answered with 400
+        self.usages: list[dict[str, int]] = []  # the usage of each 200 answer, in order
         self._script: deque[Answer | Reply] = deque()
         self._cached: set[str] = set()
         self._lock = threading.Lock()
@@ -182,6 +204,13 @@ class LoopbackAnthropic:
         block = {"type": "tool_use", "name": name, "input": tool_input}
         self._script.append(Answer((block,), stop_reason, usage))
 
+    def respond_with_calls(self, calls: Sequence[tuple[str, dict[str, Any]]], text: str = "",
+                           usage: dict[str, int] | None = None) -> None:
+        """One research turn: an optional note, then tool calls (ids are filled in)."""
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+        blocks += [{"type": "tool_use", "name": n, "input": i} for n, i in calls]
+        self._script.append(Answer(tuple(blocks), "tool_use", usage))
+
     def respond_with_text(self, text: str, stop_reason: str = "end_turn") -> None:
         self._script.append(Answer(({"type": "text", "text": text},), stop_reason))
 
@@ -196,6 +225,10 @@ class LoopbackAnthropic:
     def messages(self) -> list[dict[str, Any]]:
         """The bodies of every `POST /v1/messages`, in order."""
         return [r.body for r in self.requests if r.path == "/v1/messages"]
+
+    def usage_of(self, n: int) -> dict[str, int]:
+        """The usage the `n`-th successful answer reported (0-based)."""
+        return self.usages[n]
 
     # Answering
     def _answer(self, path: str, headers: dict[str, str], raw: bytes) -> Reply:
@@ -218,7 +251,8 @@ class LoopbackAnthropic:
             return Reply(200, self._message(body, step, len(self.requests)))
 
     def _default(self, body: dict[str, Any]) -> Answer:
-        tool = body["tool_choice"]["name"]
+        # A research turn (tool_choice auto or any) records the hypotheses at once.
+        tool = body["tool_choice"].get("name", HYPOTHESES.tool)
         if tool not in DEFAULT_ANSWERS:
             return Answer(({"type": "text", "text": f"I know no tool {tool}."},), "end_turn")
         block = {"type": "tool_use", "name": tool, "input": DEFAULT_ANSWERS[tool](self.paths)}
@@ -228,18 +262,47 @@ class LoopbackAnthropic:
         answer = answer or self._default(body)
         content = [{**b, "id": f"toolu_{n:04d}_{i}"} if b["type"] == "tool_use" else b
                    for i, b in enumerate(answer.blocks)]
+        usage = answer.usage or self._usage(body, content)
+        self.usages.append(usage)
         return {"id": f"msg_{n:04d}", "type": "message", "role": "assistant",
                 "model": body["model"], "content": content, "stop_reason": answer.stop_reason,
-                "stop_sequence": None, "usage": answer.usage or self._usage(body, content)}
+                "stop_sequence": None, "usage": usage}
 
     def _usage(self, body: dict[str, Any], content: list[dict[str, Any]]) -> dict[str, int]:
-        prefix = [body["tools"], body["system"]]
-        key = hashlib.sha256(json.dumps(prefix).encode()).hexdigest()
-        hit = key in self._cached
-        self._cached.add(key)
-        return {"input_tokens": _tokens(body["messages"]), "output_tokens": _tokens(content),
-                "cache_creation_input_tokens": 0 if hit else _tokens(prefix),
-                "cache_read_input_tokens": _tokens(prefix) if hit else 0}
+        prefixes = _prefixes(body)
+        marks = [i for i, (_, _, mark) in enumerate(prefixes) if mark]
+        near = {j for i in marks for j in range(max(0, i - LOOKBACK), i + 1)}
+        hits = [i for i in sorted(near) if prefixes[i][0] in self._cached]
+        read = prefixes[hits[-1]][1] if hits else 0
+        written = prefixes[marks[-1]][1] - read if marks and marks[-1] > max(hits or [-1]) else 0
+        self._cached.update(prefixes[i][0] for i in marks)
+        total = _tokens([body["tools"], body["system"]]) + _tokens(body["messages"])
+        return {"input_tokens": total - read - written, "output_tokens": _tokens(content),
+                "cache_creation_input_tokens": written, "cache_read_input_tokens": read}
+
+
+def _prefixes(body: dict[str, Any]) -> list[tuple[str, int, bool]]:
+    """(key, tokens, carries a breakpoint) of every prefix that ends at a block boundary:
+    the tools and system first (the system's last block holds planbot's breakpoint), then
+    each message block. Counted as today for a request that marks the system alone."""
+    head = [body["tools"], body["system"]]
+    out = [(_key(head), _tokens(head), bool(body["system"][-1].get("cache_control")))]
+    messages: list[dict[str, Any]] = []
+    for message in body["messages"]:
+        content = message["content"]
+        blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+        for n, block in enumerate(blocks, 1):
+            cut = [*messages, {**message, "content": content if isinstance(content, str)
+                               else blocks[:n]}]
+            out.append((_key([*head, cut]), _tokens(head) + _tokens(cut), "cache_control" in block))
+        messages.append(message)
+    return out
+
+
+def _key(prefix: Any) -> str:
+    """A cached prefix's identity: its content, wherever the breakpoints stand."""
+    text = re.sub(r', "cache_control": \{"type": "ephemeral"\}', "", json.dumps(prefix))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _error(status: int, message: str) -> Reply:

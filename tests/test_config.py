@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import MAX_BYTES, ConfigError, ContextBudget, RepoConfig, parse
+from bot.config import MAX_BYTES, ConfigError, ContextBudget, RepoConfig, Research, parse
 
 
 def test_an_absent_or_empty_file_means_every_default() -> None:
@@ -22,7 +22,18 @@ def test_every_key_is_read() -> None:
         context=ContextBudget(max_files=5, plan_tokens=1000))
 
 
+def test_research_turns_default_to_five_and_zero_means_one_shot() -> None:
+    assert parse(None).research == Research(max_turns=5)
+    assert parse("research:\n  max_turns: 0\n").research.max_turns == 0
+    assert parse("research:\n  max_turns: 12\n").research.max_turns == 12
+
+
 @pytest.mark.parametrize(("text", "key", "problem"), [
+    ("research: 3\n", "research", "mapping"),
+    ("research:\n  max_turns: -1\n", "research.max_turns", "from 0 (no research) to 20"),
+    ("research:\n  max_turns: 21\n", "research.max_turns", "from 0 (no research) to 20"),
+    ("research:\n  max_turns: yes\n", "research.max_turns", "whole number"),
+    ("research:\n  tools: [grep]\n", "research.tools", "unknown key"),
     ("colour: blue\n", "colour", "unknown key"),
     ("output: pull-request\n", "output", "`branch` or `comments`"),
     ("label: ''\n", "label", "non-empty string"),

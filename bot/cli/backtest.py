@@ -14,12 +14,21 @@ from typing import Any
 
 from bot.cli.baseline import bm25_ranking
 from bot.cli.checkouts import checkout
+from bot.cli.model_backtest import (
+    MODEL_HEAD,
+    ModelScore,
+    h1_paths,
+    model_hypotheses,
+    model_row,
+    model_summary,
+)
 from bot.cli.scores import ROW_HEAD, cited_paths, row, summary
 from bot.config import ContextBudget
 from bot.context import local_context
 from bot.domain import STAGES, HypothesesDraft, Issue, PlanInput, RepoContext
 from bot.planners.offline import OfflinePlanner
 from bot.run.pipeline import Inputs, Stages, run
+from bot.settings import Settings
 
 RANKED = 10  # positions kept per ranking: enough for hit@5 and a useful reciprocal rank
 
@@ -49,12 +58,14 @@ class Result:
     gold: list[str]
     context: list[str] = field(default_factory=list)  # files whose excerpts enter the prompt
     hypotheses: list[str] = field(default_factory=list)  # paths H1-H3 cite, in order
+    h1: list[str] = field(default_factory=list)  # paths H1 cites
     bm25: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
     seconds: float = 0.0  # wall clock, as a user waits
     cpu_seconds: float = 0.0  # this process's own CPU time: the cost without other load
     peak_mb: float = 0.0
     error: str = ""
+    model: ModelScore | None = None  # with --planner anthropic: the model's hypotheses
 
 
 def load_cases(path: Path, limit: int | None = None) -> list[Case]:
@@ -79,8 +90,17 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def measure(case: Case, tree: Path, budget: ContextBudget) -> Result:
-    """Stages 1 and 2 as the pipeline runs them, on the tree at the case's commit."""
+@dataclass(frozen=True)
+class Model:
+    """--planner anthropic: the settings the model runs with, and its research turns."""
+
+    settings: Settings
+    max_turns: int | None = None
+
+
+def measure(case: Case, tree: Path, budget: ContextBudget, model: Model | None = None) -> Result:
+    """Stages 1 and 2 as the pipeline runs them, on the tree at the case's commit (and
+    again with the model, over the same context, when asked)."""
     result = Result(case.instance_id, case.category, list(case.gold_files))
     planner = _Recording()
     contexts: list[RepoContext] = []
@@ -102,23 +122,27 @@ def measure(case: Case, tree: Path, budget: ContextBudget) -> Result:
         result.context = list(dict.fromkeys(s.path for s in contexts[0].snippets))[:RANKED]
         if planner.draft is not None:
             result.hypotheses, result.invented = cited_paths(planner.draft, contexts[0])
+            result.h1 = h1_paths(planner.draft, contexts[0])
+        if model is not None:
+            result.model = model_hypotheses(inputs, contexts[0], model.settings, model.max_turns)
     result.bm25 = bm25_ranking(tree, f"{case.title}\n{case.body}", RANKED)
     return result
 
 
-def _child(send: Connection, case: Case, tree: Path, budget: ContextBudget) -> None:
+def _child(send: Connection, case: Case, tree: Path, budget: ContextBudget,
+           model: Model | None) -> None:
     try:
-        send.send(measure(case, tree, budget))
+        send.send(measure(case, tree, budget, model))
     finally:
         send.close()
 
 
-def _isolated(case: Case, tree: Path, budget: ContextBudget) -> Result:
+def _isolated(case: Case, tree: Path, budget: ContextBudget, model: Model | None) -> Result:
     # Like RQ's work horse, each case runs in a forked process of its own: its peak
     # memory is its own, and no cache warmed by an earlier case flatters it.
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
-    child = fork.Process(target=_child, args=(send, case, tree, budget))
+    child = fork.Process(target=_child, args=(send, case, tree, budget, model))
     child.start()
     send.close()
     try:
@@ -131,7 +155,8 @@ def _isolated(case: Case, tree: Path, budget: ContextBudget) -> Result:
 
 
 def backtest(cases_file: Path, repos: Path, cache: Path, limit: int | None = None,
-             json_out: Path | None = None, echo: Any = print) -> list[Result]:
+             json_out: Path | None = None, echo: Any = print,
+             model: Model | None = None) -> list[Result]:
     results: list[Result] = []
     budget = ContextBudget()
     echo(ROW_HEAD)
@@ -142,7 +167,7 @@ def backtest(cases_file: Path, repos: Path, cache: Path, limit: int | None = Non
             result = Result(case.instance_id, case.category, list(case.gold_files),
                             error=str(exc))
         else:
-            result = _isolated(case, tree, budget)
+            result = _isolated(case, tree, budget, model)
             if lacking:
                 echo(f"<!-- {case.instance_id}: the clone lacks {lacking} blobs, "
                      "laid out as empty files -->")
@@ -150,6 +175,13 @@ def backtest(cases_file: Path, repos: Path, cache: Path, limit: int | None = Non
         echo(row(result))
     echo("")
     echo(summary(results))
+    if model is not None:
+        echo("")
+        echo(MODEL_HEAD)
+        for result in results:
+            echo(model_row(result))
+        echo("")
+        echo(model_summary(results))
     if json_out is not None:
         json_out.write_text(json.dumps([asdict(r) for r in results], indent=1) + "\n")
     return results

@@ -145,4 +145,5 @@ def assemble(
         snippets=tuple(chosen),
         languages=langs,
         prompt_text=text,
+        source=snapshot,
     )

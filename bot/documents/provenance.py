@@ -30,6 +30,7 @@ class Provenance:
     tokens: str = ""
     cost: str = ""
     commit: str = ""  # the commit whose tree the document's paths were checked against
+    research: str = ""  # `turns:N,calls:N,errors:N` of the model's research, if it did any
 
     @property
     def token_total(self) -> int:
@@ -40,7 +41,8 @@ class Provenance:
     def line(self) -> str:
         fields = [f"stage={self.stage}", f"inputs={self.inputs}", f"generator={self.generator}"]
         fields += [f"{k}={v}" for k, v in (("output", self.output), ("tokens", self.tokens),
-                                           ("cost", self.cost), ("commit", self.commit)) if v]
+                                           ("cost", self.cost), ("research", self.research),
+                                           ("commit", self.commit)) if v]
         return "<!-- planbot:" + " ".join(fields) + " -->"
 
 
@@ -73,6 +75,7 @@ def provenance(document: str) -> Provenance | None:
         tokens=fields.get("tokens", ""),
         cost=fields.get("cost", ""),
         commit=fields.get("commit", ""),
+        research=fields.get("research", ""),
     )
 
 
@@ -84,11 +87,19 @@ def usage_fields(usage: Usage) -> tuple[str, str]:
     return tokens, f"{usage.cost_usd:.4f}"
 
 
+def research_field(usage: Usage) -> str:
+    if not usage.research_turns:
+        return ""
+    return (f"turns:{usage.research_turns},calls:{usage.tool_calls},"
+            f"errors:{usage.tool_errors}")
+
+
 def finish(stage: str, body: str, inputs: str, generator: str, usage: Usage | None = None,
            commit: str = "") -> str:
     """Append the provenance line that later runs read to tell edits and staleness."""
     tokens, cost = usage_fields(usage or Usage())
-    mark = Provenance(stage, inputs, generator, digest(body), tokens, cost, commit)
+    mark = Provenance(stage, inputs, generator, digest(body), tokens, cost, commit,
+                      research_field(usage or Usage()))
     return body.rstrip() + "\n\n" + mark.line() + "\n"
 
 

@@ -44,12 +44,16 @@ DELIVERIES = Counter("planbot_deliveries", "Webhook deliveries by event and outc
 ENQUEUE_SECONDS = Histogram("planbot_enqueue_seconds", "Time to store one job in Redis",
                             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 2.0))
 
-# What workers record (name -> (help, kind)); kind "counter" or "summary" (seconds).
+# What workers record (name -> (help, kind)); kind "counter" or "summary" (a sum and a count).
 WORKER = {
     "planbot_jobs": ("Plan runs by outcome", "counter"),
     "planbot_stage_seconds": ("Time to build one stage", "summary"),
     "planbot_model_tokens": ("Model tokens spent, by kind", "counter"),
     "planbot_model_cost_usd": ("Estimated model cost in US dollars", "counter"),
+    "planbot_plan_model_tokens": ("Model tokens spent per plan run (sum and count)", "summary"),
+    "planbot_research_turns": ("The model's research turns per hypotheses stage", "summary"),
+    "planbot_research_tool_calls": ("Research tool calls per hypotheses stage", "summary"),
+    "planbot_research_tool_errors": ("Research tool calls answered with an error", "counter"),
     "planbot_github_requests": ("GitHub API calls by port method (a listing may page)",
                                 "counter"),
     "planbot_github_rate_limit_waits": ("GitHub rate-limit answers (reason=github) and runs "

@@ -22,4 +22,5 @@ def make_planner(settings: Settings, repo_config: RepoConfig) -> Planner:
         model=repo_config.model or settings.model,
         base_url=settings.anthropic_base_url or None,
         plan_tokens=repo_config.context.plan_tokens,
+        research_turns=repo_config.research.max_turns,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from bot.domain import Usage
@@ -65,3 +66,13 @@ def price_of(model: str) -> Price:
 def priced(model: str, usage: Usage) -> Usage:
     """`usage` with its estimated cost for `model` filled in."""
     return replace(usage, cost_usd=price_of(model).cost(usage))
+
+
+def budgeted(model: str, usage: Usage) -> int:
+    """`usage` as `context.plan_tokens` counts it: a cache read as the share of an input
+    token its price is (a tenth for most models), every other token as one. Research turns
+    read the whole growing prefix again; counted in full, five turns of a 24k-token
+    context would spend the default budget on what costs a fraction of it."""
+    price = price_of(model)
+    reads = math.ceil(usage.cache_read_tokens * price.cache_read / price.input)
+    return usage.input_tokens + usage.output_tokens + usage.cache_write_tokens + reads

@@ -16,6 +16,7 @@ from bot.limits import MAX_HYPOTHESES, MAX_TASKS
 from bot.paths import LINE_SUFFIX
 
 MAX_PROBLEMS = 12  # a repair prompt quoting more errors than this helps no one
+NOT_LISTED = "is not in the repository tree; cite only listed paths"
 
 _TEXT = {"type": "string", "pattern": r"\S"}  # not blank
 _PATHS = {
@@ -139,13 +140,14 @@ def _path_problem(ref: str) -> str | None:
 
 
 def problems(
-    output: Output, data: Any, known_paths: Collection[str] | None = None
+    output: Output, data: Any, known_paths: Collection[str] | None = None,
+    unknown: str = NOT_LISTED,
 ) -> list[str]:
     """Why `data` is not a valid `output`, as lines a model can act on (empty: valid).
 
     Items are numbered from 1, as the model numbers tasks. With `known_paths`, cited
     paths are checked too: relative, inside the repository, and (when the collection is
-    not empty) present in it.
+    not empty) present in it; `unknown` says why a path not among them is refused.
     """
     errors = _VALIDATORS[output.tool].iter_errors(data)
     found = [f"{_where(e.absolute_path)}: {e.message}" for e in errors]
@@ -167,7 +169,7 @@ def problems(
             for ref in item.get(field, ()):
                 why = _path_problem(ref)
                 if why is None and known_paths and file_of(ref).strip("/") not in known_paths:
-                    why = "is not in the repository tree; cite only listed paths"
+                    why = unknown
                 if why:
                     found.append(f"{output.key}[{number}].{field}: {ref!r} {why}")
     return found[:MAX_PROBLEMS]

@@ -25,14 +25,28 @@ class StageClock:
 
 def spent(documents: Mapping[str, str | None], ran: Iterable[str]) -> None:
     """The tokens and estimated cost recorded in the provenance of the documents a run
-    built (the offline planner records none)."""
+    built (the offline planner records none), and the model's research turns and tool
+    calls, per plan."""
+    tokens = 0
     for stage in ran:
         mark = provenance(documents.get(stage) or "")
         if mark is None:
             continue
-        for part in filter(None, mark.tokens.split(",")):
-            kind, _, count = part.partition(":")
-            if count.isdigit():
-                metrics.add("planbot_model_tokens", int(count), kind=kind)
+        for kind, count in _counts(mark.tokens):
+            metrics.add("planbot_model_tokens", count, kind=kind)
+        tokens += mark.token_total
         if mark.cost:
             metrics.add("planbot_model_cost_usd", float(mark.cost.lstrip("$")))
+        research = dict(_counts(mark.research))
+        if research:
+            metrics.add("planbot_research_turns", research.get("turns", 0))
+            metrics.add("planbot_research_tool_calls", research.get("calls", 0))
+            metrics.add("planbot_research_tool_errors", research.get("errors", 0))
+    if tokens:
+        metrics.add("planbot_plan_model_tokens", tokens)
+
+
+def _counts(field: str) -> list[tuple[str, int]]:
+    """`in:12,out:3` -> [("in", 12), ("out", 3)]."""
+    pairs = (part.partition(":") for part in filter(None, field.split(",")))
+    return [(kind, int(count)) for kind, _, count in pairs if count.isdigit()]

@@ -11,7 +11,9 @@ import pytest
 from bot.__main__ import main
 from bot.cli.baseline import is_test_file
 from bot.cli.checkouts import checkout, find_repository
+from bot.cli.model_backtest import NEEDS_KEY
 from bot.cli.scores import first_hit, hit, reciprocal
+from tests.loopback_anthropic import LoopbackAnthropic
 
 SHOP = {
     "shop/coupons.py": (
@@ -154,3 +156,40 @@ def test_baseline_leaves_out_test_files_by_swe_bench_rule() -> None:
                  "pkg/testing/utils.py"):
         assert is_test_file(path)
     assert not is_test_file("pkg/contest.py")
+
+
+def test_the_model_planner_without_a_key_says_so_in_one_line_and_runs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    code = main(["backtest", "--cases", str(tmp_path / "none.json"), "--repos", str(tmp_path),
+                 "--planner", "anthropic"])
+
+    printed = capsys.readouterr()
+    assert code == 2 and printed.out == ""
+    assert printed.err == f"{NEEDS_KEY}\n" and "ANTHROPIC_API_KEY" in NEEDS_KEY
+
+
+def test_the_model_planner_reports_its_hits_turns_tokens_and_cost_beside_the_offline_ones(
+    clones: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repos, commits = clones
+    cases = write_cases(tmp_path / "cases.json", commits)
+    out = tmp_path / "results.json"
+    with LoopbackAnthropic(paths=("shop/coupons.py",)) as api:
+        api.respond_with_calls([("find_symbol", {"name": "lookup_coupon"})], "It is in shop.")
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-loopback")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", api.url)
+        code = main(["backtest", "--cases", str(cases), "--repos", str(repos), "--cache",
+                     str(tmp_path / "cache"), "--json", str(out), "--planner", "anthropic"])
+
+    assert code == 0 and api.problems == []
+    results = {r["case"]: r for r in json.loads(out.read_text())}
+    shop = results["acme__shop-1"]["model"]
+    assert (shop["h1"], shop["turns"], shop["tool_calls"]) == (["shop/coupons.py"], 2, 1)
+    assert shop["tokens"] > 0 and shop["cost_usd"] > 0 and shop["error"] == ""
+    assert results["acme__notes-2"]["model"]["invented"] == ["shop/coupons.py"]
+    printed = capsys.readouterr().out
+    assert "| acme__shop-1 | 1 | 1 | 1 | 1 | 2 | 1 |" in printed
+    assert "| offline | 2 | 1.00 |" in printed and "| anthropic | 2 | 0.50 |" in printed

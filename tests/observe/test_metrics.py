@@ -76,6 +76,26 @@ def test_a_run_counts_its_stage_times_and_the_models_tokens_and_cost(
     assert sample(text, "planbot_model_cost_usd_total") == 0.0123
 
 
+def test_a_plan_counts_its_research_turns_tool_calls_and_tokens(
+        client: FlaskClient, redis_conn: redis.Redis) -> None:
+    researched = Usage(input_tokens=10, output_tokens=500, cache_read_tokens=9000,
+                       cache_write_tokens=3000, research_turns=4, tool_calls=7, tool_errors=1)
+    tasks = Usage(input_tokens=20, output_tokens=300, cache_read_tokens=2000)
+    documents = {"hypotheses": finish("hypotheses", "# Hypotheses", "a", "claude", researched),
+                 "tasks": finish("tasks", "# Tasks", "b", "claude", tasks)}
+    with recording(redis_conn):
+        spent(documents, ["hypotheses", "tasks"])
+    text = client.get("/metrics").text
+    assert "research=turns:4,calls:7,errors:1 " in documents["hypotheses"]
+    assert "research=" not in documents["tasks"]
+    assert sample(text, "planbot_research_turns_sum") == 4
+    assert sample(text, "planbot_research_turns_count") == 1
+    assert sample(text, "planbot_research_tool_calls_sum") == 7
+    assert sample(text, "planbot_research_tool_errors_total") == 1
+    assert sample(text, "planbot_plan_model_tokens_sum") == 12_510 + 2_320
+    assert sample(text, "planbot_plan_model_tokens_count") == 1
+
+
 def test_outside_a_job_nothing_is_recorded(client: FlaskClient) -> None:
     add("planbot_jobs", outcome="finished")  # no job, no Redis: must not raise
     assert sample(client.get("/metrics").text, "planbot_jobs_total", outcome="finished") == 0

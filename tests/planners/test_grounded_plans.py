@@ -61,6 +61,7 @@ EXCERPT = re.compile(r"^### (\S+?):\d+-\d+$", re.MULTILINE)
 WRITES_TO_GIT = re.compile(r"^/repos/[^/]+/[^/]+/git/")
 
 Script = tuple[tuple[str, dict[str, Any]], ...]
+ONE_SHOT = "research:\n  max_turns: 0\n"
 
 
 @dataclass
@@ -186,8 +187,10 @@ def traced_tasks() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def grounded(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """One Anthropic-planner run over the traceback issue, shared by the tests that read it."""
-    return plan(tmp_path_factory.mktemp("grounded"), script=(
+    """One Anthropic-planner run over the traceback issue, shared by the tests that read it:
+    one-shot, as with `research.max_turns: 0` (tests/planners/test_research_loop.py
+    covers the research turns)."""
+    return plan(tmp_path_factory.mktemp("grounded"), config=ONE_SHOT, script=(
         (HYPOTHESES.tool, traced_hypotheses()), (TASKS.tool, traced_tasks())))
 
 
