@@ -1,10 +1,13 @@
 """`python -m bench.github_budget`: what one plan costs in GitHub requests, and how long
 delivery -> published takes with an instant model.
 
-Each scenario is a real PlanRun built by the worker's own wiring (bot.run.wiring.run_for:
-PyGithub, the production pacing, the offline planner) against the loopback GitHub of the
-tests, which records every request. Token minting and the archive download (the tarball
-redirect and its codeload fetch) are not counted: they are not per-plan API spend.
+Each scenario is a user's flow, run by the worker's own wiring (bot.run.wiring.run_for:
+PyGithub, the production pacing) with the planner an installation with an API key runs:
+the Anthropic planner, against the loopback Messages API (which answers at once). A label
+plans in branch mode; `/plan` plans in comment mode on a repository that asks for
+comments. The loopback GitHub of the tests records every request. Token minting and the
+archive download (the tarball redirect and its codeload fetch) are not counted: they are
+not per-plan API spend.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from bot.ports import GitHubApp
 from bot.run.wiring import run_for, state_in
 from bot.settings import Settings
 from bot.state.connection import connect
+from tests.loopback_anthropic import LoopbackAnthropic
 from tests.loopback_github import LoopbackGitHub, Recorded, private_key_pem
 
 REPO = "octo/widgets"
@@ -93,9 +97,13 @@ def comment_request(gh: LoopbackGitHub, delivery: str, command: str) -> PlanRequ
                        repository=repository_snapshot(gh))
 
 
-def settings_for(gh: LoopbackGitHub, state: Path) -> Settings:
+def settings_for(gh: LoopbackGitHub, state: Path, model_url: str = "") -> Settings:
+    """The worker's settings for the loopback GitHub; with `model_url`, an API key for the
+    loopback Messages API there (else the offline planner)."""
     return Settings(app_id="42", private_key=private_key_pem(), github_api_url=gh.url,
-                    state_dir=state, out_dir=state / "plans")
+                    state_dir=state, out_dir=state / "plans",
+                    anthropic_api_key="bench-key" if model_url else "",
+                    anthropic_base_url=model_url)
 
 
 def measure(gh: LoopbackGitHub, settings: Settings, request: PlanRequest,
@@ -122,24 +130,27 @@ def world(config: str | None = None) -> Iterator[LoopbackGitHub]:
 def scenarios(state: Path, connection: Redis,
               app: Callable[[LoopbackGitHub], GitHubApp | None] = lambda gh: None,
               ) -> dict[str, Spend]:
-    """Branch plan on a fresh issue, then `/plan status` and `/plan` with nothing stale on
-    it; and a comment-mode plan on a repository that asks for comments. `app` makes the
-    App client for a loopback (None: the worker's own, paced as in production)."""
+    """A label on a fresh issue (branch mode), then `/plan status` and `/plan` with nothing
+    stale on it; and `/plan` on a repository that asks for comments. `app` makes the App
+    client for a loopback (None: the worker's own, paced as in production)."""
     results: dict[str, Spend] = {}
-    with world() as gh:
-        settings, client = settings_for(gh, state / "branch"), app(gh)
+    with LoopbackAnthropic(paths=["widgets/save.py"]) as model:
+        with world() as gh:
+            settings, client = settings_for(gh, state / "branch", model.url), app(gh)
 
-        def one(request: PlanRequest) -> Spend:
-            return measure(gh, settings, request, client, connection)
+            def one(request: PlanRequest) -> Spend:
+                return measure(gh, settings, request, client, connection)
 
-        results["branch plan"] = one(label_request(gh, "d-branch"))
-        results["/plan status"] = one(comment_request(gh, "d-status", "status"))
-        results["second /plan"] = one(comment_request(gh, "d-again", ""))
-        assert gh.errors == [], gh.errors
-    with world("output: comments\n") as gh:
-        results["comment plan"] = measure(gh, settings_for(gh, state / "comments"),
-                                          label_request(gh, "d-comments"), app(gh), connection)
-        assert gh.errors == [], gh.errors
+            results["label → branch plan"] = one(label_request(gh, "d-branch"))
+            results["/plan status"] = one(comment_request(gh, "d-status", "status"))
+            results["second /plan, nothing stale"] = one(comment_request(gh, "d-again", ""))
+            assert gh.errors == [], gh.errors
+        with world("output: comments\n") as gh:
+            results["/plan → comment plan"] = measure(
+                gh, settings_for(gh, state / "comments", model.url),
+                comment_request(gh, "d-comments", ""), app(gh), connection)
+            assert gh.errors == [], gh.errors
+        assert model.problems == [], model.problems
     return results
 
 

@@ -3,7 +3,9 @@
 The exact counts are asserted: a change that adds a request to a plan fails here and
 must say why it is worth GitHub's budget (then update the figure and bench/README.md).
 Before issue 10 the same scenarios cost 26/10 writes (4 repeated GETs), 17, 9 and 14/4.
-Each job runs as the worker runs it moments after its delivery (see PlanRun's `fresh`).
+Each job runs as the worker runs it moments after its delivery (see PlanRun's `fresh`),
+with the model planner a user with an API key runs (the loopback Messages API): a model
+run once wrote a "working" status the offline planner's did not, which the scenario missed.
 """
 
 from __future__ import annotations
@@ -37,14 +39,14 @@ def spent(tmp_path_factory: pytest.TempPathFactory, redis_url: str,
     connection.close()
 
 
-def test_a_branch_mode_plan_on_a_fresh_issue_costs_13_requests_7_writes_no_repeated_get(
+def test_a_label_plans_a_fresh_issue_in_branch_mode_in_13_requests_7_writes_no_repeated_get(
         spent: dict[str, Spend]) -> None:
-    plan = spent["branch plan"]
+    plan = spent["label → branch plan"]
     assert (plan.requests, plan.writes, plan.repeated_gets) == (13, 7, 0), plan.operations
 
 
-def test_a_comment_mode_plan_costs_10_requests_6_writes(spent: dict[str, Spend]) -> None:
-    plan = spent["comment plan"]
+def test_plan_in_comment_mode_costs_10_requests_6_writes(spent: dict[str, Spend]) -> None:
+    plan = spent["/plan → comment plan"]
     assert (plan.requests, plan.writes) == (10, 6), plan.operations
 
 
@@ -55,6 +57,6 @@ def test_plan_status_costs_4_requests(spent: dict[str, Spend]) -> None:
 
 def test_a_second_plan_with_nothing_stale_costs_5_requests_2_writes(
         spent: dict[str, Spend]) -> None:
-    again = spent["second /plan"]
+    again = spent["second /plan, nothing stale"]
     assert (again.requests, again.writes) == (5, 2), again.operations
 
