@@ -222,9 +222,6 @@ class Planner(abc.ABC):
     """Stages 2 and 3. Implementations: offline heuristics and Anthropic."""
 
     name: str = "planner"
-    # An instant planner (offline heuristics) finishes before anyone reads a "working"
-    # status: the run then spends no GitHub write on one.
-    instant: bool = False
 
     @abc.abstractmethod
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft: ...

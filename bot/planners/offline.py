@@ -35,7 +35,6 @@ class OfflinePlanner(Planner):
     """Stages 2 and 3 without a model: the same input always gives the same plan."""
 
     name = "offline"
-    instant = True  # no model to wait for (see Planner.instant)
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
         found = leads.hypotheses(Repo(plan.context), issue_text(plan.problem_md),

@@ -67,9 +67,6 @@ class Report:
         self.board.show(status_comment(PUBLISHED, rows, footer))
         self._headline = PUBLISHED
 
-    def working(self) -> None:
-        self._note(f"working on #{self.number}")
-
     def queued(self) -> None:
         """Another run on this issue is in progress; say so while this one waits."""
         self._note("queued: waiting for another planbot run on this issue to finish")

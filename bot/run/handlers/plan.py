@@ -3,7 +3,7 @@ stages that should run, publish them together, and say so on the issue."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.config import RepoConfig
 from bot.documents.provenance import State
@@ -75,7 +75,7 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
            feedback: str) -> Outcome:
     stages = Stages(lambda: turn.helpers.make_planner(turn.config),
                     lambda text: turn.helpers.make_context(turn.repo, turn.config, text))
-    progress = Progress(turn.report, states(inputs), lambda: stages.planner().instant)
+    progress = Progress(turn.report, states(inputs))
     try:
         outcome = run(inputs, stages, wanted, forced, feedback, progress)
     finally:
@@ -85,23 +85,20 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
 
 
 class Progress:
-    """The pipeline's stage events: timed for /metrics, and the report's stage rows."""
+    """The pipeline's stage events: timed for /metrics, and the report's stage rows.
 
-    def __init__(self, report: Report, current: Mapping[str, State],
-                 instant: Callable[[], bool]) -> None:
-        self.report, self.instant = report, instant
+    No "working" status is written while the stages run: 👀 on the trigger already says a
+    run began, and the status comment is written once, when the plan is published. A
+    working note would be an eighth write per branch plan (a ninth request for comment
+    mode), and GitHub's content-creating budget is what bounds plans per hour.
+    """
+
+    def __init__(self, report: Report, current: Mapping[str, State]) -> None:
+        self.report = report
         self.rows = {stage: StageRow(stage, st.value) for stage, st in current.items()}
         self.clock = meter.StageClock()
-        self.working = False
 
     def __call__(self, stage: str, event: str) -> None:
         self.clock(stage, event)
         self.rows[stage] = StageRow(stage, event)
         self.report.rows = list(self.rows.values())
-        # One "working" status, when the first model stage starts: 👀 already says a
-        # run began, and the "published" status ends it. An instant planner gets
-        # none (it would be replaced before anyone read it): GitHub's writes are scarce.
-        if event == "running" and stage != "problem" and not self.working:
-            self.working = True
-            if not self.instant():
-                self.report.working()
