@@ -87,14 +87,15 @@ def _webhook(settings: Settings, jobs: Enqueuer) -> Response:
     except Exception:
         # The edge's one catch-all: GitHub sees a 500, so the delivery can be
         # redelivered, and the log names it.
-        log.exception("delivery=%s event=%s status=500 crashed", delivery, event)
+        log.exception("event=%s status=500 crashed", event, extra={"delivery": delivery})
         metrics.delivery(event, "crashed")
         return _json(500, status="error", reason="internal error")
     # One line per delivery, whatever became of it.
     metrics.delivery(event, outcome.split(" ", 1)[0].rstrip(":"))
     level = logging.WARNING if response.status_code >= 500 else logging.INFO
-    log.log(level, "delivery=%s event=%s status=%d %s",
-            delivery, event, response.status_code, outcome)
+    # The delivery as the worker's lines carry it: a field in JSON, `delivery=` in text.
+    log.log(level, "event=%s status=%d %s", event, response.status_code, outcome,
+            extra={"delivery": delivery})
     return response
 
 

@@ -192,3 +192,11 @@ def test_the_production_log_has_no_access_lines(production: ProductionRun) -> No
     loggers = {json.loads(line)["logger"] for line in production.web}
     assert "gunicorn.access" not in loggers and "planbot.web" in loggers
 
+
+
+def test_the_web_tiers_one_line_for_the_delivery_carries_its_id_as_a_field(
+        production: ProductionRun) -> None:
+    lines = [json.loads(line) for line in production.web]
+    ours = [r for r in lines if r["logger"] == "planbot.web"]
+    assert [r.get("delivery") for r in ours] == [production.delivery], production.logs()
+    assert ours[0]["message"].startswith("event=issues status=202 queued")

@@ -54,7 +54,10 @@ class Context(logging.Filter):
     """Adds the current delivery id to every record, and shortens RQ's failure tracebacks."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        current = _DELIVERY.get() or _delivery_named_by_rq(record)
+        # The job's (a worker), the one a record names itself (the web tier's line per
+        # delivery, `extra={"delivery": ...}`), or the one RQ's job id names.
+        current = (_DELIVERY.get() or record.__dict__.get("delivery", "")
+                   or _delivery_named_by_rq(record))
         record.delivery = current
         record.delivery_part = f" delivery={current}" if current else ""
         if isinstance(record.msg, str) and record.msg.startswith(_RQ_FAILURE) and \
