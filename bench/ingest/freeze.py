@@ -35,37 +35,41 @@ SECRET = "bench-webhook-secret"
 TARGET_SECONDS = 2.0
 
 
-def _delivery(number: int) -> tuple[bytes, dict[str, str]]:
+def other_label_delivery(number: int, secret: str) -> tuple[bytes, dict[str, str]]:
     payload = labeled_plan()
     payload["label"]["name"] = "bug"
     body = json.dumps(payload).encode()
     return body, {"Content-Type": "application/json", "X-GitHub-Event": "issues",
                   "X-GitHub-Delivery": f"freeze-{number}-{time.monotonic_ns()}",
-                  "X-Hub-Signature-256": sign(SECRET, body)}
+                  "X-Hub-Signature-256": sign(secret, body)}
 
 
-def _post(url: str, number: int) -> tuple[int, float]:
+Answer = tuple[int, dict[str, str], float]  # status, headers, seconds to the answer
+
+
+def post_other_label(url: str, number: int, secret: str = SECRET) -> Answer:
     where = urlsplit(url)
     conn = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
     start = time.monotonic()
     try:
-        conn.request("POST", where.path, *_delivery(number))
+        conn.request("POST", where.path, *other_label_delivery(number, secret))
         answer = conn.getresponse()
         answer.read()
-        return answer.status, time.monotonic() - start
+        return answer.status, dict(answer.getheaders()), time.monotonic() - start
     finally:
         conn.close()
 
 
-def measure(url: str, redis_server: RedisProcess, in_flight: int,
-            frozen_for: float) -> list[tuple[int, float]]:
-    answers: list[tuple[int, float]] = []
+def measure(url: str, redis_server: RedisProcess, in_flight: int, frozen_for: float,
+            secret: str = SECRET) -> list[Answer]:
+    """Freeze Redis for `frozen_for` s while `in_flight` senders post and post again."""
+    answers: list[Answer] = []
     thaw = time.monotonic() + frozen_for
 
     def send(number: int) -> None:
         while time.monotonic() < thaw:
-            answers.append(_post(url, number))
-        answers.append(_post(url, number))  # the one in flight when Redis thaws
+            answers.append(post_other_label(url, number, secret))
+        answers.append(post_other_label(url, number, secret))  # in flight at the thaw
 
     senders = [threading.Thread(target=send, args=(n,)) for n in range(in_flight)]
     redis_server.signal(signal.SIGSTOP)
@@ -80,9 +84,9 @@ def measure(url: str, redis_server: RedisProcess, in_flight: int,
     return answers
 
 
-def _row(name: str, answers: list[tuple[int, float]]) -> str:
-    seconds = sorted(s for _, s in answers)
-    statuses = dict(sorted(Counter(status for status, _ in answers).items()))
+def _row(name: str, answers: list[Answer]) -> str:
+    seconds = sorted(s for _, _, s in answers)
+    statuses = dict(sorted(Counter(status for status, _, _ in answers).items()))
     late = sum(s > TARGET_SECONDS for s in seconds)
     p99 = seconds[min(len(seconds) - 1, int(len(seconds) * 0.99))]
     return (f"| {name} | {len(seconds)} | {statuses} | {statistics.median(seconds):.2f} "
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                                               "app:create_app()"])
                     try:
                         for number in range(4):  # every process has met Redis
-                            _post(server.url, number)
+                            post_other_label(server.url, number)
                         answers = measure(server.url, redis_server, args.in_flight,
                                           args.frozen_for)
                     finally:

@@ -14,11 +14,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 
+from bench.ingest.freeze import measure, post_other_label
 from bench.ingest.slow import SlowClients
 from bot.state.trigger_labels import KEY as TRIGGER_LABEL
-from tests.deliveries import github_headers
-from tests.e2e import labeled_plan
+from tests.deliveries import SECRET, github_headers
+from tests.e2e import REPO, labeled_plan
 from tests.servers import RedisProcess, redis_process, web_tier
 
 # GitHub gives up on a delivery after 10 s: an answer later than that is no answer.
@@ -146,13 +148,6 @@ def test_frozen_redis_gets_a_503_with_retry_after_before_github_gives_up(
     assert post(web, *delivery())[0] == 202  # and back to normal once it thaws
 
 
-def other_label_delivery() -> tuple[bytes, dict[str, str]]:
-    payload = labeled_plan()
-    payload["label"]["name"] = "bug"  # a label the repository does not plan on
-    body = json.dumps(payload).encode()
-    return body, github_headers("issues", body)
-
-
 @pytest.mark.timeout(120)
 def test_frozen_redis_under_a_load_of_other_label_deliveries_answers_each_within_two_seconds(
         web: str, redis_server: RedisProcess) -> None:
@@ -160,29 +155,10 @@ def test_frozen_redis_under_a_load_of_other_label_deliveries_answers_each_within
     the target, not once Redis thaws: the web workers' Redis retries must wait as greenlets.
     (With redis imported in gunicorn's master before gevent patched it, redis-py's retry
     backoff slept the whole worker process, and answers queued up behind each other.)"""
-    import redis
-
-    redis.Redis.from_url(redis_server.url).set(
-        TRIGGER_LABEL.format(repo="Codertocat/Hello-World"), "plan")
-    assert post(web, *other_label_delivery())[0] == 200  # ignored at the edge, in Redis
-    answers: list[tuple[int, dict[str, str], float]] = []
-    freeze_ends = time.monotonic() + FROZEN_FOR
-    # Until Redis thaws, and one more round after: each answer is timed by its sender.
-    def send() -> None:
-        while time.monotonic() < freeze_ends:
-            answers.append(post(web, *other_label_delivery()))
-        answers.append(post(web, *other_label_delivery()))
-
-    senders = [threading.Thread(target=send) for _ in range(IN_FLIGHT)]
-    redis_server.signal(signal.SIGSTOP)
-    try:
-        for sender in senders:
-            sender.start()
-        time.sleep(FROZEN_FOR)
-    finally:
-        redis_server.signal(signal.SIGCONT)
-    for sender in senders:
-        sender.join(60)
+    redis.Redis.from_url(redis_server.url).set(TRIGGER_LABEL.format(repo=REPO), "plan")
+    url = f"{web}/webhook"
+    assert post_other_label(url, 0, SECRET)[0] == 200  # ignored at the edge, as Redis says
+    answers = measure(url, redis_server, IN_FLIGHT, FROZEN_FOR, SECRET)
     slowest = max(seconds for _, _, seconds in answers)
     statuses = {status for status, _, _ in answers}
     print(f"\n{len(answers)} other-label deliveries, {IN_FLIGHT} in flight, Redis frozen "
