@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.context import signals
-from bot.context.content import chunk_scores, path_scores
+from bot.context.content import KIND_WEIGHT, chunk_scores, path_scores
 from bot.context.excerpts import Anchors, excerpts
 from bot.context.issue import issue_text
-from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query, parse_query
 from bot.context.snapshot import Snapshot
 from bot.context.symbols import SymbolIndex
 from bot.context.tracebacks import PathIndex
 from bot.domain import Snippet
+from bot.paths import kind_of
 
 PATH_WEIGHT = 0.5  # a matching file name counts half as much as matching content
 SYMBOL_WEIGHT = 1.0

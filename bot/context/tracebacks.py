@@ -7,10 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SOURCE_EXTENSIONS = (
-    "py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|java|kt|kts|scala|groovy|rb|php|cs|fs|"
-    "c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|ex|exs|erl|hrl|lua|pl|pm|sh|bash|zig|clj|hs|ml|r|jl"
-)
+from bot.paths import CODE_EXTENSION_PATTERN
+
 # Python: File "/srv/app/src/app/views.py", line 42, in index — also a frame pasted with its
 # start cut off (`app/views.py", line 42, in index`), as reporters trim long paths.
 PYTHON_FRAME = re.compile(
@@ -31,7 +29,7 @@ JAVA_FRAME = re.compile(
 # JS "at fn (src/a.js:10:5)", Go "/x/main.go:42 +0x1d", Rust "src/main.rs:10:5", Ruby "a.rb:3:in"
 POSITION_FRAME = re.compile(
     r"(?:at (?P<func>[\w$.<>\[\] ]+?) \()?(?P<path>(?:[A-Za-z][\w+.-]*://)?[\w@~./\\:-]*?"
-    rf"[\w@~.-]+\.(?:{SOURCE_EXTENSIONS})):(?P<line>\d+)(?::\d+)?\)?(?![\w.])"
+    rf"[\w@~.-]+\.(?:{CODE_EXTENSION_PATTERN})):(?P<line>\d+)(?::\d+)?\)?(?![\w.])"
 )
 # C#: in C:\src\Shop\Cart.cs:line 42
 CSHARP_FRAME = re.compile(r" in (?P<path>[^\s:]*?(?:[A-Za-z]:)?[^\s:]+\.cs):line (?P<line>\d+)")
@@ -63,7 +61,7 @@ class Frame:
 
 # What every position frame holds: `file.ext:line`. The frame pattern backtracks on long
 # path-like lines (0.11 s on one 7 kB log); lines without this are never tried.
-_POSITION_MARK = re.compile(rf"\.(?:{SOURCE_EXTENSIONS}):\d")
+_POSITION_MARK = re.compile(rf"\.(?:{CODE_EXTENSION_PATTERN}):\d")
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.context.tracebacks import Frame, frames, innermost_first
 from bot.planners import reading, versions
+from bot.planners.evidence import Lead, TreeMatcher, as_code, quote, where_at
 from bot.planners.framing import Framing
-from bot.planners.lead import Lead, Repo, as_code, quote, where_at
 
 
 def _frame_text(frame: Frame, path: str) -> str:
@@ -16,32 +16,32 @@ def _frame_text(frame: Frame, path: str) -> str:
     return f"{where_at(path, frame.line)} {frame.function}".strip()
 
 
-def _head_line(repo: Repo, path: str, frame: Frame) -> int | None:
+def _head_line(tree: TreeMatcher, path: str, frame: Frame) -> int | None:
     """The frame's line at HEAD: where an excerpt holds the code the traceback printed
     (the reporter may run another version), else the printed line if nothing contradicts
     it, else None: better no line than a wrong one."""
     code = frame.source.strip()
-    for snippet in (s for s in repo.context.snippets if s.path == path):
+    for snippet in (s for s in tree.context.snippets if s.path == path):
         for offset, line in enumerate(snippet.text.splitlines()):
             if code and line.strip() == code:
                 return snippet.start_line + offset
     return None if code else frame.line
 
 
-def in_repository(repo: Repo, text: str) -> list[tuple[Frame, str]]:
+def in_repository(tree: TreeMatcher, text: str) -> list[tuple[Frame, str]]:
     """The traceback's frames in the repository's own files, innermost first, each with
     the file's path in the tree."""
     return [(f, m[0]) for f in innermost_first(frames(text))
-            if len(m := repo.index.match(f.path, frame=True)) == 1]
+            if len(m := tree.index.match(f.path, frame=True)) == 1]
 
 
-def frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str],
+def frame_leads(tree: TreeMatcher, text: str, error: str, calls: dict[str, str],
                  say: Framing) -> list[Lead]:
-    inside = in_repository(repo, text)
+    inside = in_repository(tree, text)
     if not inside:
         return []
     frame, path = inside[0]
-    here = _located(repo, path, frame, _head_line(repo, path, frame))
+    here = _located(tree, path, frame, _head_line(tree, path, frame))
     where = where_at(path, here.line)
     func = f" (`{frame.function}`)" if frame.function else ""
     evidence = [f"Innermost traceback frame inside the repository: "
@@ -49,7 +49,7 @@ def frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str],
     if error:
         evidence.append(f"The issue reports {quote(error)}")
     evidence += [here.note] if here.note else []
-    code = reading.code_at(repo.context.snippets, path, here.line) if here.line else ""
+    code = reading.code_at(tree.context.snippets, path, here.line) if here.line else ""
     if code:
         evidence.append(f"Line {here.line} of `{path}` reads {as_code(code)}")
     callee = f"`{frame.function}`" if frame.function else "the failing code"
@@ -66,7 +66,7 @@ def frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str],
     outer = next(((f, p) for f, p in inside[1:] if (p, f.line) != (path, frame.line)), None)
     if outer:
         caller, caller_path = outer
-        there = _located(repo, caller_path, caller, _head_line(repo, caller_path, caller))
+        there = _located(tree, caller_path, caller, _head_line(tree, caller_path, caller))
         at = where_at(caller_path, there.line)
         name = f" (`{caller.function}`)" if caller.function else ""
         leads.append(Lead(caller_path, f"The caller `{at}`{name} passes {callee} a value it "
@@ -78,7 +78,7 @@ def frame_leads(repo: Repo, text: str, error: str, calls: dict[str, str],
     return leads
 
 
-def _located(repo: Repo, path: str, frame: Frame, line: int | None) -> versions.Located:
+def _located(tree: TreeMatcher, path: str, frame: Frame, line: int | None) -> versions.Located:
     """The frame's line at the planned commit, and the note when the reporter's differs."""
-    mine = [s for s in repo.context.snippets if s.path == path]
-    return versions.locate(mine, frame, line, repo.context.commit_sha)
+    mine = [s for s in tree.context.snippets if s.path == path]
+    return versions.locate(mine, frame, line, tree.context.commit_sha)

@@ -9,21 +9,21 @@ from bot.context.mentions import blob_links
 from bot.context.query import TITLE_NAME_WEIGHT, Query, parse_query
 from bot.context.tracebacks import frames, mentioned_paths
 from bot.domain import Snippet
+from bot.paths import is_code
 from bot.planners import reading
+from bot.planners.evidence import Lead, TreeMatcher, as_code, line_with, quote, where_at
 from bot.planners.frame_leads import in_repository
 from bot.planners.framing import Framing
-from bot.planners.layout import is_code
-from bot.planners.lead import Lead, Repo, as_code, line_with, quote, where_at
 
 MAX_SYMBOLS = 3
 _PACKAGE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.[A-Za-z_]")
 
 
-def error_lead(repo: Repo, error: str) -> Lead | None:
+def error_lead(tree: TreeMatcher, error: str) -> Lead | None:
     kind, _, message = error.partition(":")
     if not message.strip():
-        return _raise_lead(repo, kind)
-    found = reading.message_source(message, _code_snippets(repo))
+        return _raise_lead(tree, kind)
+    found = reading.message_source(message, _code_snippets(tree))
     if not found:
         return None
     snippet, line, code = found
@@ -35,10 +35,10 @@ def error_lead(repo: Repo, error: str) -> Lead | None:
         [at])
 
 
-def _raise_lead(repo: Repo, kind: str) -> Lead | None:
+def _raise_lead(tree: TreeMatcher, kind: str) -> Lead | None:
     """An error with no message says only its class: found in docs or tests, the name
     proves nothing, so only the one place in the code that raises it is a lead."""
-    sites = reading.raise_sites(kind.rsplit(".", 1)[-1], _code_snippets(repo))
+    sites = reading.raise_sites(kind.rsplit(".", 1)[-1], _code_snippets(tree))
     if len(sites) != 1:
         return None
     snippet, line, code = sites[0]
@@ -50,16 +50,16 @@ def _raise_lead(repo: Repo, kind: str) -> Lead | None:
          f"`{at}` is the one place in the excerpts that raises it: {as_code(code)}"], [at])
 
 
-def _code_snippets(repo: Repo) -> list[Snippet]:
+def _code_snippets(tree: TreeMatcher) -> list[Snippet]:
     """Excerpts of the code itself: an error's text in a test or a page proves nothing."""
-    return [s for s in repo.context.snippets if is_code(s.path)]
+    return [s for s in tree.context.snippets if is_code(s.path)]
 
 
-def symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) -> list[Lead]:
+def symbol_leads(tree: TreeMatcher, text: str, calls: dict[str, str], say: Framing) -> list[Lead]:
     leads = []
-    in_frames = _framed_functions(repo, text)
+    in_frames = _framed_functions(tree, text)
     for name, call in list(calls.items())[:MAX_SYMBOLS]:
-        found = reading.definition(name, repo.context.snippets)
+        found = reading.definition(name, tree.context.snippets)
         framed = in_frames.get(name)
         if framed and not (found and found[0].path == framed):
             # The traceback says where it runs: not a namesake in another file.
@@ -75,74 +75,74 @@ def symbol_leads(repo: Repo, text: str, calls: dict[str, str], say: Framing) -> 
         leads.append(Lead(
             path, say.symbol.format(name=name, path=path, source="issue"),
             say.symbol_verify.format(name=name, path=path, test=test),
-            [f"The issue shows {quote(repo.grounded(line_with(text, name)))}", evidence], [at]))
+            [f"The issue shows {quote(tree.grounded(line_with(text, name)))}", evidence], [at]))
     return leads
 
 
-def _framed_functions(repo: Repo, text: str) -> dict[str, str]:
+def _framed_functions(tree: TreeMatcher, text: str) -> dict[str, str]:
     """Function name -> the tree file of the traceback frame it runs in."""
     out: dict[str, str] = {}
-    for frame, path in in_repository(repo, text):
+    for frame, path in in_repository(tree, text):
         if frame.function:
             out.setdefault(frame.function.rsplit(".", 1)[-1], path)
     return out
 
 
-def file_leads(repo: Repo, text: str, source: str, say: Framing) -> list[Lead]:
+def file_leads(tree: TreeMatcher, text: str, source: str, say: Framing) -> list[Lead]:
     # A file that appears only as a traceback frame is the frames' evidence, not one more
     # hypothesis per frame.
     framed = {frame.path for frame in frames(text)}
     leads = []
     for link in blob_links(text):  # a link to the file on GitHub, maybe to one line
-        path = repo.resolve(link.path)
+        path = tree.resolve(link.path)
         if path is not None:
             line = f", line {link.line} at the linked commit" if link.line else ""
             leads.append(Lead(path, say.file.format(path=path, source=source),
                                say.file_verify.format(path=path),
-                               [f"The {source} links `{path}`{line}"], [repo.span(path)]))
+                               [f"The {source} links `{path}`{line}"], [tree.span(path)]))
     for raw in mentioned_paths(text):
-        path = repo.resolve(raw)
+        path = tree.resolve(raw)
         # A mention on a frame's own line is that frame, however the reporter's tool
         # spelled its path (Jupyter: `[<shortened>/pkg/a.py:730](http://…)`).
         if path is None or raw in framed or frames(line_with(text, raw)):
             continue
         leads.append(Lead(path, say.file.format(path=path, source=source),
                            say.file_verify.format(path=path),
-            [f"The {source} says {quote(repo.grounded(line_with(text, raw)))}"],
-            [repo.span(path)]))
+            [f"The {source} says {quote(tree.grounded(line_with(text, raw)))}"],
+            [tree.span(path)]))
     return leads
 
 
-def _lead(repo: Repo, path: str, say: Framing, evidence: str) -> Lead:
+def _lead(tree: TreeMatcher, path: str, say: Framing, evidence: str) -> Lead:
     return Lead(path, say.file.format(path=path, source="issue"),
-                say.file_verify.format(path=path), [evidence], [repo.span(path)])
+                say.file_verify.format(path=path), [evidence], [tree.span(path)])
 
 
-def named_leads(repo: Repo, text: str, say: Framing) -> list[Lead]:
+def named_leads(tree: TreeMatcher, text: str, say: Framing) -> list[Lead]:
     """Files the issue names without a path: a dotted module (`sqlglot.optimizer.qualify`),
     the code a named test file tests, or a title's name one code file is named after
     (`CloudFlareStream`, "[MiTele]")."""
     query = parse_query(text)
     # A package (`dask.array`) names a folder whose __init__ re-exports: only a module's
     # own file is a place.
-    leads = [_lead(repo, path, say, f"The issue names the module `{m.path.replace('/', '.')}`")
+    leads = [_lead(tree, path, say, f"The issue names the module `{m.path.replace('/', '.')}`")
              for m in query.mentions if m.module
-             if (path := repo.resolve(f"{m.path}.py")) is not None]
-    tested = [p for p, why in signals.named(repo.index, query).reasons.items()
+             if (path := tree.resolve(f"{m.path}.py")) is not None]
+    tested = [p for p, why in signals.named(tree.index, query).reasons.items()
               if why == "tested by a named test"]
-    for test in (t for raw in mentioned_paths(text) if (t := repo.resolve(raw))):
+    for test in (t for raw in mentioned_paths(text) if (t := tree.resolve(raw))):
         # `test_series.py` names the code it tests: `series.py`
         stem = test.rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
         name = f"{stem.removesuffix('_test')}.py"
-        leads += [_lead(repo, path, say, f"The issue names `{test}`, the tests of `{path}`")
+        leads += [_lead(tree, path, say, f"The issue names `{test}`, the tests of `{path}`")
                   for path in tested if path.rsplit("/", 1)[-1] == name]
-    return leads + _namesakes(repo, query, text, say)
+    return leads + _namesakes(tree, query, text, say)
 
 
-def _namesakes(repo: Repo, query: Query, text: str, say: Framing) -> list[Lead]:
+def _namesakes(tree: TreeMatcher, query: Query, text: str, say: Framing) -> list[Lead]:
     """The one code file named after a name in the title, or after its "[component]"."""
     by_stem: dict[str, list[str]] = {}
-    for path in sorted(p for p in repo.context.paths if is_code(p)):
+    for path in sorted(p for p in tree.context.paths if is_code(p)):
         by_stem.setdefault(signals.root(path.rsplit("/", 1)[-1].split(".", 1)[0]), []).append(path)
     # `annotated_types.Not`, `dask.array`: what comes before a dot is a package, often
     # another project's; a file of ours with its name is a namesake, not the place.
@@ -153,6 +153,6 @@ def _namesakes(repo: Repo, query: Query, text: str, say: Framing) -> list[Lead]:
     for name in [*([query.area.replace(" ", "")] if query.area else []), *names]:
         stems = by_stem.get(signals.root(name.split(".")[-1]), [])
         if len(stems) == 1 and len(name) >= signals.MIN_ROOT:
-            leads.append(_lead(repo, stems[0], say, f"The issue names `{name}`, and "
+            leads.append(_lead(tree, stems[0], say, f"The issue names `{name}`, and "
                                f"`{stems[0]}` is the one code file named after it"))
     return leads

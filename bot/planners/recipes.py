@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
 from bot.domain import Task
-from bot.paths import language_of
+from bot.limits import PLANNER_TITLE
+from bot.paths import is_code, kind_of, language_of
 from bot.planners import layout, reading
 from bot.planners.framing import unlocated_titles
 from bot.planners.written import WrittenHypothesis
 from bot.text import clip
 
-TITLE = 190  # under bot.limits.MAX_TITLE, so validation never has to cut our titles
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
 MAX_CHECKED = 3  # hypotheses named in one "if H1 does not hold" task
@@ -50,8 +50,8 @@ class Brief:
             return ()
 
         def fits(path: str) -> bool:
-            return (layout.is_code(path) or path in self.named
-                    or (self.kind == DOCS and layout.role(path) == layout.DOCS_ROLE))
+            return (is_code(path) or path in self.named
+                    or (self.kind == DOCS and kind_of(path) == "docs"))
         return tuple(p for p in self.cited() if fits(p))[:3]
 
 
@@ -61,7 +61,7 @@ class Steps:
 
     def add(self, title: str, after: Sequence[int] = (), paths: Sequence[str] = ()) -> int:
         """Append a task; its number, for later tasks to depend on."""
-        self.items.append(Task(clip(title, TITLE), tuple(after), tuple(paths)))
+        self.items.append(Task(clip(title, PLANNER_TITLE), tuple(after), tuple(paths)))
         return len(self.items)
 
 
@@ -73,7 +73,7 @@ def _verify(h: WrittenHypothesis, lead: str) -> str:
     """"<lead>: <title> — <how to verify>", or a pointer to it when it does not fit."""
     head = f"{lead}: {h.title}"
     full = f"{head} — {h.verify}"
-    if h.verify and len(full) <= TITLE:
+    if h.verify and len(full) <= PLANNER_TITLE:
         return full
     return f"{head} — follow its “How to verify”" if h.verify else head
 
@@ -216,8 +216,8 @@ def question(brief: Brief, steps: Steps) -> None:
 
 def docs(brief: Brief, steps: Steps) -> None:
     """Find the page (or docstring), check it against the code, write the change, build."""
-    pages = tuple(p for p in brief.cited() if layout.role(p) == layout.DOCS_ROLE)
-    code = tuple(p for p in brief.cited() if layout.is_code(p))
+    pages = tuple(p for p in brief.cited() if kind_of(p) == "docs")
+    code = tuple(p for p in brief.cited() if is_code(p))
     home = layout.docs_home(brief.paths)
     if pages:
         after = _start(brief, steps, "Find the section to change in the page the issue points "

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import demo
-from bot.planners.leads import NO_SIGNAL_TITLE
+from bot.planners.hypotheses import NO_SIGNAL_TITLE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,8 +16,8 @@ from bot.documents.validate import check_hypotheses, check_tasks
 from bot.domain import Comment, Issue, PlanInput, RepoContext, Snippet
 from bot.planners import versions
 from bot.planners.framing import framing
+from bot.planners.hypotheses import NO_SIGNAL_TITLE
 from bot.planners.layout import regression_test, suite_commands
-from bot.planners.leads import NO_SIGNAL_TITLE
 from bot.planners.offline import DERIVED_NOTE, NO_REPO_NOTE, NOTE, OfflinePlanner
 from bot.planners.recipes import CHANGE
 

@@ -56,7 +56,7 @@ class Lead:
         self.where += [w for w in other.where if w not in self.where]
 
 
-class Repo:
+class TreeMatcher:
     """The tree as the planner matches the issue's words to it."""
 
     def __init__(self, context: RepoContext) -> None:
