@@ -23,6 +23,9 @@ MODULE_NAME_WEIGHT = 1.0
 MIN_SHARE = 0.2
 MAX_TESTS = 3
 POOL = 60  # best paths by name that are chunked even in a large repository
+SAID_WEIGHT = 1.0  # names of the title and the prose, not of pasted code only
+MAX_SAID = 12
+MAX_DEFINERS_CITED = 3
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class RankedFile:
 class Ranking:
     files: tuple[RankedFile, ...]  # for the prompt, best first
     tests: tuple[str, ...] = ()  # tests to run or extend, listed apart
+    definitions: tuple[tuple[str, str, int], ...] = ()  # (name the issue says, file, line)
 
 
 def _kind_weight(path: str, query: Query, named: signals.Named) -> float:
@@ -98,7 +102,16 @@ def search(snapshot: Snapshot, text: str, k: int = 12) -> Ranking:
         snippets = excerpts(path, body, round(score, 4), anchors) if body else ()
         files.append(RankedFile(path, round(score, 4), reasons, snippets))
     tests = _tests(scored, [p for _, p in prompt], snapshot.paths) if apart else []
-    return Ranking(tuple(files), tuple(tests))
+    return Ranking(tuple(files), tuple(tests), _definitions(index, query))
+
+
+def _definitions(index: SymbolIndex, query: Query) -> tuple[tuple[str, str, int], ...]:
+    """Where the names the issue's words say (not only its pasted code) are defined, for
+    the names few files define."""
+    said = [n for n, weight in query.names if weight >= SAID_WEIGHT][:MAX_SAID]
+    return tuple((name, path, line) for name in said
+                 for path in index.defining(name)[:MAX_DEFINERS_CITED]
+                 for line in index.lines(path, [name])[:1])
 
 
 def rank(snapshot: Snapshot, text: str, k: int = 12) -> list[RankedFile]:
