@@ -11,7 +11,8 @@ import pytest
 from bot.__main__ import main
 from bot.cli.baseline import is_test_file
 from bot.cli.checkouts import checkout, find_repository
-from bot.cli.scores import first_hit, hit, reciprocal
+from bot.cli.scores import first_hit, hit, localisable, reciprocal
+from bot.domain import Findings, RepoContext, Site
 
 SHOP = {
     "shop/coupons.py": (
@@ -90,8 +91,9 @@ def test_backtest_scores_the_context_hypotheses_and_bm25_of_each_case(
     assert shop["invented"] == [] and shop["error"] == ""
     assert results["acme__notes-2"]["context"][0] == "notes/store.py"
     printed = capsys.readouterr().out
-    assert "| acme__shop-1 | Bug Report | 1 | 1 | 1 | 0 |" in printed
+    assert "| acme__shop-1 | Bug Report | 1 | yes | 1 | 1 | 0 |" in printed
     assert "| **all** | 2 | 1.00 |" in printed
+    assert shop["first"] == ["shop/coupons.py"] and not shop["too_little"]
     assert "| Feature Request | 1 |" in printed
 
 
@@ -154,3 +156,15 @@ def test_baseline_leaves_out_test_files_by_swe_bench_rule() -> None:
                  "pkg/testing/utils.py"):
         assert is_test_file(path)
     assert not is_test_file("pkg/contest.py")
+
+
+def test_an_issue_points_into_the_tree_by_a_frame_a_path_a_module_or_error_text() -> None:
+    context = RepoContext("abc", frozenset({"shop/cart.py", "shop/__init__.py"}))
+    frame = 'Traceback:\n  File "/srv/app/shop/cart.py", line 3, in add\nKeyError: 1'
+    assert localisable(frame, context) == ["traceback"]
+    assert localisable("Fails in `shop/cart.py`", context) == ["path"]
+    assert localisable("`shop.cart.add` fails", context) == ["module"]
+    found = RepoContext("abc", context.paths, findings=Findings(sites=(
+        Site("shop/cart.py", 3, "raise KeyError('no such item')", "message", "no such item"),)))
+    assert localisable('It says "no such item"', found) == ["error text"]
+    assert localisable("The cart is slow", context) == []
