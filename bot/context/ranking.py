@@ -102,15 +102,18 @@ def search(snapshot: Snapshot, text: str, k: int = 12) -> Ranking:
         snippets = excerpts(path, body, round(score, 4), anchors) if body else ()
         files.append(RankedFile(path, round(score, 4), reasons, snippets))
     tests = _tests(scored, [p for _, p in prompt], snapshot.paths) if apart else []
-    return Ranking(tuple(files), tuple(tests), _definitions(index, query))
+    order = {path: n for n, (_, path) in enumerate(scored)}
+    return Ranking(tuple(files), tuple(tests), _definitions(index, query, order))
 
 
-def _definitions(index: SymbolIndex, query: Query) -> tuple[tuple[str, str, int], ...]:
+def _definitions(index: SymbolIndex, query: Query,
+                 order: dict[str, int]) -> tuple[tuple[str, str, int], ...]:
     """Where the names the issue's words say (not only its pasted code) are defined, for
-    the names few files define."""
+    the names few files define; the best-ranked definers first."""
     said = [n for n, weight in query.names if weight >= SAID_WEIGHT][:MAX_SAID]
     return tuple((name, path, line) for name in said
-                 for path in index.defining(name)[:MAX_DEFINERS_CITED]
+                 for path in sorted(index.defining(name), key=lambda p: (
+                     order.get(p, len(order)), p))[:MAX_DEFINERS_CITED]
                  for line in index.lines(path, [name])[:1])
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from bot.context.tokens import STOPWORDS
 from bot.context.tracebacks import frames
 from bot.domain import Site
 from bot.paths import CODE_SPAN, is_code
@@ -37,6 +38,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
 # IPython marks the line a frame stopped at: "--> 632     if v.flag:", "---> 35  assert …"
 _MARKED = re.compile(r"^\s*-+>\s*\d*\s+(?P<code>\S[^\n]*)$", re.MULTILINE)
 _CODE_LIKE = re.compile(r"[(=\[.:]")
+_PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sdrf]")
 _COMMENT = re.compile(r"^\s*(?:#|//|/?\*)")
 # "x = 3", "x: int = 3", "def f(x=3)", "{'x': 3}": a value at its definition.
 _DEFINES = r"(?:[\w\]'\"]\s*(?::[^=\n]{0,40})?=|['\"]\s*:)\s*[\[({]?\s*"
@@ -61,7 +63,8 @@ class Needle:
 def _fragments(message: str) -> list[tuple[str, ...]]:
     """The literal word runs of a message, runtime values taken out."""
     plain = _VALUES.sub(" ", message.split(" (caused by", 1)[0])
-    runs = [tuple(_WORD.findall(part)) for part in _SEGMENT.split(plain)]
+    runs = [tuple(w for w in _WORD.findall(part) if w.lower() not in STOPWORDS)
+            for part in _SEGMENT.split(plain)]
     # In the message's order: what a program appends to its messages (hints, where to
     # report) comes after the message itself.
     return list(dict.fromkeys(r for r in runs if len(r) >= MIN_WORDS and len(" ".join(r)) >= 10))
@@ -74,13 +77,15 @@ def _messages(text: str) -> list[str]:
     found += [m["a"] or m["b"] or m["c"] for m in _QUOTED.finditer(prose)]
     found += [s for s in CODE_SPAN.findall(prose)
               if len(s.split()) >= 3 and not _CODE_LIKE.search(s) and not s.startswith("[")]
-    return list(dict.fromkeys(m.strip() for m in found))
+    # "Dimension {i} has …": the reporter pasted the code, whose line is a code site.
+    return [m for m in dict.fromkeys(m.strip() for m in found) if not _PLACEHOLDER.search(m)]
 
 
 def _code_lines(text: str) -> list[str]:
     lines = [f.source for f in frames(text)]
+    # Only lines the output marks: code a reporter writes in prose is often what they
+    # propose, found where it already exists, not where it should go.
     lines += [m["code"] for m in _MARKED.finditer(text)]
-    lines += [s for s in CODE_SPAN.findall(_FENCE.sub("\n", text)) if _CODE_LIKE.search(s)]
     return [c.strip() for c in dict.fromkeys(lines)
             if len(c.strip()) >= MIN_CODE and _WORD.search(c)]
 
@@ -120,7 +125,7 @@ def _hits(text: str, needle: Needle) -> Iterator[tuple[int, str]]:
         if needle.what == "message":
             after = text.find("\n", end + 1)
             window = text[text.rfind("\n", 0, max(start - 1, 0)) + 1:after if after >= 0 else None]
-            held = sum(w in window for w in needle.words)
+            held = len(set(needle.words) & set(_WORD.findall(window)))
             quoted = "'" in line or '"' in line
             if quoted and not _COMMENT.match(line) and held >= MIN_SHARE * len(needle.words):
                 yield number, line.strip()
