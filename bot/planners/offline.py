@@ -65,6 +65,7 @@ class OfflinePlanner(Planner):
             paths=plan.context.paths,
             feedback_task=(f"Address review feedback: {quote(plan.feedback, 150)}"
                            if plan.feedback.strip() else ""),
+            findings=plan.context.findings,
         )
         steps = Steps()
         RECIPES[brief.kind](brief, steps)

@@ -7,17 +7,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
-from bot.domain import Task
+from bot.domain import Findings, Task
 from bot.limits import PLANNER_TITLE
 from bot.paths import is_code, kind_of, language_of
-from bot.planners import layout, reading
-from bot.planners.framing import unlocated_titles
+from bot.planners import checks, layout, reading
+from bot.planners.framing import is_located
 from bot.planners.written import WrittenHypothesis
 from bot.text import clip
 
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
 MAX_CHECKED = 3  # hypotheses named in one "if H1 does not hold" task
+LOCALISE = ("Localise the problem: read the files the hypotheses list for the code that does "
+            "what the issue describes; if none does, ask the reporter for the exact output, "
+            "the version and the smallest steps that show it")
+LOCALISE_BY_OUTPUT = "Localise the problem from the reproduction's output"
 
 
 @dataclass
@@ -33,10 +37,11 @@ class Brief:
     paths: frozenset[str]
     feedback_task: str = ""
     notes: list[str] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
 
     @property
     def unlocated(self) -> bool:
-        return not self.hypotheses or self.hypotheses[0][0].title in unlocated_titles()
+        return not self.hypotheses or not is_located(self.hypotheses[0][0].title)
 
     def cited(self, start: int = 0, end: int | None = None) -> tuple[str, ...]:
         found = [p for _, paths in self.hypotheses[start:end] for p in paths]
@@ -52,7 +57,8 @@ class Brief:
         def fits(path: str) -> bool:
             return (is_code(path) or path in self.named
                     or (self.kind == DOCS and kind_of(path) == "docs"))
-        return tuple(p for p in self.cited() if fits(p))[:3]
+        located = [p for h, paths in self.hypotheses if is_located(h.title) for p in paths]
+        return tuple(p for p in dict.fromkeys(located) if fits(p))[:3]
 
 
 class Steps:
@@ -108,11 +114,17 @@ def _reproduce(brief: Brief) -> str:
             "and write the exact steps into problem-definition.md")
 
 
-def _suite(brief: Brief, steps: Steps, after: Sequence[int], why: str) -> int:
-    commands = layout.suite_commands(brief.paths)
-    how = " and ".join(f"`{c}`" for c in commands) if commands else (
-        "no test command could be inferred from the repository: see its README or CI")
-    return steps.add(f"Run the whole test suite ({how}) {why}", after)
+def _tests(brief: Brief, steps: Steps, after: Sequence[int], why: str,
+           written: tuple[str, ...] = ()) -> int:
+    """Run the tests of the changed code, then record the change where the repository
+    keeps a changelog."""
+    code = brief.targets()
+    ran = steps.add(checks.run_tests(code[0] if code else None, brief.paths, brief.findings,
+                                     written, why), after)
+    noted = checks.changelog_task(brief.paths)
+    if noted and brief.kind != FEATURE:  # a feature's docs task holds its changelog entry
+        steps.add(noted[0], after[:1], noted[1])
+    return ran
 
 
 def _criteria(brief: Brief, steps: Steps, after: int) -> None:
@@ -135,19 +147,18 @@ def bug(brief: Brief, steps: Steps) -> None:
     """Reproduce, confirm the top hypothesis, change, regression test, run the suite."""
     first = _start(brief, steps, _reproduce(brief))
     if brief.unlocated:
-        h1 = brief.hypotheses[0][0] if brief.hypotheses else None
-        checks = [steps.add(f"Localise the problem: {h1.verify}" if h1 and h1.verify else
-                            "Localise the problem from the reproduction's output", first[-1:],
-                            brief.cited())]
+        confirm = [steps.add(LOCALISE if brief.cited() else LOCALISE_BY_OUTPUT, first[-1:],
+                             brief.cited())]
     else:
         h1, paths = brief.hypotheses[0]
-        checks = [steps.add(_verify(h1, f"Confirm H{h1.number}"), first[-1:], paths)]
-        checks += _others(brief, steps, first[-1])
+        confirm = [steps.add(_verify(h1, f"Confirm H{h1.number}"), first[-1:], paths)]
+        confirm += _others(brief, steps, first[-1])
     code = brief.targets()
-    change = steps.add(CHANGE, checks, code)
-    title, where = layout.regression_test(code[0] if code else None, brief.paths)
+    change = steps.add(CHANGE, confirm, code)
+    title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
+                                    "a regression test", layout.TEST_SHOULD)
     test = steps.add(title, [change], where)
-    _suite(brief, steps, [change, test], "and fix anything the change broke")
+    _tests(brief, steps, [change, test], "and fix anything the change broke", where)
     _criteria(brief, steps, change)
 
 
@@ -160,13 +171,13 @@ def feature(brief: Brief, steps: Steps) -> None:
     else:
         h1 = brief.hypotheses[0][0]
         first = _start(brief, steps, f"Read where H{h1.number} places the feature, and its "
-                       "callers, and list the functions the feature touches", brief.cited())
+                       "callers, and list the functions the feature touches", brief.cited(0, 1))
     design = steps.add("Decide the design before coding: the public name, arguments, defaults "
                        "and errors, and what existing callers see; write it under Acceptance "
                        "Criteria in problem-definition.md", first[-1:])
     code = brief.targets()
     implement = steps.add("Implement the feature as decided", [design], code)
-    title, where = layout.test_task(code[0] if code else None, brief.paths,
+    title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
                                     "tests of the new behaviour",
                                     "covering the decided arguments, defaults and errors")
     test = steps.add(title.replace(" for the reported case", ""), [implement], where)
@@ -174,7 +185,7 @@ def feature(brief: Brief, steps: Steps) -> None:
                                           layout.changelog(brief.paths)) if p)
     steps.add("Document the feature and add a changelog entry" if docs else
               "Document the feature in its docstrings and the README", [implement], docs)
-    _suite(brief, steps, [implement, test], "and fix anything the feature broke")
+    _tests(brief, steps, [implement, test], "and fix anything the feature broke", where)
     _criteria(brief, steps, implement)
 
 
@@ -195,7 +206,7 @@ def performance(brief: Brief, steps: Steps) -> None:
                        [found], brief.targets())
     steps.add("Measure again with the same benchmark and input as task 1, and put both "
               "figures in the pull request", [change])
-    _suite(brief, steps, [change], "to show the results did not change")
+    _tests(brief, steps, [change], "to show the results did not change")
     _criteria(brief, steps, change)
 
 
@@ -205,7 +216,7 @@ def question(brief: Brief, steps: Steps) -> None:
     pages = f" and `{home}`" if home else ""
     answer = _start(brief, steps, f"Answer on the issue from the code{pages}: what the files "
                     "H1 lists do for the case asked about, with a short working example",
-                    brief.cited()[:3])
+                    brief.cited()[:3] if brief.unlocated else brief.cited(0, 1))
     improve = steps.add("Improve the docs so the answer is there next time: add the example "
                         "from task 1 where a reader of that feature looks", answer[-1:],
                         (home.rstrip("/"),) if home else ())
