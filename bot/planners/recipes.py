@@ -18,10 +18,11 @@ from bot.text import clip
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
 MAX_CHECKED = 3  # hypotheses named in one "if H1 does not hold" task
-LOCALISE = ("Localise the problem: read the files the hypotheses list for the code that does "
-            "what the issue describes; if none does, ask the reporter for the exact output, "
-            "the version and the smallest steps that show it")
+LOCALISE = ("Localise the problem: read the files the hypotheses list for the code the issue "
+            "describes; if none holds it, ask the reporter for the exact output, version and "
+            "steps")
 LOCALISE_BY_OUTPUT = "Localise the problem from the reproduction's output"
+FOLLOW = "follow its “How to verify”"
 
 
 @dataclass
@@ -71,17 +72,21 @@ class Steps:
         return len(self.items)
 
 
-def _quote(text: str, limit: int) -> str:
-    return f"“{clip(text.replace('`', ''), limit)}”"
+def _fitted(template: str, text: str, quote: bool = True) -> str:
+    """`template` with `text` in its {} place, the text shortened (never the sentence
+    around it) so that the task title fits PLANNER_TITLE."""
+    room = PLANNER_TITLE - len(template.format("")) - (2 if quote else 0)
+    said = clip(text.replace("`", ""), max(room, 20))
+    return template.format(f"“{said}”" if quote else said)
 
 
 def _verify(h: WrittenHypothesis, lead: str) -> str:
-    """"<lead>: <title> — <how to verify>", or a pointer to it when it does not fit."""
-    head = f"{lead}: {h.title}"
-    full = f"{head} — {h.verify}"
-    if h.verify and len(full) <= PLANNER_TITLE:
-        return full
-    return f"{head} — follow its “How to verify”" if h.verify else head
+    """"<lead>: <title> — <how to verify>", or the shortest of these that fits."""
+    for title in (f"{lead}: {h.title} — {h.verify}", f"{lead}: {h.title} — {FOLLOW}",
+                  f"{lead} as its “How to verify” says"):
+        if len(title) <= PLANNER_TITLE and (h.verify or FOLLOW not in title):
+            return title
+    return f"{lead}: {h.title}"
 
 
 def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
@@ -89,24 +94,25 @@ def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
     rest = brief.hypotheses[1:1 + MAX_CHECKED]
     if not rest:
         return []
-    names = ", ".join(f"H{h.number} ({clip(h.title, 60)})" for h, _ in rest)
+    names = [f"H{h.number}" for h, _ in rest]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
     how = "as it says" if len(rest) == 1 else "as each says"
-    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {names} {how}",
-                      [after], brief.cited(1, 1 + MAX_CHECKED))]
+    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {listed} "
+                      f"{how}", [after], brief.cited(1, 1 + MAX_CHECKED))]
 
 
 def _reproduce(brief: Brief) -> str:
     listed = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
     if listed:
         steps = "; ".join(f"{n}) {step}" for n, step in enumerate(listed, 1))
-        return ("Reproduce the problem on the default branch and save the output, following "
-                f"the reproduction steps: {clip(steps.replace('`', ''), 120)}")
+        return _fitted("Reproduce the problem on the default branch and save the output, "
+                       "following the reproduction steps: {}", steps, quote=False)
     errors = reading.errors(brief.issue)
     code = "```" in brief.issue
     if errors:
         how = " with the code in the issue" if code else ""
-        return (f"Reproduce the reported error {_quote(errors[-1], 100)}{how} on the default "
-                "branch and save the full output")
+        return _fitted(f"Reproduce the reported error {{}}{how} on the default branch and save "
+                       "the full output", errors[-1])
     if code:
         return ("Reproduce the reported behaviour on the default branch with the code in the "
                 "issue, and save its output")
@@ -131,8 +137,8 @@ def _criteria(brief: Brief, steps: Steps, after: int) -> None:
     criteria = reading.items(brief.sections.get("acceptance criteria", ""))
     if criteria:
         listed = "; ".join(f"{n}) {c}" for n, c in enumerate(criteria, 1))
-        steps.add(f"Check each acceptance criterion in problem-definition.md holds: "
-                  f"{clip(listed.replace('`', ''), 120)}", [after])
+        steps.add(_fitted("Check each acceptance criterion in problem-definition.md holds: {}",
+                          listed, quote=False), [after])
 
 
 def _start(brief: Brief, steps: Steps, first: str, paths: Sequence[str] = ()) -> list[int]:

@@ -239,7 +239,7 @@ def test_a_bug_plan_reproduces_confirms_changes_tests_runs_and_checks_the_criter
     assert titles[0].startswith("Reproduce the problem")
     assert "1) Create rows.csv with an empty date cell; 2) Run widgets import rows.csv" in titles[0]
     assert titles[1].startswith("Confirm H1: The failure originates in `src/widgets/dates.py:8`")
-    assert titles[2].startswith("If H1 does not hold, check H2 (The caller `src/widgets/importer")
+    assert titles[2] == "If H1 does not hold, check H2 and H3 as each says"
     assert titles[3] == CHANGE
     assert titles[4].startswith("Add a regression test")
     assert titles[5] == ("Run the tests of the changed code (`pytest -k dates`) and fix anything "
@@ -572,3 +572,11 @@ def test_a_package_prefix_in_the_title_is_no_namesake_evidence() -> None:
     # `importer.Row` may be another project's package: our importer.py only shares its name.
     document = render_problem("octo/widgets", Issue(7, "Support `importer.Row`", ""), [])
     assert not located(PLANNER.hypotheses(plan(document)).items)
+
+
+def test_a_long_quote_is_shortened_inside_the_task_never_the_task_itself() -> None:
+    long_error = "ValueError: " + "the amount column holds a value no parser accepts " * 6
+    body = problem(f"Import fails.\n\n{long_error}")
+    titles = [t.title for t in PLANNER.tasks(stage3(body)).items]
+    assert titles[0].endswith("on the default branch and save the full output")
+    assert all(not t.endswith("…") for t in titles)
