@@ -43,7 +43,9 @@ _COMMENT = re.compile(r"^\s*(?:#|//|/?\*)")
 # "x = 3", "x: int = 3", "def f(x=3)", "{'x': 3}": a value at its definition.
 _DEFINES = r"(?:[\w\]'\"]\s*(?::[^=\n]{0,40})?=|['\"]\s*:)\s*[\[({]?\s*"
 
-MIN_WORDS = 2
+# Content words a message needs to be the project's: fewer ("object has no attribute",
+# "length mismatch") are the runtime's own templates, found in any code that words alike.
+MIN_WORDS = 3
 MIN_SHARE = 0.75  # of a fragment's words a window must hold
 MIN_CODE = 20  # a shorter pasted line ("return x") is in too many files to point anywhere
 MAX_FILES = 3  # text found in more files than this points nowhere

@@ -52,11 +52,13 @@ def named_after(source: str, tests: Iterable[str]) -> list[str]:
     """Test modules named after `source`: `test_x.py`/`x_test.py`/`x.test.js` first, then
     names that hold its stem (`test_models_x.py`); nearest folder first within each."""
     stem = _stem(source)
+    # A base class's module is tested through the module named for what it is the base of.
+    stems = {stem, stem.removeprefix("base_"), stem.removesuffix("_base")}
     exact, holding = [], []
     for test in tests:
         name = _stem(test).removeprefix("test_").removesuffix("_test")
         name = name.split(".")[0]  # x.test.js, x.spec.ts
-        if name == stem:
+        if name in stems:
             exact.append(test)
         elif len(stem) >= 4 and re.search(rf"(?:^|_){re.escape(stem)}(?:_|$)", name):
             holding.append(test)

@@ -52,5 +52,12 @@ def test_a_quoted_value_is_found_at_its_definition() -> None:
 
 
 def test_text_found_in_many_files_points_nowhere() -> None:
-    files = {f"pkg/m{i}.py": "raise KeyError('No such key in the table')\n" for i in range(5)}
-    assert find_sites(files, 'Reading fails with "No such key in the table"') == ()
+    files = {f"pkg/m{i}.py": "raise KeyError('cannot find the ledger entry')\n" for i in range(5)}
+    assert needles('Reading fails with "cannot find the ledger entry"')
+    assert find_sites(files, 'Reading fails with "cannot find the ledger entry"') == ()
+
+
+def test_a_message_of_the_runtimes_own_words_is_looked_for_nowhere() -> None:
+    # "object has no attribute": any code may word a message alike; it names no place.
+    assert not [n for n in needles("AttributeError: 'Row' object has no attribute 'flag'")
+                if n.what == "message"]

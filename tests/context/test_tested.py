@@ -25,6 +25,11 @@ def test_tests_named_after_the_file_come_first_nearest_folder_first() -> None:
         "shop/tests/test_cart.py", "tests/other/test_cart.py", "tests/test_cart_totals.py"]
 
 
+def test_a_base_class_module_is_tested_by_the_module_named_for_what_it_is_the_base_of() -> None:
+    assert named_after("pkg/base_optimizer.py", ["pkg/optimizer_test.py"]) == [
+        "pkg/optimizer_test.py"]
+
+
 def test_a_test_module_that_imports_the_file_tests_it() -> None:
     files = {"shop/overlap.py": "", "shop/tests/test_atop.py": "from shop.overlap import f\n",
              "shop/tests/test_misc.py": "import shop\n# overlap\n"}
