@@ -7,11 +7,13 @@ from __future__ import annotations
 import posixpath
 
 from bot.domain import Findings
+from bot.limits import PLANNER_TITLE
 from bot.paths import language_of
 from bot.planners import layout
 
 RUN_SUITE = "Run the whole test suite ({how}) {why}"
 RUN_TESTS = "Run the tests of the changed code (`{command}`) {why}; CI runs the whole suite"
+RUN_TESTS_SHORT = "Run the tests of the changed code (`{command}`) {why}"
 NO_COMMAND = "no test command could be inferred from the repository: see its README or CI"
 CHANGELOG = "Add a changelog entry for the change to `{where}`"
 FRAGMENT = "Add a change note under `{where}/`, in the form its other notes take"
@@ -36,8 +38,13 @@ def run_tests(module: str | None, paths: frozenset[str], findings: Findings,
         tests = [t for t in (*written, *findings.tests_of(module))
                  if t.endswith(".py") and t in paths]
         stem = posixpath.splitext(posixpath.basename(module))[0].lstrip("_")
-        target = " ".join(dict.fromkeys(tests)) if tests else f"-k {stem}"
-        return RUN_TESTS.format(command=f"pytest {target}", why=why)
+        targets = [" ".join(dict.fromkeys(tests)), *dict.fromkeys(tests)] if tests else []
+        # The longest form that fits a task title: every test module, then the first alone.
+        for target in [*targets, f"-k {stem}"]:
+            for form in (RUN_TESTS, RUN_TESTS_SHORT):
+                title = form.format(command=f"pytest {target}", why=why)
+                if len(title) <= PLANNER_TITLE:
+                    return title
     how = " and ".join(f"`{c}`" for c in commands) if commands else NO_COMMAND
     return RUN_SUITE.format(how=how, why=why)
 

@@ -72,12 +72,19 @@ class Steps:
         return len(self.items)
 
 
-def _fitted(template: str, text: str, quote: bool = True) -> str:
-    """`template` with `text` in its {} place, the text shortened (never the sentence
-    around it) so that the task title fits PLANNER_TITLE."""
-    room = PLANNER_TITLE - len(template.format("")) - (2 if quote else 0)
-    said = clip(text.replace("`", ""), max(room, 20))
-    return template.format(f"“{said}”" if quote else said)
+def _fitted(template: str, text: str) -> str:
+    """`template` with `text` quoted in its {} place, the quote shortened (never the
+    sentence around it) so that the task title fits PLANNER_TITLE."""
+    room = PLANNER_TITLE - len(template.format("")) - 2
+    return template.format(f"“{clip(text.replace('`', ''), max(room, 20))}”")
+
+
+def _listed(template: str, items: Sequence[str], instead: str) -> str:
+    """`template` with the numbered `items` in its {} place when they fit, else `instead`:
+    a list is not cut short, the document it comes from holds it whole."""
+    listed = "; ".join(f"{n}) {item}" for n, item in enumerate(items, 1)).replace("`", "")
+    title = template.format(listed)
+    return title if len(title) <= PLANNER_TITLE else instead
 
 
 def _verify(h: WrittenHypothesis, lead: str) -> str:
@@ -104,9 +111,11 @@ def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
 def _reproduce(brief: Brief) -> str:
     listed = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
     if listed:
-        steps = "; ".join(f"{n}) {step}" for n, step in enumerate(listed, 1))
-        return _fitted("Reproduce the problem on the default branch and save the output, "
-                       "following the reproduction steps: {}", steps, quote=False)
+        return _listed("Reproduce the problem on the default branch and save the output, "
+                       "following the reproduction steps: {}", listed,
+                       "Reproduce the problem on the default branch following the "
+                       f"{len(listed)} reproduction steps in problem-definition.md, and save "
+                       "the output")
     errors = reading.errors(brief.issue)
     code = "```" in brief.issue
     if errors:
@@ -136,9 +145,9 @@ def _tests(brief: Brief, steps: Steps, after: Sequence[int], why: str,
 def _criteria(brief: Brief, steps: Steps, after: int) -> None:
     criteria = reading.items(brief.sections.get("acceptance criteria", ""))
     if criteria:
-        listed = "; ".join(f"{n}) {c}" for n, c in enumerate(criteria, 1))
-        steps.add(_fitted("Check each acceptance criterion in problem-definition.md holds: {}",
-                          listed, quote=False), [after])
+        steps.add(_listed("Check each acceptance criterion in problem-definition.md holds: {}",
+                          criteria, f"Check each of the {len(criteria)} acceptance criteria in "
+                          "problem-definition.md holds"), [after])
 
 
 def _start(brief: Brief, steps: Steps, first: str, paths: Sequence[str] = ()) -> list[int]:

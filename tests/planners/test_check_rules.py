@@ -4,6 +4,7 @@ the command that runs it, and a changelog entry where the repository keeps one."
 from __future__ import annotations
 
 from bot.domain import Findings
+from bot.limits import PLANNER_TITLE
 from bot.planners.checks import changelog_task, extend_tests, run_tests
 
 PATHS = frozenset({"shop/overlap.py", "shop/tests/test_atop.py", "shop/tests/test_cart.py",
@@ -42,3 +43,12 @@ def test_a_changelog_entry_only_where_the_repository_keeps_one() -> None:
     assert changelog_task(fragments) == (
         "Add a change note under `changes/`, in the form its other notes take", ("changes",))
     assert changelog_task(frozenset({"shop/a.py"})) is None
+
+
+def test_the_test_command_fits_a_task_title_however_long_the_paths() -> None:
+    deep = "tests/" + "/".join(["providers"] * 12) + "/test_overlap.py"
+    found = Findings(tests=(("shop/overlap.py", (deep, deep.replace("test_", "test_more_"))),))
+    title = run_tests("shop/overlap.py", PATHS | {deep, deep.replace("test_", "test_more_")},
+                      found, (), "and fix what broke")
+    assert len(title) <= PLANNER_TITLE and not title.endswith("…")
+    assert title.startswith("Run the tests of the changed code (`pytest ")

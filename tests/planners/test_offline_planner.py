@@ -580,3 +580,11 @@ def test_a_long_quote_is_shortened_inside_the_task_never_the_task_itself() -> No
     titles = [t.title for t in PLANNER.tasks(stage3(body)).items]
     assert titles[0].endswith("on the default branch and save the full output")
     assert all(not t.endswith("…") for t in titles)
+
+
+def test_steps_too_long_for_a_task_title_are_pointed_to_not_cut() -> None:
+    steps = [f"Run step number {n} of the long migration with the production settings"
+             for n in range(6)]
+    titles = [t.title for t in PLANNER.tasks(stage3(problem(TRACEBACK, steps=steps))).items]
+    assert titles[0] == ("Reproduce the problem on the default branch following the 6 "
+                         "reproduction steps in problem-definition.md, and save the output")
