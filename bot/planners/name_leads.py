@@ -21,6 +21,7 @@ from bot.planners.standing import (
 )
 
 MAX_NAMES = 4
+MAX_SETTLED = 3  # a definer the search ranks this high settles which of two definers is meant
 _WEIGHT = {TITLE: weigh.TITLE_NAME, PROSE: weigh.PROSE_NAME, CODE: weigh.SHARED_WORD}
 _SOURCE = {TITLE: "title", PROSE: "issue", CODE: "issue's code"}
 
@@ -36,6 +37,13 @@ def _defined(tree: TreeMatcher, name: str) -> list[tuple[str, int | None, str]]:
         return [(snippet.path, line, code)]
     return [(path, line, reading.code_at(tree.context.snippets, path, line)) for path, line in
             found]
+
+
+def _ambiguous(tree: TreeMatcher, found: list[tuple[str, int | None, str]]) -> bool:
+    """Several files define the name, and the search does not settle which: more than two,
+    or a first one that is not among the search's best files."""
+    rank = tree.rank(found[0][0])
+    return len(found) > 2 or (len(found) == 2 and (rank is None or rank > MAX_SETTLED))
 
 
 def _framed_functions(tree: TreeMatcher, text: str) -> set[str]:
@@ -73,7 +81,7 @@ def name_leads(tree: TreeMatcher, text: str, say: Framing) -> list[Lead]:
         shown = f": {as_code(code)}" if code else ""
         call = calls.get(name, "")
         test = f"calling {as_code(call)}" if call else f"calling `{name}` with the issue's input"
-        strength = _WEIGHT[where] - (weigh.AMBIGUOUS if len(found) > 1 else 0)
+        strength = _WEIGHT[where] - (weigh.AMBIGUOUS if _ambiguous(tree, found) else 0)
         leads.append(Lead(
             path, say.symbol.format(name=name, path=path, source=_SOURCE[where]),
             say.symbol_verify.format(name=name, path=path, test=test),

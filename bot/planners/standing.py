@@ -54,7 +54,7 @@ def standing(text: str) -> dict[str, str]:
                          (PLAIN_WORD.findall(title), TITLE_WORD)):
         for word in words:
             name = word.split(".")[-1]
-            if (len(name) > 2 and name.isidentifier()
+            if (len(name) > 2 and name.isidentifier() and not name.startswith("__")
                     and name.lower() not in STOPWORDS | COMMON):
                 found.setdefault(name, where)
     return found

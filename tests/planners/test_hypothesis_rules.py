@@ -182,3 +182,14 @@ def test_a_quote_keeps_the_reporters_path_and_adds_the_trees() -> None:
     assert quoted.endswith("(in the tree: `ledger/report.py`)")
     ground = Grounding(context(line))
     assert ground.text(quoted) == quoted and not ground.missing
+
+
+def test_a_name_two_files_define_is_settled_by_the_search_ranking() -> None:
+    text = "Make `MoneyField` accept a currency"
+    found = context(text, ("ledger/money.py", "ledger/samples.py", "ledger/checks.py"))
+    twice = Findings(reasons=found.findings.reasons, definitions=(
+        ("MoneyField", "ledger/money.py", 7), ("MoneyField", "ledger/report.py", 1)))
+    settled = RepoContext(found.commit_sha, found.paths, snippets=found.snippets,
+                          languages=("Python",), findings=twice)
+    first = ranked(TreeMatcher(settled), text, "", BUG)[0]
+    assert first.where_to_look[0] == "ledger/money.py:7" and first.likelihood == "Most likely"
