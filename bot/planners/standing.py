@@ -28,6 +28,9 @@ _ERROR_TEXT = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning):[^\n]*")
 _TITLE_WORD = re.compile(r"[a-z]{4,}")
 # Lines of pasted output outside fences: quoted (`> 729 x = f(a)`), indented code, marked.
 _OUTPUT = re.compile(r"^(?:\s*>.*|(?: {4}|\t).*|\s*-+>.*)$", re.MULTILINE)
+# An issue form's option: a checkbox whose text is a link ("- [ ] [Model Config](https://…)
+# - `model_construct()`"). The form offers it; the reporter only ticks or leaves it.
+_FORM_OPTION = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+\[[^\]\n]*\]\([^)\n]*\).*$", re.MULTILINE)
 _ONE_NAME = re.compile(r"^[A-Za-z_][\w.]*(?:\(.*\))?$")
 # The language's own names (`len`, `complex`, `type`) and the words every tool uses.
 COMMON = frozenset(n.lower() for n in dir(builtins)) | {
@@ -47,6 +50,7 @@ def standing(text: str) -> dict[str, str]:
     """Each code name of the issue (`text`: title on the first line) and where it stands
     highest: title, title word (a plain word of the title), prose or code."""
     title, _, body = text.partition("\n")
+    body = _FORM_OPTION.sub(" ", body)
     prose = _ERROR_TEXT.sub(" ", _OUTPUT.sub(" ", FENCE.sub(" ", body)))
     found: dict[str, str] = {}
     for words, where in ((_code_names(_ERROR_TEXT.sub(" ", title)), TITLE),
