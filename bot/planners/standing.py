@@ -28,9 +28,10 @@ _ERROR_TEXT = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning):[^\n]*")
 _TITLE_WORD = re.compile(r"[a-z]{4,}")
 # Lines of pasted output outside fences: quoted (`> 729 x = f(a)`), indented code, marked.
 _OUTPUT = re.compile(r"^(?:\s*>.*|(?: {4}|\t).*|\s*-+>.*)$", re.MULTILINE)
-# An issue form's option: a checkbox whose text is a link ("- [ ] [Model Config](https://…)
-# - `model_construct()`"). The form offers it; the reporter only ticks or leaves it.
-_FORM_OPTION = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+\[[^\]\n]*\]\([^)\n]*\).*$", re.MULTILINE)
+# A checkbox line: an issue form's option or attestation ("- [ ] If using the API, add
+# `verbose` to `Client`", "- [ ] [Model Config](https://…) - `model_construct()`"), or a
+# to-do. The form offers it; the reporter does not say with it what goes wrong.
+_FORM_OPTION = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s.*$", re.MULTILINE)
 _ONE_NAME = re.compile(r"^[A-Za-z_][\w.]*(?:\(.*\))?$")
 # The language's own names (`len`, `complex`, `type`) and the words every tool uses.
 COMMON = frozenset(n.lower() for n in dir(builtins)) | {

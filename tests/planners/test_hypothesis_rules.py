@@ -195,8 +195,9 @@ def test_a_name_two_files_define_is_settled_by_the_search_ranking() -> None:
     assert first.where_to_look[0] == "ledger/money.py:7" and first.likelihood == "Most likely"
 
 
-def test_an_issue_forms_options_name_no_code() -> None:
+def test_an_issue_forms_checkboxes_name_no_code() -> None:
     text = ("Support a currency per row\n### Affected components\n\n"
             "- [ ] [Data export](https://example.org/docs/export) - `build_report()`\n"
-            "- [X] [Parsing](https://example.org/docs/parse)\n")
+            "- [X] [Parsing](https://example.org/docs/parse)\n"
+            "- [ ] If using the API, call `build_report` with `verbose=True`\n")
     assert not any("build_report" in h.title for h in plan(text))
