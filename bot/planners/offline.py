@@ -10,8 +10,9 @@ from bot.documents.kind import detect, written_kind
 from bot.domain import HypothesesDraft, PlanInput, TasksDraft
 from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
 from bot.planners import hypotheses
+from bot.planners.brief import Brief, Steps
 from bot.planners.evidence import TreeMatcher, quote
-from bot.planners.recipes import RECIPES, Brief, Steps
+from bot.planners.recipes import RECIPES
 from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
 from bot.text import sections

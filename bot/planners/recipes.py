@@ -4,16 +4,13 @@ feature placed and designed, a slow path measured, a question answered, a page r
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
-from bot.domain import Findings, Task
 from bot.limits import PLANNER_TITLE
 from bot.paths import is_code, kind_of, language_of
 from bot.planners import checks, layout, reading
-from bot.planners.framing import is_located
+from bot.planners.brief import Brief, Steps, fitted, listed
 from bot.planners.written import WrittenHypothesis
-from bot.text import clip
 
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
@@ -23,68 +20,6 @@ LOCALISE = ("Localise the problem: read the files the hypotheses list for the co
             "steps")
 LOCALISE_BY_OUTPUT = "Localise the problem from the reproduction's output"
 FOLLOW = "follow its “How to verify”"
-
-
-@dataclass
-class Brief:
-    """What the recipes read: the issue's kind and words, its checkable hypotheses with
-    the files each cites, the files the issue names, and the repository's tree."""
-
-    kind: str
-    sections: dict[str, str]
-    issue: str
-    hypotheses: list[tuple[WrittenHypothesis, tuple[str, ...]]]
-    named: frozenset[str]
-    paths: frozenset[str]
-    feedback_task: str = ""
-    notes: list[str] = field(default_factory=list)
-    findings: Findings = field(default_factory=Findings)
-
-    @property
-    def unlocated(self) -> bool:
-        return not self.hypotheses or not is_located(self.hypotheses[0][0].title)
-
-    def cited(self, start: int = 0, end: int | None = None) -> tuple[str, ...]:
-        found = [p for _, paths in self.hypotheses[start:end] for p in paths]
-        return tuple(dict.fromkeys(found))
-
-    def targets(self) -> tuple[str, ...]:
-        """Files a change may go to: the code, or a support file (test, page, workflow)
-        only when the issue names it, or pages when the issue is about the docs. None while
-        the problem is not located: a search hit is a place to read, not to change."""
-        if self.unlocated:
-            return ()
-
-        def fits(path: str) -> bool:
-            return (is_code(path) or path in self.named
-                    or (self.kind == DOCS and kind_of(path) == "docs"))
-        located = [p for h, paths in self.hypotheses if is_located(h.title) for p in paths]
-        return tuple(p for p in dict.fromkeys(located) if fits(p))[:3]
-
-
-class Steps:
-    def __init__(self) -> None:
-        self.items: list[Task] = []
-
-    def add(self, title: str, after: Sequence[int] = (), paths: Sequence[str] = ()) -> int:
-        """Append a task; its number, for later tasks to depend on."""
-        self.items.append(Task(clip(title, PLANNER_TITLE), tuple(after), tuple(paths)))
-        return len(self.items)
-
-
-def _fitted(template: str, text: str) -> str:
-    """`template` with `text` quoted in its {} place, the quote shortened (never the
-    sentence around it) so that the task title fits PLANNER_TITLE."""
-    room = PLANNER_TITLE - len(template.format("")) - 2
-    return template.format(f"“{clip(text.replace('`', ''), max(room, 20))}”")
-
-
-def _listed(template: str, items: Sequence[str], instead: str) -> str:
-    """`template` with the numbered `items` in its {} place when they fit, else `instead`:
-    a list is not cut short, the document it comes from holds it whole."""
-    listed = "; ".join(f"{n}) {item}" for n, item in enumerate(items, 1)).replace("`", "")
-    title = template.format(listed)
-    return title if len(title) <= PLANNER_TITLE else instead
 
 
 def _verify(h: WrittenHypothesis, lead: str) -> str:
@@ -102,26 +37,26 @@ def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
     if not rest:
         return []
     names = [f"H{h.number}" for h, _ in rest]
-    listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+    which = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
     how = "as it says" if len(rest) == 1 else "as each says"
-    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {listed} "
+    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {which} "
                       f"{how}", [after], brief.cited(1, 1 + MAX_CHECKED))]
 
 
 def _reproduce(brief: Brief) -> str:
-    listed = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
-    if listed:
-        return _listed("Reproduce the problem on the default branch and save the output, "
-                       "following the reproduction steps: {}", listed,
-                       "Reproduce the problem on the default branch following the "
-                       f"{len(listed)} reproduction steps in problem-definition.md, and save "
-                       "the output")
+    given = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
+    if given:
+        return listed("Reproduce the problem on the default branch and save the output, "
+                      "following the reproduction steps: {}", given,
+                      "Reproduce the problem on the default branch following the "
+                      f"{len(given)} reproduction steps in problem-definition.md, and save "
+                      "the output")
     errors = reading.errors(brief.issue)
     code = "```" in brief.issue
     if errors:
         how = " with the code in the issue" if code else ""
-        return _fitted(f"Reproduce the reported error {{}}{how} on the default branch and save "
-                       "the full output", errors[-1])
+        return fitted(f"Reproduce the reported error {{}}{how} on the default branch and save "
+                      "the full output", errors[-1])
     if code:
         return ("Reproduce the reported behaviour on the default branch with the code in the "
                 "issue, and save its output")
@@ -145,9 +80,9 @@ def _tests(brief: Brief, steps: Steps, after: Sequence[int], why: str,
 def _criteria(brief: Brief, steps: Steps, after: int) -> None:
     criteria = reading.items(brief.sections.get("acceptance criteria", ""))
     if criteria:
-        steps.add(_listed("Check each acceptance criterion in problem-definition.md holds: {}",
-                          criteria, f"Check each of the {len(criteria)} acceptance criteria in "
-                          "problem-definition.md holds"), [after])
+        steps.add(listed("Check each acceptance criterion in problem-definition.md holds: {}",
+                         criteria, f"Check each of the {len(criteria)} acceptance criteria in "
+                         "problem-definition.md holds"), [after])
 
 
 def _start(brief: Brief, steps: Steps, first: str, paths: Sequence[str] = ()) -> list[int]:
