@@ -150,6 +150,34 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Site:
+    """A line of the tree that holds what the issue quotes: its error or warning text (a
+    literal or a format string), a line of code, or a literal value where it is defined."""
+
+    path: str
+    line: int
+    code: str  # the line as the tree has it, stripped
+    what: str  # "message", "code" or "value"
+    quoted: str  # the issue's words found there
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the search found beyond excerpts, for a planner that reads no files itself."""
+
+    reasons: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each ranked file, why it ranked
+    sites: tuple[Site, ...] = ()
+    definitions: tuple[tuple[str, str, int], ...] = ()  # (issue's name, file, line)
+    tests: tuple[tuple[str, tuple[str, ...]], ...] = ()  # file, the test modules of it
+
+    def why(self, path: str) -> tuple[str, ...]:
+        return next((r for p, r in self.reasons if p == path), ())
+
+    def tests_of(self, path: str) -> tuple[str, ...]:
+        return next((t for p, t in self.tests if p == path), ())
+
+
+@dataclass(frozen=True)
 class RepoContext:
     """What a planner may know of the repository: every path, and the best excerpts."""
 
@@ -159,6 +187,7 @@ class RepoContext:
     snippets: tuple[Snippet, ...] = ()
     languages: tuple[str, ...] = ()
     prompt_text: str = ""  # tree summary + snippets, already inside the token budget
+    findings: Findings = field(default_factory=Findings)
     # The snapshot it was built from, which the research tools read (None: no repository).
     source: Snapshot | None = field(default=None, compare=False, repr=False)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 MAX_HYPOTHESES = 7
 MAX_TASKS = 20
 MAX_TITLE = 200  # characters of a hypothesis or task title
+# The offline planner's own titles stay under MAX_TITLE, so validation never has to cut them.
+PLANNER_TITLE = 190
 MAX_EVIDENCE = 400  # characters of one evidence line
 
 # GitHub refuses an issue comment or a pull request body longer than this (422, "body is

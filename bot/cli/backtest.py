@@ -17,12 +17,11 @@ from bot.cli.checkouts import checkout
 from bot.cli.model_backtest import (
     MODEL_HEAD,
     ModelScore,
-    h1_paths,
     model_hypotheses,
     model_row,
     model_summary,
 )
-from bot.cli.scores import ROW_HEAD, cited_paths, row, summary
+from bot.cli.scores import ROW_HEAD, cited_paths, first_cited, localisable, row, summary
 from bot.config import ContextBudget
 from bot.context import local_context
 from bot.domain import STAGES, HypothesesDraft, Issue, PlanInput, RepoContext
@@ -58,7 +57,9 @@ class Result:
     gold: list[str]
     context: list[str] = field(default_factory=list)  # files whose excerpts enter the prompt
     hypotheses: list[str] = field(default_factory=list)  # paths H1-H3 cite, in order
-    h1: list[str] = field(default_factory=list)  # paths H1 cites
+    first: list[str] = field(default_factory=list)  # paths H1 alone cites
+    too_little: bool = False  # H1 says the issue gives too little to localise
+    localisable: list[str] = field(default_factory=list)  # what in the issue points into the tree
     bm25: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
     seconds: float = 0.0  # wall clock, as a user waits
@@ -122,7 +123,8 @@ def measure(case: Case, tree: Path, budget: ContextBudget, model: Model | None =
         result.context = list(dict.fromkeys(s.path for s in contexts[0].snippets))[:RANKED]
         if planner.draft is not None:
             result.hypotheses, result.invented = cited_paths(planner.draft, contexts[0])
-            result.h1 = h1_paths(planner.draft, contexts[0])
+            result.first, result.too_little = first_cited(planner.draft, contexts[0])
+        result.localisable = localisable(f"{case.title}\n{case.body}", contexts[0])
         if model is not None:
             result.model = model_hypotheses(inputs, contexts[0], model.settings, model.max_turns)
     result.bm25 = bm25_ranking(tree, f"{case.title}\n{case.body}", RANKED)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.cli.scores import cited_paths, first_hit, hit
+from bot.cli.scores import cited_paths, first_cited, first_hit, hit
 from bot.config import RepoConfig, Research
 from bot.domain import HypothesesDraft, PlanInput, RepoContext, TasksDraft
 from bot.planners import make_planner
@@ -35,7 +35,7 @@ class ModelScore:
 class Scored(Protocol):
     case: str
     gold: list[str]
-    h1: list[str]
+    first: list[str]  # the offline H1's paths
     hypotheses: list[str]
     model: ModelScore | None
 
@@ -59,10 +59,6 @@ class _Recording(Planner):
         self.inner.close()
 
 
-def h1_paths(draft: HypothesesDraft, context: RepoContext) -> list[str]:
-    return cited_paths(replace(draft, items=draft.items[:1]), context)[0]
-
-
 def model_hypotheses(inputs: Inputs, context: RepoContext, settings: Settings,
                      max_turns: int | None = None) -> ModelScore:
     """Stages 1 and 2 with the Anthropic planner over the context the offline run had."""
@@ -78,7 +74,7 @@ def model_hypotheses(inputs: Inputs, context: RepoContext, settings: Settings,
     draft = planner.draft
     if draft is not None:
         score.hypotheses, score.invented = cited_paths(draft, context)
-        score.h1 = h1_paths(draft, context)
+        score.h1 = first_cited(draft, context)[0]
         usage = draft.usage
         score.turns, score.tool_calls = usage.research_turns, usage.tool_calls
         score.tokens, score.cost_usd = usage.total, usage.cost_usd
@@ -96,7 +92,7 @@ def _rank(ranked: Sequence[str], gold: Sequence[str]) -> str:
 
 def model_row(r: Scored) -> str:
     m = r.model or ModelScore(error="not run")
-    return (f"| {r.case} | {_rank(r.h1, r.gold)} | {_rank(r.hypotheses, r.gold)} "
+    return (f"| {r.case} | {_rank(r.first, r.gold)} | {_rank(r.hypotheses, r.gold)} "
             f"| {_rank(m.h1, r.gold)} | {_rank(m.hypotheses, r.gold)} | {m.turns} "
             f"| {m.tool_calls} | {m.tokens:,} | {m.cost_usd:.4f} | {m.error[:120]} |")
 
@@ -115,7 +111,7 @@ def model_summary(results: Sequence[Scored]) -> str:
     models = [r.model or ModelScore() for r in results]
     head = ("| planner | n | H1 cites a fixed file | H1–H3 @1 | @3 | any | turns | tool calls "
             "| tokens | $ |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    offline = _shares("offline", [(r.h1, r.hypotheses, r.gold) for r in results])
+    offline = _shares("offline", [(r.first, r.hypotheses, r.gold) for r in results])
     model = _shares("anthropic", [(m.h1, m.hypotheses, r.gold)
                                   for r, m in zip(results, models, strict=True)])
     turns = sum(m.turns for m in models)

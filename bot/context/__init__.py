@@ -9,9 +9,12 @@ from pathlib import Path
 from bot.config import ContextBudget
 from bot.context.assemble import assemble, estimate_tokens
 from bot.context.fetch import fetch_snapshot
-from bot.context.ranking import RankedFile, Ranking, rank, search
+from bot.context.issue import issue_text as own_words
+from bot.context.ranking import RankedFile, rank, search
+from bot.context.sites import find_sites
 from bot.context.snapshot import Snapshot, from_directory
-from bot.domain import RepoContext
+from bot.context.tested import modules_testing
+from bot.domain import Findings, RepoContext
 from bot.ports import GitHubError, PlanBranch
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,7 @@ def build_context(
     snapshot = fetch_snapshot(github, ref, budget, cache_dir)
     if snapshot.tree_only:
         snapshot = read_best(github, snapshot, issue_text, budget)
-    return _assembled(snapshot, search(snapshot, issue_text, budget.max_files), budget)
+    return _assembled(snapshot, issue_text, budget)
 
 
 def read_best(github: PlanBranch, snapshot: Snapshot, issue_text: str,
@@ -64,11 +67,23 @@ def read_best(github: PlanBranch, snapshot: Snapshot, issue_text: str,
 def local_context(repo_dir: Path, issue_text: str, budget: ContextBudget) -> RepoContext:
     """Context from a working copy on disk (`python -m bot plan --repo-dir DIR`)."""
     snapshot = from_directory(repo_dir, budget)
-    return _assembled(snapshot, search(snapshot, issue_text, budget.max_files), budget)
+    return _assembled(snapshot, issue_text, budget)
 
 
-def _assembled(snapshot: Snapshot, ranking: Ranking, budget: ContextBudget) -> RepoContext:
-    return assemble(snapshot, ranking.files, budget, ranking.tests)
+def _assembled(snapshot: Snapshot, text: str, budget: ContextBudget) -> RepoContext:
+    """The prompt context, and what the search found besides for a planner that reads no
+    files: why each file ranked, where the issue's strings and names are, their tests."""
+    ranking = search(snapshot, text, budget.max_files)
+    context = assemble(snapshot, ranking.files, budget, ranking.tests)
+    sites = find_sites(snapshot.files, own_words(text))
+    sources = [*(f.path for f in ranking.files), *(s.path for s in sites),
+               *(path for _, path, _ in ranking.definitions)]
+    return replace(context, findings=Findings(
+        reasons=tuple((f.path, f.reasons) for f in ranking.files),
+        sites=sites,
+        definitions=ranking.definitions,
+        tests=modules_testing(sources, snapshot.files, snapshot.paths),
+    ))
 
 
 def empty_context() -> RepoContext:

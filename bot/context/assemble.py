@@ -8,11 +8,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.config import ContextBudget
-from bot.context.kinds import is_noise
 from bot.context.ranking import RankedFile
 from bot.context.snapshot import Snapshot
 from bot.domain import RepoContext, Snippet, TreeEntry
-from bot.paths import language_of
+from bot.paths import is_noise, language_of
 from bot.text import longest_backticks
 
 FENCE_TAGS = {"Python": "python", "JavaScript": "js", "TypeScript": "ts", "C#": "csharp",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.config import ContextBudget
-from bot.context.kinds import SOURCE, is_noise, kind_of
 from bot.domain import TreeEntry
+from bot.paths import SOURCE, is_noise, kind_of
 
 # Data and generated pages: read last, as they rarely explain behaviour and often
 # dwarf the code (rendered API docs, notebooks, fixtures, schemas).

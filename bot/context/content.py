@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from bot.context import bm25
-from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query
 from bot.context.snapshot import Snapshot
 from bot.context.tokens import path_tokens, tokenize
+from bot.paths import SOURCE, kind_of
 
 # Below this many characters every file is chunked and indexed; above it only the
 # candidates a cheap substring pass finds (see bench/README.md for the figures).
@@ -28,6 +28,10 @@ TOP_LEVEL = re.compile(
     r"(?:def|class|async def|function|async function|export|func|fn|pub fn|impl|interface|"
     r"type|struct|module|public|private|protected|@)\b"
 )
+# Plans point at code: tests, docs, CI, issue templates, stubs and data matching the
+# same words rank below it, unless the issue's title is about them.
+KIND_WEIGHT = {SOURCE: 1.0, "tooling": 0.7, "stub": 0.5, "docs": 0.45, "test": 0.35,
+               "config": 0.35, "data": 0.25, "ci": 0.2, "template": 0.15}
 DATA_WEIGHT = 0.4  # kinds weighted below this (tests, data, CI) are not scanned when large
 Chunks = dict[str, list[tuple[float, int, int]]]  # per file: (score, start, end), best first
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.context import signals
-from bot.context.content import chunk_scores, path_scores
+from bot.context.content import KIND_WEIGHT, chunk_scores, path_scores
 from bot.context.excerpts import Anchors, excerpts
 from bot.context.issue import issue_text
-from bot.context.kinds import KIND_WEIGHT, kind_of
 from bot.context.query import Query, parse_query
 from bot.context.snapshot import Snapshot
 from bot.context.symbols import SymbolIndex
 from bot.context.tracebacks import PathIndex
 from bot.domain import Snippet
+from bot.paths import kind_of
 
 PATH_WEIGHT = 0.5  # a matching file name counts half as much as matching content
 SYMBOL_WEIGHT = 1.0
@@ -23,6 +23,9 @@ MODULE_NAME_WEIGHT = 1.0
 MIN_SHARE = 0.2
 MAX_TESTS = 3
 POOL = 60  # best paths by name that are chunked even in a large repository
+SAID_WEIGHT = 1.0  # names of the title and the prose, not of pasted code only
+MAX_SAID = 12
+MAX_DEFINERS_CITED = 3
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class RankedFile:
 class Ranking:
     files: tuple[RankedFile, ...]  # for the prompt, best first
     tests: tuple[str, ...] = ()  # tests to run or extend, listed apart
+    definitions: tuple[tuple[str, str, int], ...] = ()  # (name the issue says, file, line)
 
 
 def _kind_weight(path: str, query: Query, named: signals.Named) -> float:
@@ -98,7 +102,19 @@ def search(snapshot: Snapshot, text: str, k: int = 12) -> Ranking:
         snippets = excerpts(path, body, round(score, 4), anchors) if body else ()
         files.append(RankedFile(path, round(score, 4), reasons, snippets))
     tests = _tests(scored, [p for _, p in prompt], snapshot.paths) if apart else []
-    return Ranking(tuple(files), tuple(tests))
+    order = {path: n for n, (_, path) in enumerate(scored)}
+    return Ranking(tuple(files), tuple(tests), _definitions(index, query, order))
+
+
+def _definitions(index: SymbolIndex, query: Query,
+                 order: dict[str, int]) -> tuple[tuple[str, str, int], ...]:
+    """Where the names the issue's words say (not only its pasted code) are defined, for
+    the names few files define; the best-ranked definers first."""
+    said = [n for n, weight in query.names if weight >= SAID_WEIGHT][:MAX_SAID]
+    return tuple((name, path, line) for name in said
+                 for path in sorted(index.defining(name), key=lambda p: (
+                     order.get(p, len(order)), p))[:MAX_DEFINERS_CITED]
+                 for line in index.lines(path, [name])[:1])
 
 
 def rank(snapshot: Snapshot, text: str, k: int = 12) -> list[RankedFile]:

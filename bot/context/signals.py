@@ -8,11 +8,11 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from bot.context.kinds import SOURCE, kind_of
 from bot.context.query import Query
 from bot.context.symbols import SymbolIndex
 from bot.context.tokens import path_tokens, tokenize
 from bot.context.tracebacks import Frame, PathIndex, innermost_first
+from bot.paths import SOURCE, kind_of
 
 TRACE_WEIGHT = 2.0  # the innermost frame inside the project; outer frames get less
 MENTION_WEIGHT = 2.0  # a file the issue names by its path or a blob link

@@ -19,8 +19,8 @@ import pathspec
 from bot.config import ContextBudget
 from bot.context import tarball
 from bot.context.budget import to_read
-from bot.context.kinds import NOISE_DIRS, is_noise
 from bot.domain import RepoTree, TreeEntry
+from bot.paths import NOISE_DIRS, is_noise
 
 log = logging.getLogger(__name__)
 # Characters per line on average: minified bundles and data blobs run to thousands,

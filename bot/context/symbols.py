@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.context.kinds import CODE, kind_of
+from bot.paths import CODE_EXTENSIONS, kind_of
 
 # One pattern per keyword: a pattern that starts with a literal is searched for that
 # literal alone, where `(?:def|class)` is tried at every "d" and "c" (0.10 s against
@@ -86,7 +86,8 @@ class SymbolIndex:
             return
         for path, text in files.items():
             extension = path.rsplit(".", 1)[-1].lower()
-            if extension not in CODE or extension in KEYWORDLESS or kind_of(path) in ELSEWHERE:
+            if (extension not in CODE_EXTENSIONS or extension in KEYWORDLESS
+                    or kind_of(path) in ELSEWHERE):
                 continue  # data, docs and config define nothing a name could mean
             found = _matches(path, text, self.patterns)
             for name in dict.fromkeys(m.group(1).lower() for m in found):

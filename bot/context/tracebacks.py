@@ -7,10 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SOURCE_EXTENSIONS = (
-    "py|pyx|js|mjs|cjs|jsx|ts|tsx|vue|svelte|go|rs|java|kt|kts|scala|groovy|rb|php|cs|fs|"
-    "c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|dart|ex|exs|erl|hrl|lua|pl|pm|sh|bash|zig|clj|hs|ml|r|jl"
-)
+from bot.paths import CODE_EXTENSION_PATTERN
+
 # Python: File "/srv/app/src/app/views.py", line 42, in index — also a frame pasted with its
 # start cut off (`app/views.py", line 42, in index`), as reporters trim long paths.
 PYTHON_FRAME = re.compile(
@@ -23,6 +21,12 @@ IPYTHON_FRAME = re.compile(
     r"File \[?(?P<path>[^\s\[\]()\"]+?\.pyw?):(?P<line>\d+)(?:\]\([^)\s]*\))?, "
     r"in (?P<func>[\w<>.]+)"
 )
+# Older IPython: `/env/site-packages/pkg/util.py in safe_zip(*args)`, then the code around
+# the line, the line itself marked `---> 35`.
+OLD_IPYTHON_FRAME = re.compile(
+    r"^[ \t>]*(?P<path>[^\s\[\]()\"<>]+\.pyw?) in (?P<func>[\w<>.]+)\(", re.MULTILINE)
+# The line an IPython frame stopped at: "---> 35     assert len(arg) == n" or "-> 3807 code".
+_MARKED_LINE = re.compile(r"^[ \t>]*-+>\s*(?P<line>\d+)\s(?P<code>[^\n]*)$", re.MULTILINE)
 # Java/Kotlin: at com.acme.web.Router.route(Router.java:42)
 JAVA_FRAME = re.compile(
     r"at (?P<qual>[\w$.]+)\.(?P<func>[\w$<>]+)"
@@ -31,7 +35,7 @@ JAVA_FRAME = re.compile(
 # JS "at fn (src/a.js:10:5)", Go "/x/main.go:42 +0x1d", Rust "src/main.rs:10:5", Ruby "a.rb:3:in"
 POSITION_FRAME = re.compile(
     r"(?:at (?P<func>[\w$.<>\[\] ]+?) \()?(?P<path>(?:[A-Za-z][\w+.-]*://)?[\w@~./\\:-]*?"
-    rf"[\w@~.-]+\.(?:{SOURCE_EXTENSIONS})):(?P<line>\d+)(?::\d+)?\)?(?![\w.])"
+    rf"[\w@~.-]+\.(?:{CODE_EXTENSION_PATTERN})):(?P<line>\d+)(?::\d+)?\)?(?![\w.])"
 )
 # C#: in C:\src\Shop\Cart.cs:line 42
 CSHARP_FRAME = re.compile(r" in (?P<path>[^\s:]*?(?:[A-Za-z]:)?[^\s:]+\.cs):line (?P<line>\d+)")
@@ -63,7 +67,7 @@ class Frame:
 
 # What every position frame holds: `file.ext:line`. The frame pattern backtracks on long
 # path-like lines (0.11 s on one 7 kB log); lines without this are never tried.
-_POSITION_MARK = re.compile(rf"\.(?:{SOURCE_EXTENSIONS}):\d")
+_POSITION_MARK = re.compile(rf"\.(?:{CODE_EXTENSION_PATTERN}):\d")
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
@@ -84,14 +88,22 @@ def frames(text: str) -> list[Frame]:
         frame = Frame(m["path"], int(m["line"]), m["func"] or "", True, _source_after(text, m))
         found.append((m.start(), frame))
     for m in IPYTHON_FRAME.finditer(text):  # innermost last, as Python prints them
-        found.append((m.start(), Frame(m["path"], int(m["line"]), m["func"], True)))
+        marked = _marked_after(text, m.end())
+        found.append((m.start(), Frame(m["path"], int(m["line"]), m["func"], True,
+                                       marked[1] if marked else "")))
+    for m in OLD_IPYTHON_FRAME.finditer(text):
+        marked = _marked_after(text, m.end())
+        if marked:
+            found.append((m.start(), Frame(m["path"], marked[0], m["func"], True, marked[1])))
     for m in JAVA_FRAME.finditer(text):
         package = m["qual"].rsplit(".", 1)[0].replace(".", "/") if "." in m["qual"] else ""
         path = f"{package}/{m['file']}" if package else m["file"]
         found.append((m.start(), Frame(path, int(m["line"]), m["func"])))
     # Frames already read are blanked out (same length: offsets still sort) so that
     # "Router.java:88" inside a Java frame is not read again as a position frame.
-    rest = _blank(_blank(_blank(text, PYTHON_FRAME), IPYTHON_FRAME), JAVA_FRAME)
+    rest = text
+    for pattern in (PYTHON_FRAME, IPYTHON_FRAME, OLD_IPYTHON_FRAME, JAVA_FRAME):
+        rest = _blank(rest, pattern)
     csharp = list(CSHARP_FRAME.finditer(rest))
     rest = _blank(rest, CSHARP_FRAME)
     for m in [*csharp, *position_frames(rest)]:
@@ -104,6 +116,15 @@ def frames(text: str) -> list[Frame]:
             seen.add((frame.path, frame.line))
             out.append(frame)
     return out
+
+
+def _marked_after(text: str, end: int) -> tuple[int, str] | None:
+    """The line number and code IPython marks (`---> 35 code`) below a frame's header,
+    before the next frame."""
+    block = text[end:]
+    stop = re.search(r"^\s*$\n\S|^File |\.pyw? in ", block, re.MULTILINE)
+    found = _MARKED_LINE.search(block[: stop.start()] if stop else block)
+    return (int(found["line"]), found["code"].strip()) if found else None
 
 
 def _source_after(text: str, frame: re.Match[str]) -> str:

@@ -9,11 +9,8 @@ from dataclasses import dataclass
 from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
 from bot.documents.sections import IssueSections
 
-REFRESH = ("Edit the issue to add what is missing, then comment `/plan problem` "
-           "to refresh this document.")
-KIND_HINT = ("Kind wrong? Change the **Kind** line in the Overview to bug report, feature "
-             "request, performance issue, question or support, or documentation, then comment "
-             "`/plan`: the hypotheses and tasks follow the edit.")
+REFRESH = "_Something missing? Edit the issue, then comment `/plan problem`._"
+KIND_HINT = "_Wrong kind? Edit the **Kind** line above, then comment `/plan`._"
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
                     re.MULTILINE | re.DOTALL)
@@ -21,6 +18,17 @@ _STEPS = re.compile(r"^ {0,3}1[.)]\s+\S.*\n(?:.*\n)*? {0,3}2[.)]\s+\S", re.MULTI
 _ERROR_OUTPUT = re.compile(r"Traceback \(most recent call last\)|\b\w+(?:Error|Exception)\b:"
                            r"|^\s*at [\w.$<>]+\(.*:\d+\)|^panic: |^error(?:\[\w+\])?: "
                            r"|\berror message\b", re.MULTILINE | re.IGNORECASE)
+# What the reporter expected, said in a sentence rather than under a heading.
+_EXPECTED = re.compile(r"\b(expect(ed|ing|s)?|should(n't| not)?|would (like|want) it to|supposed to"
+                       r"|ought to|instead of|used to (work|be|return)|worked (fine|before|in)"
+                       r"|works (fine|correctly|as expected|with|in)|the same (as|result)"
+                       r"|as (documented|in the docs))\b", re.IGNORECASE)
+# What actually happens, said in a sentence: the outcome verbs of a report.
+_ACTUAL = re.compile(r"\b(crash(es|ed)?|hangs?|freez(es|e)|fails?|failed|raises?|raised|throws?"
+                     r"|returns?|returned|gives?|gave|got|produces?|produced|prints?|printed"
+                     r"|shows?|showed|results? in|ends? up|complains?|reports?|(is|are|gets?) "
+                     r"(lost|missing|ignored|dropped|empty|wrong|incorrect|skipped|truncated))\b",
+                     re.IGNORECASE)
 _VERSIONS = re.compile(r"\b(?:v?\d+\.\d+(?:\.\d+)?|version|python \d|windows|macos|linux"
                        r"|ubuntu)\b", re.IGNORECASE)
 _HEADING = re.compile(r"^ {0,3}(?:#{1,6}\s+(.+?)|\*\*([^*\n]+?)\*\*:?)\s*$", re.MULTILINE)
@@ -90,6 +98,12 @@ def _words(pattern: re.Pattern[str], where: str, title: bool = True) -> Check:
         f"{issue.title}\n{issue.prose}" if title else issue.prose) else ""
 
 
+def _said(pattern: re.Pattern[str]) -> Check:
+    """Said in the description's own sentences (not under another section's heading)."""
+    return lambda issue: "said in the issue" if pattern.search(
+        _FENCE.sub("", issue.parts.free_text)) else ""
+
+
 def _code(where: str) -> Check:
     return lambda issue: where if issue.has_code else ""
 
@@ -126,8 +140,9 @@ CHECKS: dict[str, tuple[tuple[str, Check, str], ...]] = {
     BUG: (
         ("Reproduction", _REPRODUCTION,
          'add a "Steps to reproduce" section (the commands or code that show the problem)'),
-        ("Expected behaviour", _part("expected"), 'add an "Expected behaviour" section'),
-        ("Actual behaviour", _first(_part("actual"), _error_output),
+        ("Expected behaviour", _first(_part("expected"), _said(_EXPECTED)),
+         'add an "Expected behaviour" section'),
+        ("Actual behaviour", _first(_part("actual"), _error_output, _said(_ACTUAL)),
          'add an "Actual behaviour" section (the error or output you saw)'),
         ("Environment", _ENVIRONMENT, 'add an "Environment" section (versions, OS)'),
     ),

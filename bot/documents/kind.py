@@ -62,9 +62,23 @@ _WORDS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
                     r"|(does|do|can) ?n[o']t (support|allow|let|provide|offer)|no way to"
                     r"|there is no (way|option)|not (currently )?(possible|supported)"
                     r"|deprecate|tracking issue|(ideal|proposed|possible) solution"
-                    r"|(improve|better|clearer) (the )?(error|warning) messages?)\b"), 3),
+                    r"|(improve|better|clearer) (the )?(error|warning) messages?"
+                    # a behaviour to add, said as a setting or a check the code lacks
+                    r"|(an?|new) (option|flag|setting|switch|toggle|parameter|keyword argument)"
+                    r" (to|for)|would be (good|nice to have)|nice to have"
+                    r"|should (accept|support|allow|take|expose|provide|offer|warn|reject"
+                    r"|refuse|validate|complain)"
+                    r"|should (raise|throw|emit|give|show) an? (\w+ ){0,2}(\w*error|\w*exception"
+                    r"|\w*warning|message) (when|if|for|on|instead))\b"), 3),
+        # A check to add, said as an order: "Raise an error when …", "Error out on …"
+        (re.compile(r"^\s*((raise|throw|emit|give|show|log) an? (\w+ ){0,2}(error|exception"
+                    r"|warning|message) (when|if|for|on|before|after)|error out (on|when|if))\b"),
+         3),
         (re.compile(r"^\s*(add|allow|support|implement|expose|provide|introduce|improve"
-                    r"|make|enable|update|extend|warn|use)\b"), 2),
+                    r"|make|enable|update|extend|warn|use|let|accept|reject|refuse|validate"
+                    r"|detect|deprecate|emit|check (that|whether|for|if)"
+                    r"|(raise|throw|give|show) an? (\w+ ){0,2}(error|exception|warning|message)"
+                    r"|error out|(an? )?(option|flag|setting|switch|way) (to|for))\b"), 2),
     ),
     PERFORMANCE: (
         (re.compile(r"\b(slow(er|ly|ness|down|s)?|performance|perf|speed ?up|faster|latency"

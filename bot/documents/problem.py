@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.documents.checklist import completeness, reproduction_in_body
 from bot.documents.kind import Reading, detect, kind_line
 from bot.documents.provenance import digest
 from bot.documents.quoting import embed, shorten
-from bot.documents.sections import IssueSections, sections
+from bot.documents.sections import IssueSections, describes, sections
 from bot.domain import MAINTAINERS, Comment, Issue
 from bot.intake.commands import is_command_line
 from bot.limits import PROBLEM_BODY_CHARS, PROBLEM_DISCUSSION_CHARS
@@ -77,6 +78,14 @@ def _overview(repo: str, issue: Issue, kind: Reading) -> str:
     return "\n".join(lines)
 
 
+def in_place(parts: IssueSections) -> IssueSections:
+    """An issue whose only sentences are its account of what happens (a body of headings
+    and nothing else) keeps that account as its description, in the issue body."""
+    if parts.free_text or not describes(parts.actual.splitlines()):
+        return parts
+    return replace(parts, free_text=parts.actual, actual="")
+
+
 def _body(issue: Issue, parts: IssueSections, cut: bool) -> str:
     title = f"**Title:** {model_text(issue.title).strip()}"
     note = ""
@@ -132,7 +141,7 @@ def _discussion(comments: Sequence[Comment]) -> str:
 def render_problem(repo: str, issue: Issue, comments: Sequence[Comment]) -> str:
     """problem-definition.md without its provenance line (documents.finish adds it)."""
     shortened, cut = shorten(issue.body, PROBLEM_BODY_CHARS)
-    parts = sections(shortened if cut else issue.body)
+    parts = in_place(sections(shortened if cut else issue.body))
     kind = detect(issue.title, issue.body, issue.labels)
     blocks = [
         "# Problem Definition",

@@ -51,6 +51,9 @@ _LABEL_LINE = re.compile(
 # GitHub issue forms render an optional field left empty as this line.
 _NO_RESPONSE = "_No response_"
 _LABEL_LEVEL = 7  # below every ATX level: a label never ends a section under a real heading
+DESCRIPTION_WORDS = 10  # a line this long is a sentence, not an environment fact
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
+                    re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -134,12 +137,19 @@ def _trim(lines: Sequence[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def describes(content: Sequence[str]) -> bool:
+    """Sentences of a description, not facts of an environment ("OS: Linux", versions)."""
+    prose = _FENCE.sub("", "\n".join(content))
+    return any(len(line.split()) >= DESCRIPTION_WORDS for line in prose.splitlines())
+
+
 def sections(body: str) -> IssueSections:
-    """The parts of `body`, each sliced from the source so code and tracebacks survive."""
+    """The parts of `body`, each sliced from the source so code and tracebacks survive.
+    Sentences under an environment heading are the reporter's description: they stay."""
     text = normal_newlines(body or "")
     lines = text.split("\n")
     heads = _heads(MARKDOWN.parse(text), lines)
-    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    parts: list[tuple[str, str]] = []  # kind, content
     removed = [False] * len(lines)
     for i, head in enumerate(heads):
         later = heads[i + 1:]
@@ -150,12 +160,14 @@ def sections(body: str) -> IssueSections:
             continue
         end = next((h.start for h in later if h.kind or h.level <= head.level), len(lines))
         content = ([head.rest] if head.rest else []) + list(lines[head.body:end])
+        if head.kind == "environment" and describes(content):
+            continue  # the reporter's description, under a heading that asks for versions
         removed[head.start:end] = [True] * (end - head.start)
         if not _is_blank(content):
-            found[head.kind].append(_trim(content))
+            parts.append((head.kind, _trim(content)))
     return IssueSections(
         free_text=_free_text(lines, removed),
-        **{kind: "\n\n".join(parts) for kind, parts in found.items()},
+        **{kind: "\n\n".join(c for k, c in parts if k == kind) for kind in KINDS},
     )
 
 

@@ -26,6 +26,9 @@ _REF = re.compile(f"^(?P<path>.+?)(?P<lines>{LINES})?$")  # path, path:12, path:
 # the tail of a URL or an absolute path (the lookbehind); a sentence's full stop stays out.
 _BARE = r"(?<![\w./:@~`-])(?:[\w.-]+/)+[\w.-]*\w(?::\d+(?:-\d+)?)?(?![\w/`])"
 _CITED = re.compile(f"{CODE_SPAN.pattern}|{_BARE}")  # a span first, so no path inside one is bare
+# “…”: a quotation of the issue, the reporter's words as written; its paths are theirs
+# (`/home/me/.venv/…/a.py`), not citations, and are left as they are.
+_QUOTATION = re.compile(r"“[^”\n]*”")
 # What a path must look like to appear in a note: no mention, marker or HTML can hide in it.
 _SAFE = re.compile(r"^[\w.+/-]{1,160}$")
 _HEX = re.compile(r"^[0-9a-f]{7,40}$")
@@ -107,7 +110,14 @@ class Grounding:
         return tuple(dict.fromkeys(r for r in kept if r))
 
     def text(self, text: str) -> str:
-        """`text` with every code span or bare path that names a missing file marked as such."""
+        """`text` with every code span or bare path that names a missing file marked as such;
+        quotations of the issue (“…”) are left as written."""
+        parts = _QUOTATION.split(text)
+        quoted = _QUOTATION.findall(text)
+        return "".join(self._marked(part) + (quoted[i] if i < len(quoted) else "")
+                       for i, part in enumerate(parts))
+
+    def _marked(self, text: str) -> str:
         def mark(m: re.Match[str]) -> str:
             span = (m.group(0) if m.group(1) is None else m.group(1)).strip()
             parts = _REF.match(span)

@@ -18,6 +18,7 @@ class Framing:
     file_verify: str
     unlocated: str  # H1 when the issue names nothing the repository has
     unlocated_verify: str
+    read: str  # {path}: how to check a file the search ranked, before trusting it
     frame_verify: str = ""  # {spot}, {name}: for an error's frame, when not a bug's test
 
 
@@ -27,13 +28,15 @@ ASK_REPORTER = (
 )
 _FRAMINGS = {
     BUG: Framing(
-        "`{name}` in `{path}` mishandles the case the issue describes",
+        "`{name}` in `{path}`, which the {source} names, mishandles the case it describes",
         "Write a failing test {test}; if it passes, rule this out.",
         "The problem lies in `{path}`, which the {source} names",
         "Read `{path}` for the behaviour the issue describes and write a failing test that "
         "exercises it with the reproduction input; a passing test rules it out.",
         "The issue gives too little to localise the problem",
         ASK_REPORTER,
+        "Read `{path}` for the code that does what the issue describes and write a failing "
+        "test of it with the issue's input; if nothing there does, rule it out.",
     ),
     FEATURE: Framing(
         "The feature belongs with `{name}` in `{path}`, which the {source} names",
@@ -45,9 +48,11 @@ _FRAMINGS = {
         "Where the feature belongs is not settled: the issue names no module",
         "Read the files below and their callers, pick the module the feature belongs in, and "
         "write the choice into this document before anyone codes it.",
+        "Read `{path}` and its callers: the feature belongs here if it fits without changing "
+        "what existing callers get; if it does not, rule it out.",
     ),
     PERFORMANCE: Framing(
-        "`{name}` in `{path}` is where the time or memory goes",
+        "`{name}` in `{path}`, which the {source} names, is where the time or memory goes",
         "Profile the issue's example and check that `{name}` dominates the profile; if it "
         "does not, rule this out.",
         "The slow path is in `{path}`, which the {source} names",
@@ -56,6 +61,8 @@ _FRAMINGS = {
         "The slow path is not located yet: the issue names no function or file",
         "Profile the issue's example on the default branch and write the functions at the top "
         "of the profile into this document; they are the hypotheses to test.",
+        "Profile the issue's example and check whether `{path}` is near the top of the "
+        "profile; if it is not, rule it out.",
     ),
     QUESTION: Framing(
         "`{name}` in `{path}` holds the answer",
@@ -66,6 +73,8 @@ _FRAMINGS = {
         "The issue names no code: the answer is still to be found",
         "Search the code and the docs for the terms of the question, starting with the files "
         "below, and note where the answer is.",
+        "Read `{path}` and its docstrings for what the issue asks about; note the answer if "
+        "it is there.",
         "Read the code at {spot}: what {name} expects there, against what the issue passes "
         "it, is the answer to give.",
     ),
@@ -79,8 +88,16 @@ _FRAMINGS = {
         "The page to change is not named in the issue",
         "Search the documentation for the terms of the issue, starting with the files below, "
         "and name the page and section to change.",
+        "Read what `{path}` says about the issue's subject and compare it with what the code "
+        "does.",
     ),
 }
+
+
+# A file the search ranked, when nothing the issue says points anywhere stronger: a place
+# to read, said as such, never "X mishandles …".
+READ_FIRST = "Read first: `{path}`, the repository search's {rank} match"
+_READ_FIRST_PREFIX = READ_FIRST.split("`", 1)[0]
 
 
 def framing(kind: str) -> Framing:
@@ -90,3 +107,8 @@ def framing(kind: str) -> Framing:
 def unlocated_titles() -> frozenset[str]:
     """Every H1 title that says the issue names nothing in the repository."""
     return frozenset(f.unlocated for f in _FRAMINGS.values())
+
+
+def is_located(title: str) -> bool:
+    """A hypothesis that stands on what the issue says, not a place to start reading."""
+    return title not in unlocated_titles() and not title.startswith(_READ_FIRST_PREFIX)

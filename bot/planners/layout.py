@@ -7,8 +7,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.context.kinds import SOURCE, kind_of
-from bot.paths import is_test, language_of
+from bot.paths import TEST_DIRS, in_test_dir, is_test_module, language_of
 
 # Marker file at the root → the command its ecosystem runs tests with.
 _SUITES: tuple[tuple[str, str], ...] = (
@@ -22,23 +21,6 @@ _SUITES: tuple[tuple[str, str], ...] = (
 _PYTEST_MARKERS = frozenset({"conftest.py", "pytest.ini", "tox.ini", "noxfile.py"})
 TEST_SHOULD = "that fails before the change and passes after"
 
-# Folders tests are placed in (fixtures and benchmarks hold none to extend).
-_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__"})
-DOCS_ROLE = "docs"
-# What a change to behaviour may touch: the code, and the repository's own scripts.
-_CODE_KINDS = frozenset({SOURCE, "tooling"})
-
-
-def role(path: str) -> str:
-    """What a file is to a plan, as repository context ranks it: source, test, docs, ci,
-    template, stub, tooling, config or data."""
-    return kind_of(path)
-
-
-def is_code(path: str) -> bool:
-    """Where a change to behaviour goes: not a test, page, workflow, stub or data file."""
-    return kind_of(path) in _CODE_KINDS
-
 
 def _test_dir(tests: Iterable[str], module: str = "") -> str | None:
     """The folder the tests of `module` go in: one that mirrors its package (`tests/cli/`
@@ -50,7 +32,7 @@ def _test_dir(tests: Iterable[str], module: str = "") -> str | None:
     package = posixpath.dirname(module)
 
     def in_tests(folder: str) -> bool:
-        return bool(set(folder.split("/")) & _TEST_DIRS)
+        return not TEST_DIRS.isdisjoint(folder.split("/"))
 
     beside = sum(n for d, n in counts.items() if not in_tests(d))
     if package in counts and beside * 2 > sum(counts.values()):
@@ -67,7 +49,7 @@ def _test_dir(tests: Iterable[str], module: str = "") -> str | None:
 def _mirrors(folder: str, package: str) -> bool:
     """`tests/cli` mirrors `bot/cli`: below its test folder, it ends the package's path."""
     parts = folder.split("/")
-    root = next((i for i, part in enumerate(parts) if part in _TEST_DIRS), None)
+    root = next((i for i, part in enumerate(parts) if part in TEST_DIRS), None)
     rest = parts[root + 1:] if root is not None else []
     return bool(rest) and package.split("/")[-len(rest):] == rest
 
@@ -89,7 +71,7 @@ def regression_test(module: str | None, paths: frozenset[str]) -> tuple[str, tup
 def test_task(module: str | None, paths: frozenset[str], what: str,
               should: str) -> tuple[str, tuple[str, ...]]:
     """"Add {what} to/in <where the tests of `module` go> {should}", and the paths it cites."""
-    tests = sorted(p for p in paths if is_test(p))
+    tests = sorted(p for p in paths if is_test_module(p))
     language = language_of(module) if module else None
     # `_writer.py` is tested in test_writer.py: a private module's underscore is not kept.
     stem = posixpath.splitext(posixpath.basename(module))[0].lstrip("_") if module else ""
@@ -120,7 +102,7 @@ def test_task(module: str | None, paths: frozenset[str], what: str,
         return test_task(None, paths, what, should)
     # A helper named test_x.py beside the code (`pkg/test_util.py`) holds no tests of x.py.
     existing = sorted(p for p in own if posixpath.basename(p) == want
-                      and set(p.split("/")[:-1]) & _TEST_DIRS)
+                      and in_test_dir(p))
     if existing:
         return f"Add {what} to `{existing[0]}` {should}", (existing[0],)
     folder = _test_dir(own, module)
@@ -134,7 +116,7 @@ def test_task(module: str | None, paths: frozenset[str], what: str,
 def suite_commands(paths: frozenset[str]) -> list[str]:
     """The commands that run the repository's tests, by the files at its root."""
     commands: list[str] = []
-    if _PYTEST_MARKERS & paths or any(is_test(p) and p.endswith(".py") for p in paths):
+    if _PYTEST_MARKERS & paths or any(is_test_module(p) and p.endswith(".py") for p in paths):
         commands.append("pytest")
     for marker, command in _SUITES:
         if marker in paths and command not in commands:

@@ -9,9 +9,10 @@ from bot.context.tracebacks import mentioned_paths
 from bot.documents.kind import detect, written_kind
 from bot.domain import HypothesesDraft, PlanInput, TasksDraft
 from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
-from bot.planners import leads
-from bot.planners.lead import Repo, quote
-from bot.planners.recipes import RECIPES, Brief, Steps
+from bot.planners import hypotheses
+from bot.planners.brief import Brief, Steps
+from bot.planners.evidence import TreeMatcher, quote
+from bot.planners.recipes import RECIPES
 from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
 from bot.text import sections
@@ -37,12 +38,12 @@ class OfflinePlanner(Planner):
     name = "offline"
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
-        found = leads.hypotheses(Repo(plan.context), issue_text(plan.problem_md),
+        found = hypotheses.ranked(TreeMatcher(plan.context), issue_text(plan.problem_md),
                                  plan.feedback, plan_kind(plan.problem_md))
         return HypothesesDraft(tuple(found), self.name, notes=_notes(plan))
 
     def tasks(self, plan: PlanInput) -> TasksDraft:
-        repo = Repo(plan.context)
+        tree = TreeMatcher(plan.context)
         notes = list(_notes(plan))
         # A person may have rewritten hypotheses.md: its sections, not stage 2's output, rule.
         written = written_hypotheses(plan.hypotheses_md)
@@ -53,17 +54,18 @@ class OfflinePlanner(Planner):
                        for n, h in enumerate(self.hypotheses(plan).items, 1)]
         issue = issue_text(plan.problem_md)
         # Only hypotheses worth checking get tasks: one a person marked unlikely does not.
-        worth = [h for h in _feedback_first(written, plan.feedback, repo)
+        worth = [h for h in _feedback_first(written, plan.feedback, tree)
                  if h.likelihood.casefold() != "unlikely"]
         brief = Brief(
             kind=plan_kind(plan.problem_md),
             sections=sections(plan.problem_md),
             issue=issue,
-            hypotheses=[(h, _cited(h, repo)) for h in worth],
-            named=frozenset(p for raw in mentioned_paths(issue) if (p := repo.resolve(raw))),
+            hypotheses=[(h, _cited(h, tree)) for h in worth],
+            named=frozenset(p for raw in mentioned_paths(issue) if (p := tree.resolve(raw))),
             paths=plan.context.paths,
             feedback_task=(f"Address review feedback: {quote(plan.feedback, 150)}"
                            if plan.feedback.strip() else ""),
+            findings=plan.context.findings,
         )
         steps = Steps()
         RECIPES[brief.kind](brief, steps)
@@ -79,15 +81,15 @@ def _notes(plan: PlanInput) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _cited(h: WrittenHypothesis, repo: Repo) -> tuple[str, ...]:
+def _cited(h: WrittenHypothesis, tree: TreeMatcher) -> tuple[str, ...]:
     """The repository files a (maybe hand-written) hypothesis points at."""
     raw = [span for ref in h.refs for span in (CODE_SPAN.findall(ref) or ref.split()[:1])]
     if not raw:  # no "Where to look": take the paths its text names
         raw = [s for part in (h.title, *h.evidence, h.verify) for s in CODE_SPAN.findall(part)]
     found: list[str] = []
     for ref in raw:
-        if repo.context.paths:
-            path = repo.resolve(ref)
+        if tree.context.paths:
+            path = tree.resolve(ref)
         else:  # nothing to check against: keep file-like refs, validation marks them
             path = normalise(LINE_SUFFIX.sub("", ref))
             path = path if path and "." in path.rsplit("/", 1)[-1] else None
@@ -97,8 +99,8 @@ def _cited(h: WrittenHypothesis, repo: Repo) -> tuple[str, ...]:
 
 
 def _feedback_first(written: list[WrittenHypothesis], feedback: str,
-                    repo: Repo) -> list[WrittenHypothesis]:
+                    tree: TreeMatcher) -> list[WrittenHypothesis]:
     """Hypotheses the review feedback names (`H2`, or one of their files) are checked first."""
     named = {int(n) for n in _HYPOTHESIS_NUMBER.findall(feedback)}
-    files = {p for raw in mentioned_paths(feedback) if (p := repo.resolve(raw))}
-    return sorted(written, key=lambda h: not (h.number in named or files & set(_cited(h, repo))))
+    files = {p for raw in mentioned_paths(feedback) if (p := tree.resolve(raw))}
+    return sorted(written, key=lambda h: not (h.number in named or files & set(_cited(h, tree))))

@@ -25,6 +25,9 @@ _ERROR = re.compile(
     r"(?::[ \t]*(?P<message>[^\n`]{0,200}))?"
     r"|\b(?P<panic>panic:|panicked at)[ \t]*(?P<panic_message>[^\n`]{1,200})"
 )
+# What precedes an error class on a line of code, not of output.
+_CODE_LINE = re.compile(r"\s*(?:except|raise|import|from|class|def|with|assert|catch|throw)\b"
+                        r"|.*(?:\bexcept\b|pytest\.raises|assertRaises|isinstance\()")
 _CALL = re.compile(
     r"(?<![\w.])(?P<expr>(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\((?P<args>[^()\n]{0,40})\))"
 )
@@ -74,9 +77,13 @@ def prose(text: str) -> str:
 
 
 def errors(text: str) -> list[str]:
-    """Error lines (`ValueError: bad date`, `panic: ...`) in text order, without repeats."""
+    """Error lines (`ValueError: bad date`, `panic: ...`) in text order, without repeats;
+    an error class named by code (`except ValidationError:`, `raise KeyError`) is none."""
     found: list[str] = []
     for m in _ERROR.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if _CODE_LINE.match(text[start:m.start()]):
+            continue
         if m["type"]:
             line = m["type"] + (f": {m['message'].strip()}" if (m["message"] or "").strip()
                                 else "")
@@ -138,18 +145,6 @@ def code_at(snippets: Sequence[Snippet], path: str, line: int) -> str:
             index = line - snippet.start_line
             return lines[index].strip() if index < len(lines) else ""
     return ""
-
-
-def message_source(message: str, snippets: Sequence[Snippet]) -> tuple[Snippet, int, str] | None:
-    """The code line that holds the literal part of an error message, if a snippet has it."""
-    chunks = sorted(re.findall(r"[A-Za-z][\w ,-]{10,}\w", message), key=len, reverse=True)
-    if not chunks:
-        return None
-    for snippet in snippets:
-        for offset, line in enumerate(snippet.text.splitlines()):
-            if chunks[0] in line:
-                return snippet, snippet.start_line + offset, line.strip()
-    return None
 
 
 def raise_sites(name: str, snippets: Sequence[Snippet]) -> list[tuple[Snippet, int, str]]:

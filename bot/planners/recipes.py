@@ -4,78 +4,31 @@ feature placed and designed, a slow path measured, a question answered, a page r
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
-from bot.domain import Task
-from bot.paths import language_of
-from bot.planners import layout, reading
-from bot.planners.framing import unlocated_titles
+from bot.limits import PLANNER_TITLE
+from bot.paths import is_code, kind_of, language_of
+from bot.planners import checks, layout, reading
+from bot.planners.brief import Brief, Steps, fitted, listed
 from bot.planners.written import WrittenHypothesis
-from bot.text import clip
 
-TITLE = 190  # under bot.limits.MAX_TITLE, so validation never has to cut our titles
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
 MAX_CHECKED = 3  # hypotheses named in one "if H1 does not hold" task
-
-
-@dataclass
-class Brief:
-    """What the recipes read: the issue's kind and words, its checkable hypotheses with
-    the files each cites, the files the issue names, and the repository's tree."""
-
-    kind: str
-    sections: dict[str, str]
-    issue: str
-    hypotheses: list[tuple[WrittenHypothesis, tuple[str, ...]]]
-    named: frozenset[str]
-    paths: frozenset[str]
-    feedback_task: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def unlocated(self) -> bool:
-        return not self.hypotheses or self.hypotheses[0][0].title in unlocated_titles()
-
-    def cited(self, start: int = 0, end: int | None = None) -> tuple[str, ...]:
-        found = [p for _, paths in self.hypotheses[start:end] for p in paths]
-        return tuple(dict.fromkeys(found))
-
-    def targets(self) -> tuple[str, ...]:
-        """Files a change may go to: the code, or a support file (test, page, workflow)
-        only when the issue names it, or pages when the issue is about the docs. None while
-        the problem is not located: a search hit is a place to read, not to change."""
-        if self.unlocated:
-            return ()
-
-        def fits(path: str) -> bool:
-            return (layout.is_code(path) or path in self.named
-                    or (self.kind == DOCS and layout.role(path) == layout.DOCS_ROLE))
-        return tuple(p for p in self.cited() if fits(p))[:3]
-
-
-class Steps:
-    def __init__(self) -> None:
-        self.items: list[Task] = []
-
-    def add(self, title: str, after: Sequence[int] = (), paths: Sequence[str] = ()) -> int:
-        """Append a task; its number, for later tasks to depend on."""
-        self.items.append(Task(clip(title, TITLE), tuple(after), tuple(paths)))
-        return len(self.items)
-
-
-def _quote(text: str, limit: int) -> str:
-    return f"“{clip(text.replace('`', ''), limit)}”"
+LOCALISE = ("Localise the problem: read the files the hypotheses list for the code the issue "
+            "describes; if none holds it, ask the reporter for the exact output, version and "
+            "steps")
+LOCALISE_BY_OUTPUT = "Localise the problem from the reproduction's output"
+FOLLOW = "follow its “How to verify”"
 
 
 def _verify(h: WrittenHypothesis, lead: str) -> str:
-    """"<lead>: <title> — <how to verify>", or a pointer to it when it does not fit."""
-    head = f"{lead}: {h.title}"
-    full = f"{head} — {h.verify}"
-    if h.verify and len(full) <= TITLE:
-        return full
-    return f"{head} — follow its “How to verify”" if h.verify else head
+    """"<lead>: <title> — <how to verify>", or the shortest of these that fits."""
+    for title in (f"{lead}: {h.title} — {h.verify}", f"{lead}: {h.title} — {FOLLOW}",
+                  f"{lead} as its “How to verify” says"):
+        if len(title) <= PLANNER_TITLE and (h.verify or FOLLOW not in title):
+            return title
+    return f"{lead}: {h.title}"
 
 
 def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
@@ -83,24 +36,27 @@ def _others(brief: Brief, steps: Steps, after: int) -> list[int]:
     rest = brief.hypotheses[1:1 + MAX_CHECKED]
     if not rest:
         return []
-    names = ", ".join(f"H{h.number} ({clip(h.title, 60)})" for h, _ in rest)
+    names = [f"H{h.number}" for h, _ in rest]
+    which = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
     how = "as it says" if len(rest) == 1 else "as each says"
-    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {names} {how}",
-                      [after], brief.cited(1, 1 + MAX_CHECKED))]
+    return [steps.add(f"If H{brief.hypotheses[0][0].number} does not hold, check {which} "
+                      f"{how}", [after], brief.cited(1, 1 + MAX_CHECKED))]
 
 
 def _reproduce(brief: Brief) -> str:
-    listed = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
-    if listed:
-        steps = "; ".join(f"{n}) {step}" for n, step in enumerate(listed, 1))
-        return ("Reproduce the problem on the default branch and save the output, following "
-                f"the reproduction steps: {clip(steps.replace('`', ''), 120)}")
+    given = reading.items(reading.lead(brief.sections.get("reproduction steps", "")))
+    if given:
+        return listed("Reproduce the problem on the default branch and save the output, "
+                      "following the reproduction steps: {}", given,
+                      "Reproduce the problem on the default branch following the "
+                      f"{len(given)} reproduction steps in problem-definition.md, and save "
+                      "the output")
     errors = reading.errors(brief.issue)
     code = "```" in brief.issue
     if errors:
         how = " with the code in the issue" if code else ""
-        return (f"Reproduce the reported error {_quote(errors[-1], 100)}{how} on the default "
-                "branch and save the full output")
+        return fitted(f"Reproduce the reported error {{}}{how} on the default branch and save "
+                      "the full output", errors[-1])
     if code:
         return ("Reproduce the reported behaviour on the default branch with the code in the "
                 "issue, and save its output")
@@ -108,19 +64,25 @@ def _reproduce(brief: Brief) -> str:
             "and write the exact steps into problem-definition.md")
 
 
-def _suite(brief: Brief, steps: Steps, after: Sequence[int], why: str) -> int:
-    commands = layout.suite_commands(brief.paths)
-    how = " and ".join(f"`{c}`" for c in commands) if commands else (
-        "no test command could be inferred from the repository: see its README or CI")
-    return steps.add(f"Run the whole test suite ({how}) {why}", after)
+def _tests(brief: Brief, steps: Steps, after: Sequence[int], why: str,
+           written: tuple[str, ...] = ()) -> int:
+    """Run the tests of the changed code, then record the change where the repository
+    keeps a changelog."""
+    code = brief.targets()
+    ran = steps.add(checks.run_tests(code[0] if code else None, brief.paths, brief.findings,
+                                     written, why), after)
+    noted = checks.changelog_task(brief.paths)
+    if noted and brief.kind != FEATURE:  # a feature's docs task holds its changelog entry
+        steps.add(noted[0], after[:1], noted[1])
+    return ran
 
 
 def _criteria(brief: Brief, steps: Steps, after: int) -> None:
     criteria = reading.items(brief.sections.get("acceptance criteria", ""))
     if criteria:
-        listed = "; ".join(f"{n}) {c}" for n, c in enumerate(criteria, 1))
-        steps.add(f"Check each acceptance criterion in problem-definition.md holds: "
-                  f"{clip(listed.replace('`', ''), 120)}", [after])
+        steps.add(listed("Check each acceptance criterion in problem-definition.md holds: {}",
+                         criteria, f"Check each of the {len(criteria)} acceptance criteria in "
+                         "problem-definition.md holds"), [after])
 
 
 def _start(brief: Brief, steps: Steps, first: str, paths: Sequence[str] = ()) -> list[int]:
@@ -135,19 +97,18 @@ def bug(brief: Brief, steps: Steps) -> None:
     """Reproduce, confirm the top hypothesis, change, regression test, run the suite."""
     first = _start(brief, steps, _reproduce(brief))
     if brief.unlocated:
-        h1 = brief.hypotheses[0][0] if brief.hypotheses else None
-        checks = [steps.add(f"Localise the problem: {h1.verify}" if h1 and h1.verify else
-                            "Localise the problem from the reproduction's output", first[-1:],
-                            brief.cited())]
+        confirm = [steps.add(LOCALISE if brief.cited() else LOCALISE_BY_OUTPUT, first[-1:],
+                             brief.cited())]
     else:
         h1, paths = brief.hypotheses[0]
-        checks = [steps.add(_verify(h1, f"Confirm H{h1.number}"), first[-1:], paths)]
-        checks += _others(brief, steps, first[-1])
+        confirm = [steps.add(_verify(h1, f"Confirm H{h1.number}"), first[-1:], paths)]
+        confirm += _others(brief, steps, first[-1])
     code = brief.targets()
-    change = steps.add(CHANGE, checks, code)
-    title, where = layout.regression_test(code[0] if code else None, brief.paths)
+    change = steps.add(CHANGE, confirm, code)
+    title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
+                                    "a regression test", layout.TEST_SHOULD)
     test = steps.add(title, [change], where)
-    _suite(brief, steps, [change, test], "and fix anything the change broke")
+    _tests(brief, steps, [change, test], "and fix anything the change broke", where)
     _criteria(brief, steps, change)
 
 
@@ -160,13 +121,13 @@ def feature(brief: Brief, steps: Steps) -> None:
     else:
         h1 = brief.hypotheses[0][0]
         first = _start(brief, steps, f"Read where H{h1.number} places the feature, and its "
-                       "callers, and list the functions the feature touches", brief.cited())
+                       "callers, and list the functions the feature touches", brief.cited(0, 1))
     design = steps.add("Decide the design before coding: the public name, arguments, defaults "
                        "and errors, and what existing callers see; write it under Acceptance "
                        "Criteria in problem-definition.md", first[-1:])
     code = brief.targets()
     implement = steps.add("Implement the feature as decided", [design], code)
-    title, where = layout.test_task(code[0] if code else None, brief.paths,
+    title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
                                     "tests of the new behaviour",
                                     "covering the decided arguments, defaults and errors")
     test = steps.add(title.replace(" for the reported case", ""), [implement], where)
@@ -174,7 +135,7 @@ def feature(brief: Brief, steps: Steps) -> None:
                                           layout.changelog(brief.paths)) if p)
     steps.add("Document the feature and add a changelog entry" if docs else
               "Document the feature in its docstrings and the README", [implement], docs)
-    _suite(brief, steps, [implement, test], "and fix anything the feature broke")
+    _tests(brief, steps, [implement, test], "and fix anything the feature broke", where)
     _criteria(brief, steps, implement)
 
 
@@ -195,7 +156,7 @@ def performance(brief: Brief, steps: Steps) -> None:
                        [found], brief.targets())
     steps.add("Measure again with the same benchmark and input as task 1, and put both "
               "figures in the pull request", [change])
-    _suite(brief, steps, [change], "to show the results did not change")
+    _tests(brief, steps, [change], "to show the results did not change")
     _criteria(brief, steps, change)
 
 
@@ -205,7 +166,7 @@ def question(brief: Brief, steps: Steps) -> None:
     pages = f" and `{home}`" if home else ""
     answer = _start(brief, steps, f"Answer on the issue from the code{pages}: what the files "
                     "H1 lists do for the case asked about, with a short working example",
-                    brief.cited()[:3])
+                    brief.cited()[:3] if brief.unlocated else brief.cited(0, 1))
     improve = steps.add("Improve the docs so the answer is there next time: add the example "
                         "from task 1 where a reader of that feature looks", answer[-1:],
                         (home.rstrip("/"),) if home else ())
@@ -216,8 +177,8 @@ def question(brief: Brief, steps: Steps) -> None:
 
 def docs(brief: Brief, steps: Steps) -> None:
     """Find the page (or docstring), check it against the code, write the change, build."""
-    pages = tuple(p for p in brief.cited() if layout.role(p) == layout.DOCS_ROLE)
-    code = tuple(p for p in brief.cited() if layout.is_code(p))
+    pages = tuple(p for p in brief.cited() if kind_of(p) == "docs")
+    code = tuple(p for p in brief.cited() if is_code(p))
     home = layout.docs_home(brief.paths)
     if pages:
         after = _start(brief, steps, "Find the section to change in the page the issue points "

@@ -12,7 +12,8 @@ from bot.__main__ import main
 from bot.cli.baseline import is_test_file
 from bot.cli.checkouts import checkout, find_repository
 from bot.cli.model_backtest import NEEDS_KEY
-from bot.cli.scores import first_hit, hit, reciprocal
+from bot.cli.scores import first_hit, hit, localisable, reciprocal
+from bot.domain import Findings, RepoContext, Site
 from tests.loopback_anthropic import LoopbackAnthropic
 
 SHOP = {
@@ -92,8 +93,9 @@ def test_backtest_scores_the_context_hypotheses_and_bm25_of_each_case(
     assert shop["invented"] == [] and shop["error"] == ""
     assert results["acme__notes-2"]["context"][0] == "notes/store.py"
     printed = capsys.readouterr().out
-    assert "| acme__shop-1 | Bug Report | 1 | 1 | 1 | 0 |" in printed
+    assert "| acme__shop-1 | Bug Report | 1 | yes | 1 | 1 | 0 |" in printed
     assert "| **all** | 2 | 1.00 |" in printed
+    assert shop["first"] == ["shop/coupons.py"] and not shop["too_little"]
     assert "| Feature Request | 1 |" in printed
 
 
@@ -193,3 +195,15 @@ def test_the_model_planner_reports_its_hits_turns_tokens_and_cost_beside_the_off
     printed = capsys.readouterr().out
     assert "| acme__shop-1 | 1 | 1 | 1 | 1 | 2 | 1 |" in printed
     assert "| offline | 2 | 1.00 |" in printed and "| anthropic | 2 | 0.50 |" in printed
+
+
+def test_an_issue_points_into_the_tree_by_a_frame_a_path_a_module_or_error_text() -> None:
+    context = RepoContext("abc", frozenset({"shop/cart.py", "shop/__init__.py"}))
+    frame = 'Traceback:\n  File "/srv/app/shop/cart.py", line 3, in add\nKeyError: 1'
+    assert localisable(frame, context) == ["traceback"]
+    assert localisable("Fails in `shop/cart.py`", context) == ["path"]
+    assert localisable("`shop.cart.add` fails", context) == ["module"]
+    found = RepoContext("abc", context.paths, findings=Findings(sites=(
+        Site("shop/cart.py", 3, "raise KeyError('no such item')", "message", "no such item"),)))
+    assert localisable('It says "no such item"', found) == ["error text"]
+    assert localisable("The cart is slow", context) == []

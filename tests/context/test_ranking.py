@@ -154,6 +154,24 @@ def test_ipython_frames_are_python_frames_with_or_without_a_notebook_link() -> N
                                      ("<shortened>/dask/array/overlap.py", 730)]
 
 
+def test_ipython_frames_keep_the_code_line_ipython_marks() -> None:
+    text = ("> File [<shortened>/dask/array/blockwise.py:272](http://x), in blockwise(func)\n"
+            ">     271     if bad:\n> --> 272         raise ValueError(\n> \n"
+            "> File [<shortened>/dask/array/core.py:874](http://x), in map_blocks(func)\n")
+    assert [(f.line, f.source) for f in frames(text)] == [(272, "raise ValueError("),
+                                                          (874, "")]
+
+
+def test_older_ipython_frames_name_the_file_then_mark_the_line() -> None:
+    text = ("<ipython-input-5-e0> in <module>()\n---> 52 test()\n\n"
+            "/env/site-packages/shop/util.py in safe_zip(*args)\n     34   for arg in args:\n"
+            "---> 35     assert len(arg) == n\n     36   return list(zip(*args))\n\n"
+            "AssertionError: length mismatch\n")
+    found = frames(text)
+    assert [(f.path, f.line, f.function, f.source, f.python) for f in found] == [
+        ("/env/site-packages/shop/util.py", 35, "safe_zip", "assert len(arg) == n", True)]
+
+
 def test_ambiguous_bare_file_name_matches_nothing() -> None:
     tree = frozenset(f"pkg{i}/__init__.py" for i in range(5))
     assert match_paths("__init__.py", tree) == []

@@ -190,3 +190,20 @@ def test_large_repository_prefilter_keeps_the_file_defining_a_named_symbol(
                   for i in range(40)})
     ranking = search(snapshot(files), "Lowercase coupons rejected\n`parse_coupon` fails.")
     assert paths(ranking)[0] == "src/shop/coupons.py"
+
+
+def test_search_says_where_the_names_of_the_issues_own_words_are_defined() -> None:
+    found = search(snapshot(), "`parse_coupon` rejects lowercase\n```\nCart().total()\n```")
+    line = COUPONS.splitlines().index("def parse_coupon(code):") + 1
+    assert ("parse_coupon", "src/shop/coupons.py", line) in found.definitions
+    assert not any(name == "total" for name, _, _ in found.definitions)  # pasted code only
+
+
+def test_the_context_carries_why_each_file_ranked_and_the_tests_of_each_file(
+        tmp_path: Path) -> None:
+    for path, text in FILES.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    context = local_context(tmp_path, "`parse_coupon` rejects lowercase", ContextBudget())
+    assert "defines" in context.findings.why("src/shop/coupons.py")
+    assert context.findings.tests_of("src/shop/coupons.py") == ("tests/test_coupons.py",)

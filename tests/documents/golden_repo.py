@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.domain import RepoContext, Snippet
+from bot.context.issue import issue_text
+from bot.context.sites import find_sites
+from bot.context.tested import modules_testing
+from bot.domain import Findings, RepoContext, Snippet
 
 COMMIT = "3f9a2c41d0b7e65f8a1c2d3e4f5a6b7c8d9e0f1a"
 FILES: dict[str, str] = {
@@ -59,8 +62,14 @@ _ORDER = ("invoicer/export.py", "invoicer/parse.py", "invoicer/totals.py", "invo
           "docs/usage.rst", "tests/test_parse.py", ".github/ISSUE_TEMPLATE/bug_report.md")
 
 
-def context() -> RepoContext:
+def context(text: str = "") -> RepoContext:
+    """The context for the issue in `text` (a problem definition): the same excerpts for
+    every issue, and what the search finds for this one (the lines holding its quoted
+    text, the tests of each file)."""
     snippets = tuple(
         Snippet(path, 1, FILES[path].count("\n"), FILES[path], float(len(_ORDER) - rank))
         for rank, path in enumerate(_ORDER))
-    return RepoContext(COMMIT, frozenset(FILES), snippets=snippets, languages=("Python",))
+    findings = Findings(sites=find_sites(FILES, issue_text(text)),
+                        tests=modules_testing(_ORDER, FILES, FILES))
+    return RepoContext(COMMIT, frozenset(FILES), snippets=snippets, languages=("Python",),
+                       findings=findings)

@@ -66,7 +66,7 @@ NAMES = {BUG: "bug", FEATURE: "feature", PERFORMANCE: "performance", QUESTION: "
 
 def documents(kind: str) -> dict[str, str]:
     issue, comments = ISSUES[kind]
-    stages = Stages(OfflinePlanner, lambda text: context())
+    stages = Stages(OfflinePlanner, context)
     empty: dict[str, str | None] = {stage: None for stage in FILENAMES}
     outcome = run(Inputs("octo/invoicer", issue, comments, empty), stages, tuple(FILENAMES))
     return {FILENAMES[stage]: text or "" for stage, text in outcome.documents.items()}

@@ -89,6 +89,15 @@ def test_empty_body_says_so() -> None:
     assert section(document, "## Reproduction Steps") == NOT_GIVEN
 
 
+def test_an_account_of_what_happens_is_the_description_when_nothing_else_is() -> None:
+    body = ("### Current behavior\n\nThe CSV written since 2.3 has no header row, so our "
+            "nightly import fails every morning.\n\n### Version\n\n2.3.1")
+    document = render_problem("o/r", Issue(3, "Header lost", body), [])
+    assert "The CSV written since 2.3 has no header row" in section(document, "## Issue Body")
+    assert ALL_IN_SECTIONS not in document
+    assert "### Actual behaviour" not in section(document, "## Reproduction Steps")
+
+
 def test_body_made_only_of_sections_says_where_the_description_is() -> None:
     issue = Issue(3, "Crash", "## Steps to reproduce\n1. run")
     assert ALL_IN_SECTIONS in section(render_problem("o/r", issue, []), "## Issue Body")
@@ -176,7 +185,8 @@ def test_a_huge_comment_is_shortened_without_leaving_a_fence_open() -> None:
 
 
 def test_completeness_names_what_a_bug_report_lacks() -> None:
-    issue = Issue(1, "Crash on save", "It crashes.\n\n## Expected\nno crash", labels=("bug",))
+    issue = Issue(1, "Crash on save", "Saving is a problem.\n\n## Expected\nno crash",
+                  labels=("bug",))
     text = section(render_problem("o/r", issue, []), "## Completeness")
     assert "- [x] Expected behaviour" in text
     assert '- [ ] Reproduction — missing: add a "Steps to reproduce" section' in text
@@ -184,6 +194,15 @@ def test_completeness_names_what_a_bug_report_lacks() -> None:
     assert "- [ ] Environment — missing" in text
     assert "Acceptance criteria" not in text  # the expected behaviour says what done means
     assert text.endswith(f"{REFRESH}\n\n{KIND_HINT}")
+
+
+def test_expected_and_actual_behaviour_said_in_prose_count_as_given() -> None:
+    body = ("Since 2.3 the exporter drops the header row, so the import fails. It used to "
+            "write one, and it should.\n\nPython 3.12")
+    issue = Issue(1, "Header lost", body, labels=("bug",))
+    text = section(render_problem("o/r", issue, []), "## Completeness")
+    assert "- [x] Expected behaviour — said in the issue" in text
+    assert "- [x] Actual behaviour — said in the issue" in text
 
 
 def test_a_pasted_traceback_is_the_actual_behaviour_and_code_is_the_reproduction() -> None:

@@ -170,3 +170,11 @@ def test_windows_line_endings_parse_like_unix_ones() -> None:
 def test_empty_body_has_no_parts() -> None:
     assert sections("") == IssueSections()
     assert sections("_No response_") == IssueSections()
+
+
+def test_sentences_under_an_environment_heading_are_the_description_and_stay() -> None:
+    body = ("### Environment\n\nWe run the exporter nightly from cron, and since 2.3 the CSV "
+            "it writes has no header row.\n\n### Version\n\n2.3.1")
+    found = sections(body)
+    assert found.free_text.startswith("### Environment\n\nWe run the exporter nightly")
+    assert found.environment == "2.3.1"

@@ -108,6 +108,13 @@ def test_invented_path_in_text_is_marked_as_not_found_never_stated_as_fact() -> 
     assert h.how_to_verify == f"Break at `src/a.py:4` and `src/gone.py`{NOT_FOUND}."
 
 
+def test_a_quotation_of_the_issue_keeps_the_reporters_paths_as_written() -> None:
+    quoted = "The issue says “crash in lib/old/x.py at startup”, and `src/gone.py` too"
+    draft = hypotheses(Hypothesis("Startup crash", "Possible", evidence=(quoted,)))
+    h = check_hypotheses(draft, REPO).items[0]
+    assert h.evidence == (quoted.replace("`src/gone.py`", f"`src/gone.py`{NOT_FOUND}"),)
+
+
 def test_code_spans_that_are_not_file_names_are_left_alone() -> None:
     title = "Call `parse_date('')` then run `pytest -k dates` and read `os.path`"
     assert titles(check_tasks(tasks(Task(title)), REPO)) == [title]

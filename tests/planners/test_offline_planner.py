@@ -8,16 +8,16 @@ from dataclasses import replace
 import pytest
 
 from bot.context.issue import issue_text
+from bot.context.sites import find_sites
 from bot.context.tracebacks import Frame
-from bot.documents.kind import FEATURE
 from bot.documents.problem import render_problem
 from bot.documents.render import render_hypotheses
 from bot.documents.validate import check_hypotheses, check_tasks
-from bot.domain import Comment, Issue, PlanInput, RepoContext, Snippet
+from bot.domain import Comment, Findings, Hypothesis, Issue, PlanInput, RepoContext, Snippet
 from bot.planners import versions
-from bot.planners.framing import framing
+from bot.planners.framing import is_located
+from bot.planners.hypotheses import NO_SIGNAL_TITLE
 from bot.planners.layout import regression_test, suite_commands
-from bot.planners.leads import NO_SIGNAL_TITLE
 from bot.planners.offline import DERIVED_NOTE, NO_REPO_NOTE, NOTE, OfflinePlanner
 from bot.planners.recipes import CHANGE
 
@@ -76,6 +76,11 @@ BUG = problem(TRACEBACK, criteria=("Empty dates import as blank",
                                    "The CLI names the row of a bad date"),
               steps=("Create `rows.csv` with an empty `date` cell",
                      "Run `widgets import rows.csv`"))
+
+
+def located(items: Sequence[Hypothesis]) -> list[Hypothesis]:
+    """The hypotheses that stand on what the issue says, not places to read first."""
+    return [h for h in items if is_located(h.title)]
 
 
 def plan(body: str = BUG, context: RepoContext = CONTEXT, hypotheses_md: str = "",
@@ -139,7 +144,7 @@ def test_notebook_frames_are_read_as_a_python_traceback_innermost_last() -> None
     items = PLANNER.hypotheses(plan(problem(NOTEBOOK))).items
     assert items[0].where_to_look[0] == "src/widgets/dates.py:8"
     assert items[1].where_to_look[0] == "src/widgets/importer.py:30"
-    quoted = [e for h in items for e in h.evidence if "The issue says" in e]
+    quoted = [e for h in items for e in h.evidence if "The issue says" in e and "File" in e]
     assert quoted == []  # a frame's line is the frame's evidence, not a mention besides it
     assert all("http" not in e for h in items for e in h.evidence)
 
@@ -148,9 +153,9 @@ def test_a_function_the_traceback_runs_is_placed_in_its_frame_not_in_a_namesake(
     namesake = Snippet("src/widgets/cache.py", 20, 22, "def load(key):\n    return KEY\n", 4.0)
     context = replace(CONTEXT, snippets=(namesake, *CONTEXT.snippets))
     items = PLANNER.hypotheses(plan(problem(NOTEBOOK), context)).items
-    cited = [path for h in items for path in h.where_to_look]
-    assert "src/widgets/importer.py" in " ".join(cited)
-    assert not any(path.startswith("src/widgets/cache.py") for path in cited)
+    about_load = [h for h in items if any("`load`" in e for e in h.evidence)]
+    assert [h.where_to_look[0] for h in about_load] == ["src/widgets/importer.py:30"]
+    assert not any("cache.py" in e for h in about_load for e in h.evidence)
 
 
 def test_a_function_the_issue_names_cites_the_file_that_defines_it() -> None:
@@ -160,11 +165,18 @@ def test_a_function_the_issue_names_cites_the_file_that_defines_it() -> None:
     assert "`normalise_sku('')`" in first.how_to_verify
 
 
-def test_an_error_message_is_traced_to_the_line_that_raises_it() -> None:
+def found_in(context: RepoContext, body: str) -> RepoContext:
+    """The context as the search builds it: the lines holding what the issue quotes."""
+    files = {s.path: "\n" * (s.start_line - 1) + s.text for s in context.snippets}
+    return replace(context, findings=Findings(sites=find_sites(files, issue_text(body))))
+
+
+def test_an_error_message_is_traced_to_the_line_that_emits_it() -> None:
     body = problem("Saving fails with ValueError: an SKU needs at least one character")
-    first = PLANNER.hypotheses(plan(body)).items[0]
+    first = PLANNER.hypotheses(plan(body, found_in(CONTEXT, body))).items[0]
     assert first.where_to_look == ("src/widgets/sku.py:12",)
-    assert "`ValueError`" in first.title
+    assert first.title == "`src/widgets/sku.py:12` emits the message the issue reports"
+    assert first.likelihood == "Most likely"
 
 
 def test_a_named_file_that_exists_is_cited_and_an_invented_one_is_not() -> None:
@@ -175,19 +187,24 @@ def test_a_named_file_that_exists_is_cited_and_an_invented_one_is_not() -> None:
     assert not any("ghost" in ref for ref in cited)
 
 
-def test_a_search_hit_alone_is_never_a_hypothesis() -> None:
+def test_a_search_hit_alone_is_a_place_to_read_first_after_what_the_issue_names() -> None:
     body = problem("Since the refactor of cache.py keys collide.")
     items = PLANNER.hypotheses(plan(body)).items
-    assert [h.where_to_look[0] for h in items] == ["src/widgets/cache.py:1-3"]
+    assert items[0].where_to_look == ("src/widgets/cache.py:1-3",)
+    assert [h.title for h in items[1:]] == [  # three hypotheses in all, the named file first
+        "Read first: `src/widgets/dates.py`, the repository search's first match",
+        "Read first: `src/widgets/importer.py`, the repository search's second match"]
+    assert {h.likelihood for h in items[1:]} == {"Possible"}
 
 
-def test_no_signal_gives_one_honest_hypothesis_pointing_at_the_top_files() -> None:
+def test_with_nothing_to_follow_the_search_best_files_are_read_first_never_most_likely() -> None:
     items = PLANNER.hypotheses(plan(problem("Sometimes it feels slow."))).items
-    assert len(items) == 1
-    assert items[0].title == NO_SIGNAL_TITLE
-    assert items[0].where_to_look == ("src/widgets/dates.py:1-9", "src/widgets/importer.py:28-31",
-                                      "src/widgets/sku.py:10-14")
-    assert "Ask the reporter" in items[0].how_to_verify
+    assert [h.where_to_look for h in items] == [
+        ("src/widgets/dates.py:1-9",), ("src/widgets/importer.py:28-31",),
+        ("src/widgets/sku.py:10-14",)]
+    assert [h.likelihood for h in items] == ["Possible"] * 3
+    assert not any(is_located(h.title) for h in items)
+    assert items[0].how_to_verify.startswith("Read `src/widgets/dates.py` for the code that")
 
 
 def test_without_a_repository_the_planner_says_so_and_cites_nothing() -> None:
@@ -222,10 +239,11 @@ def test_a_bug_plan_reproduces_confirms_changes_tests_runs_and_checks_the_criter
     assert titles[0].startswith("Reproduce the problem")
     assert "1) Create rows.csv with an empty date cell; 2) Run widgets import rows.csv" in titles[0]
     assert titles[1].startswith("Confirm H1: The failure originates in `src/widgets/dates.py:8`")
-    assert titles[2].startswith("If H1 does not hold, check H2 (The caller `src/widgets/importer")
+    assert titles[2] == "If H1 does not hold, check H2 and H3 as each says"
     assert titles[3] == CHANGE
     assert titles[4].startswith("Add a regression test")
-    assert titles[5].startswith("Run the whole test suite (`pytest`)")
+    assert titles[5] == ("Run the tests of the changed code (`pytest -k dates`) and fix anything "
+                         "the change broke; CI runs the whole suite")
     assert titles[6] == ("Check each acceptance criterion in problem-definition.md holds: "
                          "1) Empty dates import as blank; 2) The CLI names the row of a bad date")
     assert len(titles) == 7
@@ -348,7 +366,7 @@ def test_stage_1s_note_that_the_body_holds_the_code_is_not_read_as_a_step() -> N
 def test_acceptance_criteria_that_were_not_given_make_no_tasks() -> None:
     titles = [t.title for t in PLANNER.tasks(stage3(problem(TRACEBACK))).items]
     assert not any("acceptance criterion" in t for t in titles)
-    assert titles[-1].startswith("Run the whole test suite")
+    assert titles[-1].startswith("Run the tests of the changed code")
 
 
 def test_a_stage_1_document_is_read_for_steps_criteria_and_traceback() -> None:
@@ -391,8 +409,7 @@ def test_an_error_with_no_message_is_not_located_by_its_name_in_tests_or_docs() 
         Snippet("docs/errors.md", 1, 1, "An AssertionError means a bug in widgets.\n"),
         DATES), languages=("Python",))
     body = problem("Importing an empty file fails with AssertionError.")
-    assert [h.title for h in PLANNER.hypotheses(plan(body, tests_and_docs)).items] == [
-        NO_SIGNAL_TITLE]
+    assert not located(PLANNER.hypotheses(plan(body, tests_and_docs)).items)
     raised = replace(tests_and_docs, snippets=(*tests_and_docs.snippets, Snippet(
         "src/widgets/importer.py", 40, 42, "def rows(path):\n    if not path:\n"
         "        raise AssertionError\n")))
@@ -465,7 +482,8 @@ def test_a_change_is_never_aimed_at_tests_docs_or_workflows_the_issue_does_not_n
 
 def test_a_plan_that_cannot_locate_the_problem_changes_no_file_it_merely_searched() -> None:
     items = PLANNER.tasks(stage3(problem("Sometimes it feels slow."))).items
-    assert items[1].title.startswith("Localise the problem: Ask the reporter")
+    assert items[1].title.startswith("Localise the problem: read")
+    assert "ask the reporter" in items[1].title
     assert next(t for t in items if t.title == CHANGE).paths == ()
 
 
@@ -532,25 +550,41 @@ def test_the_component_a_title_names_is_evidence_for_the_one_file_named_after_it
     document = render_problem("octo/widgets", Issue(7, "[importer] Rows go missing", ""), [])
     first = PLANNER.hypotheses(plan(document)).items[0]
     assert first.where_to_look == ("src/widgets/importer.py:28-31",)
-    assert first.evidence == ("The issue names `importer`, and `src/widgets/importer.py` is "
-                              "the one code file named after it",)
+    assert first.evidence[0] == ("The issue names `importer` in the title's component, and "
+                                 "`src/widgets/importer.py` is the one code file named after it")
 
 
 def test_a_test_file_the_issue_names_is_evidence_for_the_code_it_tests() -> None:
-    items = PLANNER.hypotheses(plan(problem("Update the cases in `tests/test_importer.py`."))).items
+    items = located(PLANNER.hypotheses(plan(problem(
+        "Update the cases in `tests/test_importer.py`."))).items)
     assert [h.where_to_look[0].split(":")[0] for h in items] == [
         "tests/test_importer.py", "src/widgets/importer.py"]
-    assert items[1].evidence == ("The issue names `tests/test_importer.py`, the tests of "
-                                 "`src/widgets/importer.py`",)
+    assert items[1].evidence[0] == ("The issue names `tests/test_importer.py`, the tests of "
+                                    "`src/widgets/importer.py`")
 
 
 def test_a_package_the_issue_names_is_no_evidence_for_its_init_file() -> None:
     items = PLANNER.hypotheses(plan(problem("Importing `src.widgets` is broken."))).items
-    assert [h.title for h in items] == [NO_SIGNAL_TITLE]
+    assert not located(items)
 
 
 def test_a_package_prefix_in_the_title_is_no_namesake_evidence() -> None:
     # `importer.Row` may be another project's package: our importer.py only shares its name.
     document = render_problem("octo/widgets", Issue(7, "Support `importer.Row`", ""), [])
-    assert [h.title for h in PLANNER.hypotheses(plan(document)).items] == [
-        framing(FEATURE).unlocated]
+    assert not located(PLANNER.hypotheses(plan(document)).items)
+
+
+def test_a_long_quote_is_shortened_inside_the_task_never_the_task_itself() -> None:
+    long_error = "ValueError: " + "the amount column holds a value no parser accepts " * 6
+    body = problem(f"Import fails.\n\n{long_error}")
+    titles = [t.title for t in PLANNER.tasks(stage3(body)).items]
+    assert titles[0].endswith("on the default branch and save the full output")
+    assert all(not t.endswith("…") for t in titles)
+
+
+def test_steps_too_long_for_a_task_title_are_pointed_to_not_cut() -> None:
+    steps = [f"Run step number {n} of the long migration with the production settings"
+             for n in range(6)]
+    titles = [t.title for t in PLANNER.tasks(stage3(problem(TRACEBACK, steps=steps))).items]
+    assert titles[0] == ("Reproduce the problem on the default branch following the 6 "
+                         "reproduction steps in problem-definition.md, and save the output")

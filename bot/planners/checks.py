@@ -1,0 +1,59 @@
+"""How a change is checked and recorded: the test module to extend, the tests to run, the
+changelog entry (pure). A contributor runs the tests of what they changed; a suite that
+takes an hour is CI's to run."""
+
+from __future__ import annotations
+
+import posixpath
+
+from bot.domain import Findings
+from bot.limits import PLANNER_TITLE
+from bot.paths import language_of
+from bot.planners import layout
+
+RUN_SUITE = "Run the whole test suite ({how}) {why}"
+RUN_TESTS = "Run the tests of the changed code (`{command}`) {why}; CI runs the whole suite"
+RUN_TESTS_SHORT = "Run the tests of the changed code (`{command}`) {why}"
+NO_COMMAND = "no test command could be inferred from the repository: see its README or CI"
+CHANGELOG = "Add a changelog entry for the change to `{where}`"
+FRAGMENT = "Add a change note under `{where}/`, in the form its other notes take"
+
+
+def extend_tests(module: str | None, paths: frozenset[str], findings: Findings, what: str,
+              should: str) -> tuple[str, tuple[str, ...]]:
+    """"Add {what} to <the module that already tests `module`> {should}", found by its
+    name or its imports; else where the repository's layout puts a new one."""
+    existing = findings.tests_of(module) if module else ()
+    if existing:
+        return f"Add {what} to `{existing[0]}` {should}", (existing[0],)
+    return layout.test_task(module, paths, what, should)
+
+
+def run_tests(module: str | None, paths: frozenset[str], findings: Findings,
+              written: tuple[str, ...], why: str) -> str:
+    """The command that runs the tests of `module` (the test files written or found for
+    it, else its name as a keyword), or the whole suite when nothing narrower is known."""
+    commands = layout.suite_commands(paths)
+    if module and "pytest" in commands and language_of(module) == "Python":
+        tests = [t for t in (*written, *findings.tests_of(module))
+                 if t.endswith(".py") and t in paths]
+        stem = posixpath.splitext(posixpath.basename(module))[0].lstrip("_")
+        targets = [" ".join(dict.fromkeys(tests)), *dict.fromkeys(tests)] if tests else []
+        # The longest form that fits a task title: every test module, then the first alone.
+        for target in [*targets, f"-k {stem}"]:
+            for form in (RUN_TESTS, RUN_TESTS_SHORT):
+                title = form.format(command=f"pytest {target}", why=why)
+                if len(title) <= PLANNER_TITLE:
+                    return title
+    how = " and ".join(f"`{c}`" for c in commands) if commands else NO_COMMAND
+    return RUN_SUITE.format(how=how, why=why)
+
+
+def changelog_task(paths: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
+    """The changelog entry, where the repository keeps a changelog or change notes."""
+    where = layout.changelog(paths)
+    if where is None:
+        return None
+    if where.endswith("/"):
+        return FRAGMENT.format(where=where.rstrip("/")), (where.rstrip("/"),)
+    return CHANGELOG.format(where=where), (where,)

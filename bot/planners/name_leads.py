@@ -1,0 +1,92 @@
+"""Hypotheses from the code names the issue uses, weighed by where it uses them: the title
+outranks the prose, which outranks pasted code (pure)."""
+
+from __future__ import annotations
+
+from bot.paths import is_code
+from bot.planners import evidence as weigh
+from bot.planners import reading
+from bot.planners.evidence import Lead, TreeMatcher, as_code, line_with, where_at
+from bot.planners.frame_leads import in_repository
+from bot.planners.framing import Framing
+from bot.planners.standing import (
+    CODE,
+    PROSE,
+    TITLE,
+    TITLE_WORD,
+    foreign,
+    packages,
+    shares_title_word,
+    standing,
+)
+
+MAX_NAMES = 4
+MAX_SETTLED = 3  # a definer the search ranks this high settles which of two definers is meant
+_WEIGHT = {TITLE: weigh.TITLE_NAME, PROSE: weigh.PROSE_NAME, CODE: weigh.SHARED_WORD}
+_SOURCE = {TITLE: "title", PROSE: "issue", CODE: "issue's code"}
+
+
+def _defined(tree: TreeMatcher, name: str) -> list[tuple[str, int | None, str]]:
+    """Where `name` is defined: (file, line, code line if an excerpt shows it)."""
+    found = sorted(((path, line) for n, path, line in tree.context.findings.definitions
+                    if n == name and is_code(path)),
+                   key=lambda item: (tree.rank(item[0]) or len(tree.context.paths), item[0]))
+    in_excerpt = reading.definition(name, tree.context.snippets)
+    if in_excerpt and not found:
+        snippet, line, code = in_excerpt
+        return [(snippet.path, line, code)]
+    return [(path, line, reading.code_at(tree.context.snippets, path, line)) for path, line in
+            found]
+
+
+def _ambiguous(tree: TreeMatcher, found: list[tuple[str, int | None, str]]) -> bool:
+    """Several files define the name, and the search does not settle which: more than two,
+    or a first one that is not among the search's best files."""
+    rank = tree.rank(found[0][0])
+    return len(found) > 2 or (len(found) == 2 and (rank is None or rank > MAX_SETTLED))
+
+
+def _framed_functions(tree: TreeMatcher, text: str) -> set[str]:
+    """Names of the functions the traceback's repository frames run."""
+    return {frame.function.rsplit(".", 1)[-1] for frame, _ in in_repository(tree, text)
+            if frame.function}
+
+
+def _wanted(text: str, tree: TreeMatcher) -> list[tuple[str, str]]:
+    """(name, where it stands) for names worth a hypothesis, strongest standing first: not
+    another project's, and a name only inside pasted code only when the title speaks of
+    what it is."""
+    said = standing(text)
+    theirs = foreign(text, said, packages(tree.context.paths))
+    order = [TITLE, PROSE, CODE]
+    # A plain title word ("view", "default") is a word before it is a name: only a name
+    # written as code is looked up.
+    kept = [(n, w) for n, w in said.items() if n not in theirs and w != TITLE_WORD
+            and (w != CODE or shares_title_word(n, text))]
+    return sorted(kept, key=lambda item: order.index(item[1]))
+
+
+def name_leads(tree: TreeMatcher, text: str, say: Framing) -> list[Lead]:
+    calls = dict(reading.symbols(text))
+    framed = _framed_functions(tree, text)
+    leads: list[Lead] = []
+    for name, where in _wanted(text, tree):
+        found = _defined(tree, name)
+        if name in framed:
+            continue  # its frame is the lead, weighed by this same standing (frame_leads)
+        if not found:
+            continue
+        path, line, code = found[0]
+        at = where_at(path, line)
+        shown = f": {as_code(code)}" if code else ""
+        call = calls.get(name, "")
+        test = f"calling {as_code(call)}" if call else f"calling `{name}` with the issue's input"
+        strength = _WEIGHT[where] - (weigh.AMBIGUOUS if _ambiguous(tree, found) else 0)
+        leads.append(Lead(
+            path, say.symbol.format(name=name, path=path, source=_SOURCE[where]),
+            say.symbol_verify.format(name=name, path=path, test=test),
+            [f"The {_SOURCE[where]} says {tree.quoted(line_with(text, name))}",
+             f"`{name}` is defined at `{at}`{shown}"], [at], strength))
+        if len(leads) == MAX_NAMES:
+            break
+    return leads
