@@ -28,6 +28,11 @@ class Issue:
     labels: tuple[str, ...] = ()
 
 
+def same_label(label: str) -> str:
+    """A label as GitHub compares them: `Plan` and `plan` are one label."""
+    return label.casefold()
+
+
 def is_bot_account(user_type: str, login: str) -> bool:
     """GitHub marks App accounts `type: Bot`; their logins end in `[bot]`."""
     return user_type == "Bot" or login.endswith("[bot]")

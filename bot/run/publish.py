@@ -21,14 +21,15 @@ def publish(turn: Turn, inputs: Inputs, store: PlanStore, outcome: Outcome,
                    f" ({command})")
     current = states(replace(inputs, documents=outcome.documents))
     if (not outcome.changed and all(st is State.CURRENT for st in current.values())
-            and turn.report.headline() == PUBLISHED):
+            and turn.report.headline() == PUBLISHED and turn.report.says(turn.notes)):
         return  # the status comment and the PR already say all there is: no writes
     rows = stage_rows(current, outcome.documents, store.link, outcome.ran)
     review = ""
     if any(outcome.documents.values()):
         review = store.open_review(f"Plan: {inputs.issue.title}",
                                    pull_body(turn.issue_number, rows))
-    turn.report.published(rows, "\n\n".join(filter(None, [review, _kept(current)])))
+    turn.report.published(rows, "\n\n".join(filter(None, [review, _kept(current),
+                                                            *turn.notes])))
 
 
 def _kept(current: Mapping[str, State]) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from bot.config import CONFIG_PATH
 from bot.domain import MAINTAINERS
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED
@@ -33,6 +34,11 @@ REFUSAL = (
 )
 
 UNKNOWN = "{line} is not a planbot command."
+
+SKIPPED = (
+    "planbot did not plan this issue: it carries {labels}, which `{config}` lists under "
+    "`labels.skip`. To plan it anyway, remove {them} and comment `/plan`."
+)
 
 _HELP = """\
 **planbot** turns this issue into a reviewable plan in three documents: \
@@ -82,3 +88,11 @@ def unknown_reply(command: Command, allowed: Iterable[str] = MAINTAINERS) -> str
     # The line is someone else's text: shown as code, it pings nobody.
     line = code_span(strip_invisible(command.arg))
     return UNKNOWN.format(line=line) + "\n\n" + help_text(allowed)
+
+
+def skipped(labels: Sequence[str]) -> str:
+    """The polite refusal to plan an issue carrying a `labels.skip` label (no model call)."""
+    # Labels are other people's text: shown as code, they ping nobody.
+    shown = ", ".join(code_span(strip_invisible(label)) for label in labels)
+    return SKIPPED.format(labels=f"the label{'s' if len(labels) > 1 else ''} {shown}",
+                          config=CONFIG_PATH, them="them" if len(labels) > 1 else "it")

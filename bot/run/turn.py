@@ -59,6 +59,9 @@ class Turn:
     report: Report
     fresh: bool = False
     issue_read: bool = False  # GitHub's issue (not the delivery's) is in the inputs
+    installation: int = 0  # whose monthly model spend this run counts against
+    notes: list[str] = field(default_factory=list)  # for the status comment's footer
+    _github_issue: Issue | None = None  # GitHub's answer, asked at most once
 
     @property
     def issue_number(self) -> int:
@@ -80,11 +83,20 @@ class Turn:
             # A problem definition built from an old delivery's copy could miss an edit:
             # GitHub's issue then, and only when stage 1 runs (deciding needs no read).
             self.issue_read = True
-            inputs = replace(inputs, issue=self.gh.issue(self.issue_number))
+            inputs = replace(inputs, issue=self._from_github())
         return inputs
+
+    def issue_labels(self) -> tuple[str, ...]:
+        """The issue's labels: the delivery's copy, else GitHub's issue."""
+        return self._issue().labels
 
     def _issue(self) -> Issue:
         if self.request.issue and not self.issue_read:
             return self.request.issue_seen()
         self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
-        return self.gh.issue(self.issue_number)
+        return self._from_github()
+
+    def _from_github(self) -> Issue:
+        if self._github_issue is None:
+            self._github_issue = self.gh.issue(self.issue_number)
+        return self._github_issue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.intake.commands import Command
+from bot.run.handlers.declined import decline_skipped
 from bot.run.handlers.help import reply_help, reply_unknown
 from bot.run.handlers.merged import note_merged
 from bot.run.handlers.plan import RUN_COMMANDS, plan
@@ -26,4 +27,4 @@ def handler_for(name: str) -> Handler:
     return HANDLERS.get(name, reply_unknown)
 
 
-__all__ = ["handler_for", "note_merged", "refuse"]
+__all__ = ["decline_skipped", "handler_for", "note_merged", "refuse"]

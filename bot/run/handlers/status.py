@@ -12,5 +12,6 @@ def reply_status(turn: Turn, command: Command) -> str:
     store = turn.store()
     inputs = turn.inputs(store)
     rows = stage_rows(states(inputs), inputs.documents, store.link)
-    turn.gh.create_comment(turn.issue_number, status_reply(turn.issue_number, rows))
+    turn.gh.create_comment(turn.issue_number, status_reply(turn.issue_number, rows,
+                                                           turn.notes))
     return "status"
