@@ -30,6 +30,7 @@ from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from bot.intake.queue import QUEUE_NAME, JobQueue
+from bot.state.monthly_spend import MonthlySpend
 
 log = logging.getLogger(__name__)
 KEY = "planbot:metrics"
@@ -135,6 +136,12 @@ class WorkerCollector(Collector):
         yield jobs
         yield GaugeMetricFamily("planbot_workers_live", "Live RQ workers on the planbot queue",
                                 value=JobQueue(self.connection).live_workers())
+        spend = GaugeMetricFamily("planbot_month_model_spend_usd", "Estimated model spend "
+                                  "this calendar month (UTC), per installation",
+                                  labels=["installation", "month"])
+        for installation, month in sorted(MonthlySpend(self.connection).installations().items()):
+            spend.add_metric([str(installation), month.month], month.usd)
+        yield spend
 
 
 def _families(raw: Mapping[bytes, bytes]) -> Iterator[CounterMetricFamily | SummaryMetricFamily]:

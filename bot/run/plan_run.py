@@ -24,11 +24,13 @@ class PlanRun:
 
     def __init__(self, request: PlanRequest, conversation: Conversation,
                  helpers: Collaborators, state: RunState | None = None,
-                 fresh: bool = False, budget: RequestBudget | None = None) -> None:
+                 fresh: bool = False, budget: RequestBudget | None = None,
+                 installation: int = 0) -> None:
         self.request, self.gh, self.helpers = request, conversation, helpers
         self.state = state or RunState()
         self.fresh = fresh and bool(request.issue)
         self.budget = budget  # the installation's GitHub budget (GitHub mode only)
+        self.installation = installation or request.installation_id or 0
         self.report = Report(conversation, request)
 
     def handle(self) -> str:
@@ -44,7 +46,7 @@ class PlanRun:
         repo = self.helpers.repository()
         config = repo_config.parse(self.helpers.read_config(repo))
         return Turn(self.request, self.gh, repo, config, self.helpers, self.state, self.report,
-                    self.fresh, notes=list(config.warnings))
+                    self.fresh, installation=self.installation, notes=list(config.warnings))
 
     def _dispatch(self, turn: Turn) -> str:
         req, config = self.request, turn.config

@@ -17,6 +17,7 @@ from bot.run.stores import PlanStore
 from bot.state.document_cache import DocumentCache
 from bot.state.github_budget import InstallationBudget
 from bot.state.issue_lock import IssueLocks
+from bot.state.monthly_spend import MonthlySpend
 from bot.state.refusals import Refusals
 from bot.state.trigger_labels import TriggerLabels
 
@@ -30,6 +31,7 @@ class Collaborators:
     make_store: Callable[[Repository, RepoConfig, int], PlanStore]
     make_planner: Callable[[RepoConfig], Planner]
     make_context: Callable[[Repository, RepoConfig, str], RepoContext]
+    monthly_cap: float | None = None  # PLANBOT_MONTHLY_USD (bot.run.spend)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class RunState:
     refusals: Refusals = field(default_factory=Refusals)
     documents: DocumentCache = field(default_factory=DocumentCache)
     budget: Callable[[int], InstallationBudget] = partial(InstallationBudget, None)
+    spend: MonthlySpend = field(default_factory=MonthlySpend)
 
 
 @dataclass

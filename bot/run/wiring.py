@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.state.document_cache import DocumentCache
 from bot.state.github_budget import InstallationBudget
 from bot.state.issue_lock import IssueLocks
+from bot.state.monthly_spend import MonthlySpend
 from bot.state.refusals import Refusals
 from bot.state.trigger_labels import TriggerLabels
 
@@ -39,7 +40,7 @@ def state_in(connection: Redis | None, announce: bool = True) -> RunState:
     return RunState(IssueLocks(connection, announce), TriggerLabels(connection),
                     Refusals(connection), DocumentCache(connection),
                     # The installation's budget: every worker shares it.
-                    partial(InstallationBudget, connection))
+                    partial(InstallationBudget, connection), MonthlySpend(connection))
 
 
 def run_for(settings: Settings, request: PlanRequest, state: RunState | None = None,
@@ -54,13 +55,14 @@ def run_for(settings: Settings, request: PlanRequest, state: RunState | None = N
         issue = request.issue_seen()
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
-                       dry_run_collaborators(settings, request.repo, folder, checkout), state)
+                       dry_run_collaborators(settings, request.repo, folder, checkout), state,
+                       installation=request.installation_id or 0)
     app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
     budget = state.budget(installation)
     gh = app.client(installation, request.repo, known_repository(request), budget)
     return PlanRun(request, gh, github_collaborators(settings, gh, state.documents), state,
-                   fresh, budget)
+                   fresh, budget, installation)
 
 
 def known_repository(request: PlanRequest) -> Repository | None:
@@ -86,6 +88,7 @@ def github_collaborators(settings: Settings, gh: GitHub,
         make_store=store,
         make_planner=lambda config: make_planner(settings, config),
         make_context=context,
+        monthly_cap=settings.monthly_cap,
     )
 
 
@@ -107,4 +110,5 @@ def dry_run_collaborators(settings: Settings, full_name: str, folder: Path,
         make_store=lambda repo, config, number: DirectoryStore(folder),
         make_planner=lambda config: make_planner(settings, config),
         make_context=context,
+        monthly_cap=settings.monthly_cap,
     )

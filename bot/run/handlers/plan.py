@@ -14,6 +14,7 @@ from bot.run import meter
 from bot.run.pipeline import Inputs, Outcome, Stages, run, states
 from bot.run.publish import publish
 from bot.run.report import Report
+from bot.run.spend import SpendGuard
 from bot.run.status import StageRow
 from bot.run.turn import Turn
 
@@ -73,7 +74,8 @@ def review_feedback(body: str, notes: Sequence[ReviewComment], plan_dir: str) ->
 
 def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[str],
            feedback: str) -> Outcome:
-    stages = Stages(lambda: turn.helpers.make_planner(turn.config),
+    guard = SpendGuard(turn.state.spend, turn.installation, turn.helpers.monthly_cap)
+    stages = Stages(lambda: guard.planner(turn.helpers.make_planner, turn.config),
                     lambda text: turn.helpers.make_context(turn.repo, turn.config, text))
     progress = Progress(turn.report, states(inputs))
     try:
@@ -81,6 +83,8 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
     finally:
         stages.close()
     meter.spent(outcome.documents, outcome.ran)
+    if guard.note:
+        turn.notes.append(guard.note)
     return outcome
 
 
