@@ -94,6 +94,30 @@ ReactionTarget = tuple[Literal["issue", "comment"], int]
 
 
 @dataclass(frozen=True)
+class FoundIssue:
+    """An issue or pull request of the repository that a search found."""
+
+    number: int
+    title: str
+    state: str  # "open" or "closed"
+    url: str
+    body: str = ""
+    pull_request: bool = False
+    merged: bool = False  # a pull request that was merged
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed between two commits of the repository (`base...head`)."""
+
+    base: str  # commit shas
+    head: str
+    files: tuple[str, ...]  # changed paths; a renamed file under both names
+    commits: int
+    url: str = ""  # the comparison on GitHub
+
+
+@dataclass(frozen=True)
 class Usage:
     """Tokens one model call (or a sum of calls) used, what it cost, and the research
     turns and tool calls among them."""

@@ -55,6 +55,8 @@ WORKER = {
     "planbot_research_turns": ("The model's research turns per hypotheses stage", "summary"),
     "planbot_research_tool_calls": ("Research tool calls per hypotheses stage", "summary"),
     "planbot_research_tool_errors": ("Research tool calls answered with an error", "counter"),
+    "planbot_related_searches": ("Stage 1's searches for related issues by outcome (found, "
+                                 "none, skipped for the search limit, failed)", "counter"),
     "planbot_github_requests": ("GitHub API calls by port method (a listing may page)",
                                 "counter"),
     "planbot_github_rate_limit_waits": ("GitHub rate-limit answers (reason=github) and runs "

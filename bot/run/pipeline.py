@@ -65,6 +65,8 @@ class Stages:
 
     make_planner: Callable[[], Planner]
     make_context: Callable[[str], RepoContext]
+    # Stage 1's "Related Issues" section for the issue (bot.documents.related); None: none.
+    related: Callable[[Issue], str] | None = None
     _planner: Planner | None = None
     _context: RepoContext | None = None
 
@@ -90,6 +92,8 @@ class Stages:
         expected = expected_inputs(stage, inputs, docs)
         if stage == "problem":
             body = render_problem(inputs.repo, inputs.issue, inputs.comments)
+            if self.related is not None:
+                body += "\n" + self.related(inputs.issue)
             return finish(stage, body, expected, TEMPLATE)
         problem = body_of(docs["problem"] or "")
         plan = PlanInput(problem, self.context(problem), body_of(docs["hypotheses"] or ""),

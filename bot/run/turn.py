@@ -11,6 +11,7 @@ from bot.config import RepoConfig
 from bot.domain import Issue, RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.ports import Conversation, Planner
+from bot.related.match import Related
 from bot.run.pipeline import Inputs, should_run, states
 from bot.run.report import Report
 from bot.run.stores import PlanStore
@@ -32,6 +33,8 @@ class Collaborators:
     make_planner: Callable[[RepoConfig], Planner]
     make_context: Callable[[Repository, RepoConfig, str], RepoContext]
     monthly_cap: float | None = None  # PLANBOT_MONTHLY_USD (bot.run.spend)
+    # Stage 1's one search for related issues (bot.related.lookup); None: no section.
+    find_related: Callable[[Repository, Issue], Related] | None = None
 
 
 @dataclass(frozen=True)

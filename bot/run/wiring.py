@@ -10,10 +10,13 @@ from redis import Redis
 from bot import context as repo_context
 from bot.adapters.dryrun import DryRunConversation
 from bot.config import CONFIG_PATH, RepoConfig
+from bot.documents.related import DRY_RUN
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.planners import make_planner
 from bot.ports import GitHub, GitHubApp
+from bot.related.lookup import find_related
+from bot.related.match import Related
 from bot.run.plan_run import PlanRun
 from bot.run.stores import DirectoryStore, PlanStore, store_for
 from bot.run.turn import Collaborators, RunState
@@ -89,6 +92,7 @@ def github_collaborators(settings: Settings, gh: GitHub,
         make_planner=lambda config: make_planner(settings, config),
         make_context=context,
         monthly_cap=settings.monthly_cap,
+        find_related=lambda repo, issue: find_related(gh, repo.full_name, issue),
     )
 
 
@@ -111,4 +115,5 @@ def dry_run_collaborators(settings: Settings, full_name: str, folder: Path,
         make_planner=lambda config: make_planner(settings, config),
         make_context=context,
         monthly_cap=settings.monthly_cap,
+        find_related=lambda repo, issue: Related(note=DRY_RUN),
     )

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.ingest.slow import SlowClients
-from bot.state.trigger_labels import KEY as TRIGGER_LABEL
+from bot.state.trigger_labels import TriggerLabels
 from tests.deliveries import github_headers
 from tests.e2e import labeled_plan
 from tests.servers import RedisProcess, redis_process, web_tier
@@ -162,8 +162,8 @@ def test_frozen_redis_under_a_load_of_other_label_deliveries_answers_each_within
     backoff slept the whole worker process, and answers queued up behind each other.)"""
     import redis
 
-    redis.Redis.from_url(redis_server.url).set(
-        TRIGGER_LABEL.format(repo="Codertocat/Hello-World"), "plan")
+    TriggerLabels(redis.Redis.from_url(redis_server.url)).remember("Codertocat/Hello-World",
+                                                                   ["plan"])
     assert post(web, *other_label_delivery())[0] == 200  # ignored at the edge, in Redis
     answers: list[tuple[int, dict[str, str], float]] = []
     freeze_ends = time.monotonic() + FROZEN_FOR

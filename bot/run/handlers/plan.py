@@ -3,11 +3,12 @@ stages that should run, publish them together, and say so on the issue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.config import RepoConfig
 from bot.documents.provenance import State
-from bot.domain import STAGES, ReviewComment
+from bot.documents.related import related_section
+from bot.domain import STAGES, Issue, ReviewComment
 from bot.intake.commands import Command
 from bot.intake.request import LABEL
 from bot.run import meter
@@ -76,7 +77,8 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
            feedback: str) -> Outcome:
     guard = SpendGuard(turn.state.spend, turn.installation, turn.helpers.monthly_cap)
     stages = Stages(lambda: guard.planner(turn.helpers.make_planner, turn.config),
-                    lambda text: turn.helpers.make_context(turn.repo, turn.config, text))
+                    lambda text: turn.helpers.make_context(turn.repo, turn.config, text),
+                    _related(turn))
     progress = Progress(turn.report, states(inputs))
     try:
         outcome = run(inputs, stages, wanted, forced, feedback, progress)
@@ -86,6 +88,13 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
     if guard.note:
         turn.notes.append(guard.note)
     return outcome
+
+
+def _related(turn: Turn) -> Callable[[Issue], str] | None:
+    find = turn.helpers.find_related
+    if find is None:
+        return None
+    return lambda issue: related_section(find(turn.repo, issue))
 
 
 class Progress:

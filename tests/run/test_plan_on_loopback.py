@@ -1,0 +1,75 @@
+"""Issue 20's features end to end on the loopback GitHub, through the worker's own wiring
+(bot.run.wiring.run_for, PyGithub, the installation's budget in a real Redis): related
+issues from one search, the spent search limit, and a plan that goes on without it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bench.github_budget import NUMBER, REPO, comment_request, label_request, settings_for, world
+from bot.adapters.github_app import PyGitHubApp
+from bot.run.wiring import run_for, state_in
+from tests.loopback_github import LoopbackGitHub, private_key_pem
+
+SEARCH = "GET /search/issues"
+BRANCH = f"planbot/issue-{NUMBER}"
+PLAN_DIR = f".plans/issue-{NUMBER}"
+
+
+@pytest.fixture
+def gh() -> Iterator[LoopbackGitHub]:
+    with world() as server:
+        server.add_issue(REPO, 3, "Saving a widget crashes when the disk is full",
+                         "save() raises AttributeError")
+        server.add_issue(REPO, 4, "Saving a widget crashes", "Saving a widget crashes.\n\n"
+                         "AttributeError: 'NoneType' object has no attribute 'dump'")
+        server.close(REPO, 3)
+        yield server
+        assert server.errors == []
+
+
+@pytest.fixture
+def app(gh: LoopbackGitHub) -> Iterator[PyGitHubApp]:
+    with PyGitHubApp("42", private_key_pem(), gh.url, polite=False) as made:
+        yield made
+
+
+def plan(gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, conn: redis.Redis,
+         command: str | None = None, delivery: str = "d-label") -> str:
+    request = label_request(gh, delivery) if command is None else comment_request(
+        gh, delivery, command)
+    return run_for(settings_for(gh, tmp_path), request, state_in(conn), app=app,
+                   fresh=True).handle()
+
+
+def document(gh: LoopbackGitHub, name: str) -> str:
+    return gh.files(REPO, BRANCH)[f"{PLAN_DIR}/{name}"]
+
+
+def test_stage_one_lists_the_issues_one_search_found_and_flags_an_open_twin(
+        gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, redis_conn: redis.Redis) -> None:
+    plan(gh, app, tmp_path, redis_conn)
+    (search,) = gh.calls(SEARCH)
+    assert search.query["q"].startswith(f"repo:{REPO} ")
+    problem = document(gh, "problem-definition.md")
+    related = problem[problem.index("## Related Issues"):]
+    assert f"**Possible duplicate of [#4]({gh.world.root}/{REPO}/issues/4)?**" in related
+    assert f"[#3]({gh.world.root}/{REPO}/issues/3) “Saving a widget crashes when the disk is " \
+           "full” (closed issue)" in related
+    assert f"/issues/{NUMBER})" not in related  # not the issue itself
+
+
+def test_a_spent_search_limit_leaves_a_note_and_the_plan_is_published(
+        gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, redis_conn: redis.Redis) -> None:
+    gh.world.search_limit = (0, 60.0)  # GitHub answers 403, search limit exceeded
+    assert plan(gh, app, tmp_path, redis_conn).startswith("label: ran problem, hypotheses")
+    assert "_Not searched: GitHub's search limit for this installation is spent" in document(
+        gh, "problem-definition.md")
+    assert len(gh.calls(SEARCH)) == 1
+    # The next stage-1 run within the minute does not even ask.
+    plan(gh, app, tmp_path, redis_conn, "problem", "d-problem")
+    assert len(gh.calls(SEARCH)) == 1
