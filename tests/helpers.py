@@ -35,7 +35,7 @@ def helpers(gh: FakeGitHub, planner: Planner) -> Collaborators:
         return RepoContext(tree.commit_sha, paths, languages=("Python",))
 
     return Collaborators(gh.repository, lambda r: gh.read_file(CONFIG_PATH, r.default_branch),
-                         store, lambda config: planner, context)
+                         store, lambda config: planner, context, compare=gh.compare)
 
 
 def comment(*commands: tuple[str, str], association: str = "OWNER", **kw: Any) -> PlanRequest:

@@ -46,6 +46,21 @@ def _outside_code(text: str, change: re.Pattern[str],
     return "".join(out)
 
 
+def cited_paths(document: str) -> list[str]:
+    """The repository paths `document` cites (`src/a.py:12` as `src/a.py`; a folder keeps
+    its `/`), in order, outside code blocks: what `linked` would link."""
+    found: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        match = _REF.match(m["ref"])
+        if match and _target(m["ref"]) is not None:
+            found.append(match["path"])
+        return m.group(0)
+
+    _outside_code(document, _SPAN, keep)
+    return list(dict.fromkeys(found))
+
+
 def linked(document: str, repo_url: str, commit: str) -> str:
     """`document` with every cited path (`src/a.py:12`) a link to that line at `commit`.
 

@@ -20,16 +20,16 @@ def publish(turn: Turn, inputs: Inputs, store: PlanStore, outcome: Outcome,
         store.save(outcome.changed, f"planbot: {', '.join(outcome.ran)} for #{turn.issue_number}"
                    f" ({command})")
     current = states(replace(inputs, documents=outcome.documents))
+    notes = list(filter(None, [*turn.notes, turn.drift(outcome.documents, outcome.ran)]))
     if (not outcome.changed and all(st is State.CURRENT for st in current.values())
-            and turn.report.headline() == PUBLISHED and turn.report.says(turn.notes)):
+            and turn.report.headline() == PUBLISHED and turn.report.says(notes)):
         return  # the status comment and the PR already say all there is: no writes
     rows = stage_rows(current, outcome.documents, store.link, outcome.ran)
     review = ""
     if any(outcome.documents.values()):
         review = store.open_review(f"Plan: {inputs.issue.title}",
                                    pull_body(turn.issue_number, rows))
-    turn.report.published(rows, "\n\n".join(filter(None, [review, _kept(current),
-                                                            *turn.notes])))
+    turn.report.published(rows, "\n\n".join(filter(None, [review, _kept(current), *notes])))
 
 
 def _kept(current: Mapping[str, State]) -> str:

@@ -3,15 +3,16 @@ and what the run works with (collaborators, state in Redis, the report on the is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
 from bot.config import RepoConfig
-from bot.domain import Issue, RepoContext, Repository
+from bot.domain import Comparison, Issue, RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.ports import Conversation, Planner
 from bot.related.match import Related
+from bot.run.drift import drift_note
 from bot.run.pipeline import Inputs, should_run, states
 from bot.run.report import Report
 from bot.run.stores import PlanStore
@@ -35,6 +36,8 @@ class Collaborators:
     monthly_cap: float | None = None  # PLANBOT_MONTHLY_USD (bot.run.spend)
     # Stage 1's one search for related issues (bot.related.lookup); None: no section.
     find_related: Callable[[Repository, Issue], Related] | None = None
+    # What changed between two commits, for the drift notice (bot.run.drift); None: never.
+    compare: Callable[[str, str], Comparison] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,10 @@ class Turn:
             self.issue_read = True
             inputs = replace(inputs, issue=self._from_github())
         return inputs
+
+    def drift(self, documents: Mapping[str, str | None], built: Sequence[str] = ()) -> str:
+        """The drift notice for the plan in `documents` (bot.run.drift), "" when none."""
+        return drift_note(self.helpers.compare, self.repo.default_branch, documents, built)
 
     def issue_labels(self) -> tuple[str, ...]:
         """The issue's labels: the delivery's copy, else GitHub's issue."""

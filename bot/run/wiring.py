@@ -93,6 +93,7 @@ def github_collaborators(settings: Settings, gh: GitHub,
         make_context=context,
         monthly_cap=settings.monthly_cap,
         find_related=lambda repo, issue: find_related(gh, repo.full_name, issue),
+        compare=gh.compare,
     )
 
 

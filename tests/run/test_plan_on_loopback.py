@@ -1,6 +1,7 @@
 """Issue 20's features end to end on the loopback GitHub, through the worker's own wiring
 (bot.run.wiring.run_for, PyGithub, the installation's budget in a real Redis): related
-issues from one search, the spent search limit, and a plan that goes on without it."""
+issues from one search, the spent search limit and a plan that goes on without it, and the
+drift notice after a push to a cited file, from the loopback's compare endpoint."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.run.wiring import run_for, state_in
 from tests.loopback_github import LoopbackGitHub, private_key_pem
 
 SEARCH = "GET /search/issues"
+COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}"
 BRANCH = f"planbot/issue-{NUMBER}"
 PLAN_DIR = f".plans/issue-{NUMBER}"
 
@@ -73,3 +75,20 @@ def test_a_spent_search_limit_leaves_a_note_and_the_plan_is_published(
     # The next stage-1 run within the minute does not even ask.
     plan(gh, app, tmp_path, redis_conn, "problem", "d-problem")
     assert len(gh.calls(SEARCH)) == 1
+
+
+def test_plan_status_names_a_cited_file_pushed_since_the_plan_from_one_comparison(
+        gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, redis_conn: redis.Redis) -> None:
+    plan(gh, app, tmp_path, redis_conn)
+    planned_at = gh.branch_sha(REPO, "main")
+    assert planned_at is not None
+    assert f"commit={planned_at}" in document(gh, "hypotheses.md")
+    plan(gh, app, tmp_path, redis_conn, "status", "d-status-before")
+    assert "Code changed" not in gh.comments(REPO, NUMBER)[-1]["body"]
+    pushed = gh.push(REPO, "main", {"widgets/save.py": "def save(widget, path):\n"
+                                    "    if widget is None:\n        return\n"})
+    plan(gh, app, tmp_path, redis_conn, "status", "d-status-after")
+    reply = gh.comments(REPO, NUMBER)[-1]["body"]
+    assert "**Code changed since the plan:** `widgets/save.py`" in reply
+    assert f"`{planned_at[:7]}..{pushed[:7]}`" in reply and "1 commit)" in reply
+    assert len(gh.calls(COMPARE)) == 2
