@@ -53,12 +53,16 @@ _HELP = """\
 | `/plan again` | regenerate all three stages |
 | `/plan revise <feedback>` | regenerate hypotheses and tasks with your feedback; \
 the lines under the command are part of it |
-| `/plan status` | show each stage: missing, current, edited by a person, or stale |
+| `/plan status` | show each stage: missing, current, edited by a person, or stale; \
+and the files the plan cites that changed since |
+| `/plan handoff` | reply with the plan as a prompt for a coding agent (Copilot, Claude Code, \
+Codex), from the current documents |
 | `/plan help` | show this message |
 
 Write each command at the start of its own line; several command lines run in order. \
-Commands inside code blocks or quotes are ignored. Adding the trigger label \
-(`plan` unless `.github/planbot.yml` says otherwise) works like `/plan`. \
+Commands inside code blocks or quotes are ignored. Adding a trigger label \
+(`plan` unless `labels.trigger` in `.github/planbot.yml` says otherwise) works like `/plan`; \
+an issue with a `labels.skip` label is not planned. \
 On the plan pull request the same commands work in its conversation, and a review \
 that requests changes works like `/plan revise` with the review's text.
 

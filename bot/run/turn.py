@@ -38,6 +38,8 @@ class Collaborators:
     find_related: Callable[[Repository, Issue], Related] | None = None
     # What changed between two commits, for the drift notice (bot.run.drift); None: never.
     compare: Callable[[str, str], Comparison] | None = None
+    # Every path of the default branch, for the hand-off's test command (bot.run.handoff).
+    repo_paths: Callable[[Repository], frozenset[str]] = lambda repo: frozenset()
 
 
 @dataclass(frozen=True)

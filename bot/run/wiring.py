@@ -9,7 +9,8 @@ from redis import Redis
 
 from bot import context as repo_context
 from bot.adapters.dryrun import DryRunConversation
-from bot.config import CONFIG_PATH, RepoConfig
+from bot.config import CONFIG_PATH, ContextBudget, RepoConfig
+from bot.context.snapshot import from_directory
 from bot.documents.related import DRY_RUN
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
@@ -94,6 +95,7 @@ def github_collaborators(settings: Settings, gh: GitHub,
         monthly_cap=settings.monthly_cap,
         find_related=lambda repo, issue: find_related(gh, repo.full_name, issue),
         compare=gh.compare,
+        repo_paths=lambda repo: frozenset(e.path for e in gh.tree(repo.default_branch).entries),
     )
 
 
@@ -117,4 +119,12 @@ def dry_run_collaborators(settings: Settings, full_name: str, folder: Path,
         make_context=context,
         monthly_cap=settings.monthly_cap,
         find_related=lambda repo, issue: Related(note=DRY_RUN),
+        repo_paths=lambda repo: local_paths(repo_dir),
     )
+
+
+def local_paths(repo_dir: Path | None) -> frozenset[str]:
+    """Every path of a local checkout (git's ignored files left out), or none."""
+    if repo_dir is None:
+        return frozenset()
+    return from_directory(repo_dir, ContextBudget()).paths

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.intake.commands import Command
 from bot.run.handlers.declined import decline_skipped
+from bot.run.handlers.handoff import reply_handoff
 from bot.run.handlers.help import reply_help, reply_unknown
 from bot.run.handlers.merged import note_merged
 from bot.run.handlers.plan import RUN_COMMANDS, plan
@@ -19,6 +20,7 @@ Handler = Callable[[Turn, Command], str]
 HANDLERS: dict[str, Handler] = {
     "help": reply_help,
     "status": reply_status,
+    "handoff": reply_handoff,
     **dict.fromkeys(RUN_COMMANDS, plan),
 }
 

@@ -84,6 +84,7 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
         outcome = run(inputs, stages, wanted, forced, feedback, progress)
     finally:
         stages.close()
+    outcome.paths = stages.context_paths()
     meter.spent(outcome.documents, outcome.ran)
     if guard.note:
         turn.notes.append(guard.note)
