@@ -12,7 +12,7 @@ from bot.adapters.github_app import PyGitHubApp
 from bot.domain import FoundIssue
 from bot.ports import GitHub, SearchUnavailable
 from bot.state.github_budget import SEARCHES_PER_MINUTE, InstallationBudget
-from tests.loopback_github import LoopbackGitHub, private_key_pem
+from tests.loopback_github import LoopbackGitHub
 
 REPO = "octo/widgets"
 SEARCH = "GET /search/issues"
@@ -31,22 +31,16 @@ def gh() -> Iterator[LoopbackGitHub]:
         assert server.errors == []
 
 
-@pytest.fixture
-def app(gh: LoopbackGitHub) -> Iterator[PyGitHubApp]:
-    with PyGitHubApp("42", private_key_pem(), gh.url, polite=False) as made:
-        yield made
-
-
 def client(app: PyGitHubApp, conn: redis.Redis | None = None) -> GitHub:
     return app.client(1, REPO, budget=InstallationBudget(conn, 1) if conn else None)
 
 
 def test_an_issue_search_finds_issues_and_pull_requests_with_their_state(
-        app: PyGitHubApp, gh: LoopbackGitHub) -> None:
+        loopback_app: PyGitHubApp, gh: LoopbackGitHub) -> None:
     gh.push(REPO, "fix-save", {"src/save.py": "def save(): return 1\n"})
     fix = gh.add_pull(REPO, "fix-save", title="Fix the crash on save", draft=False)
     gh.close(REPO, fix, merged=True)
-    found = client(app).search_issues(f"repo:{REPO} crash OR save", 10)
+    found = client(loopback_app).search_issues(f"repo:{REPO} crash OR save", 10)
     assert {f.number: (f.state, f.pull_request, f.merged) for f in found} == {
         1: ("open", False, False), 3: ("closed", False, False), fix: ("closed", True, True)}
     assert found[0].number == fix  # both words in its title: GitHub's best match
@@ -57,9 +51,9 @@ def test_an_issue_search_finds_issues_and_pull_requests_with_their_state(
 
 
 def test_a_search_past_githubs_limit_is_unavailable_and_blocks_only_searches(
-        app: PyGitHubApp, gh: LoopbackGitHub, redis_conn: redis.Redis) -> None:
+        loopback_app: PyGitHubApp, gh: LoopbackGitHub, redis_conn: redis.Redis) -> None:
     gh.world.search_limit = (1, 60.0)
-    repo = client(app, redis_conn)
+    repo = client(loopback_app, redis_conn)
     repo.search_issues(f"repo:{REPO} crash", 5)  # the minute's one search
     with pytest.raises(SearchUnavailable):
         repo.search_issues(f"repo:{REPO} crash", 5)  # GitHub said 0 remaining: not sent
@@ -71,11 +65,11 @@ def test_a_search_past_githubs_limit_is_unavailable_and_blocks_only_searches(
 
 
 def test_githubs_search_refusal_is_unavailable_not_a_retry_or_an_installation_block(
-        app: PyGitHubApp, gh: LoopbackGitHub, redis_conn: redis.Redis) -> None:
+        loopback_app: PyGitHubApp, gh: LoopbackGitHub, redis_conn: redis.Redis) -> None:
     gh.fail_next(SEARCH, 403, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "9999999999",
                                "X-RateLimit-Resource": "search"}, "API rate limit exceeded")
     with pytest.raises(SearchUnavailable):
-        client(app, redis_conn).search_issues(f"repo:{REPO} crash", 5)
+        client(loopback_app, redis_conn).search_issues(f"repo:{REPO} crash", 5)
     assert len(gh.calls(SEARCH)) == 1
     assert not redis_conn.exists(InstallationBudget(redis_conn, 1).block_key)
 
@@ -90,9 +84,9 @@ def test_the_installation_budget_paces_searches_across_workers(
 
 
 def test_a_search_does_not_count_against_the_core_limit_planbot_watches(
-        app: PyGitHubApp, gh: LoopbackGitHub, redis_conn: redis.Redis) -> None:
+        loopback_app: PyGitHubApp, gh: LoopbackGitHub, redis_conn: redis.Redis) -> None:
     gh.world.search_limit = (3, 60.0)
-    repo = client(app, redis_conn)
+    repo = client(loopback_app, redis_conn)
     repo.issue(1)  # a core answer: no X-RateLimit headers from the loopback
     for _ in range(3):
         repo.search_issues(f"repo:{REPO} crash", 5)  # search's remaining: 2, 1, 0
@@ -101,14 +95,14 @@ def test_a_search_does_not_count_against_the_core_limit_planbot_watches(
 
 
 def test_a_comparison_names_the_files_changed_since_a_commit_and_the_head(
-        app: PyGitHubApp, gh: LoopbackGitHub) -> None:
+        loopback_app: PyGitHubApp, gh: LoopbackGitHub) -> None:
     base = gh.branch_sha(REPO, "main")
     assert base is not None
     gh.push(REPO, "main", {"src/save.py": "def save(): return 2\n"})
     head = gh.push(REPO, "main", {"docs/new.md": "new\n"})
-    compared = client(app).compare(base, "main")
+    compared = client(loopback_app).compare(base, "main")
     assert (compared.base, compared.head, compared.commits) == (base, head, 2)
     assert compared.files == ("docs/new.md", "src/save.py")
     assert compared.url.endswith(f"compare/octo:{base}...octo:{head}")
-    assert client(app).compare(head, "main").files == ()
+    assert client(loopback_app).compare(head, "main").files == ()
     assert len(gh.calls(COMPARE)) == 2

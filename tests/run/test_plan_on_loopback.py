@@ -14,7 +14,7 @@ import redis
 from bench.github_budget import NUMBER, REPO, comment_request, label_request, settings_for, world
 from bot.adapters.github_app import PyGitHubApp
 from bot.run.wiring import run_for, state_in
-from tests.loopback_github import LoopbackGitHub, private_key_pem
+from tests.loopback_github import LoopbackGitHub
 
 SEARCH = "GET /search/issues"
 COMPARE = "GET /repos/{owner}/{repo}/compare/{basehead}"
@@ -34,12 +34,6 @@ def gh() -> Iterator[LoopbackGitHub]:
         assert server.errors == []
 
 
-@pytest.fixture
-def app(gh: LoopbackGitHub) -> Iterator[PyGitHubApp]:
-    with PyGitHubApp("42", private_key_pem(), gh.url, polite=False) as made:
-        yield made
-
-
 def plan(gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, conn: redis.Redis,
          command: str | None = None, delivery: str = "d-label") -> str:
     request = label_request(gh, delivery) if command is None else comment_request(
@@ -53,8 +47,9 @@ def document(gh: LoopbackGitHub, name: str) -> str:
 
 
 def test_stage_one_lists_the_issues_one_search_found_and_flags_an_open_twin(
-        gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, redis_conn: redis.Redis) -> None:
-    plan(gh, app, tmp_path, redis_conn)
+        gh: LoopbackGitHub, loopback_app: PyGitHubApp, tmp_path: Path,
+        redis_conn: redis.Redis) -> None:
+    plan(gh, loopback_app, tmp_path, redis_conn)
     (search,) = gh.calls(SEARCH)
     assert search.query["q"].startswith(f"repo:{REPO} ")
     problem = document(gh, "problem-definition.md")
@@ -66,28 +61,30 @@ def test_stage_one_lists_the_issues_one_search_found_and_flags_an_open_twin(
 
 
 def test_a_spent_search_limit_leaves_a_note_and_the_plan_is_published(
-        gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, redis_conn: redis.Redis) -> None:
+        gh: LoopbackGitHub, loopback_app: PyGitHubApp, tmp_path: Path,
+        redis_conn: redis.Redis) -> None:
     gh.world.search_limit = (0, 60.0)  # GitHub answers 403, search limit exceeded
-    assert plan(gh, app, tmp_path, redis_conn).startswith("label: ran problem, hypotheses")
+    assert plan(gh, loopback_app, tmp_path, redis_conn).startswith("label: ran problem, hypotheses")
     assert "_Not searched: GitHub's search limit for this installation is spent" in document(
         gh, "problem-definition.md")
     assert len(gh.calls(SEARCH)) == 1
     # The next stage-1 run within the minute does not even ask.
-    plan(gh, app, tmp_path, redis_conn, "problem", "d-problem")
+    plan(gh, loopback_app, tmp_path, redis_conn, "problem", "d-problem")
     assert len(gh.calls(SEARCH)) == 1
 
 
 def test_plan_status_names_a_cited_file_pushed_since_the_plan_from_one_comparison(
-        gh: LoopbackGitHub, app: PyGitHubApp, tmp_path: Path, redis_conn: redis.Redis) -> None:
-    plan(gh, app, tmp_path, redis_conn)
+        gh: LoopbackGitHub, loopback_app: PyGitHubApp, tmp_path: Path,
+        redis_conn: redis.Redis) -> None:
+    plan(gh, loopback_app, tmp_path, redis_conn)
     planned_at = gh.branch_sha(REPO, "main")
     assert planned_at is not None
     assert f"commit={planned_at}" in document(gh, "hypotheses.md")
-    plan(gh, app, tmp_path, redis_conn, "status", "d-status-before")
+    plan(gh, loopback_app, tmp_path, redis_conn, "status", "d-status-before")
     assert "Code changed" not in gh.comments(REPO, NUMBER)[-1]["body"]
     pushed = gh.push(REPO, "main", {"widgets/save.py": "def save(widget, path):\n"
                                     "    if widget is None:\n        return\n"})
-    plan(gh, app, tmp_path, redis_conn, "status", "d-status-after")
+    plan(gh, loopback_app, tmp_path, redis_conn, "status", "d-status-after")
     reply = gh.comments(REPO, NUMBER)[-1]["body"]
     assert "**Code changed since the plan:** `widgets/save.py`" in reply
     assert f"`{planned_at[:7]}..{pushed[:7]}`" in reply and "1 commit)" in reply
