@@ -72,7 +72,7 @@ class Enqueued(Enum):
 
     QUEUED = "queued"
     DUPLICATE = "duplicate"  # a redelivery: this delivery already has a job
-    OTHER_LABEL = "other-label"  # not the repository's trigger label: nothing queued
+    OTHER_LABEL = "other-label"  # none of the repository's trigger labels: nothing queued
 
 
 class QueueUnavailable(RuntimeError):
