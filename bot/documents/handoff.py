@@ -48,8 +48,8 @@ def _hypotheses(kept: Sequence[WrittenHypothesis]) -> list[str]:
     lines = [say.HYPOTHESES, ""]
     if not kept:
         return [*lines, say.NO_HYPOTHESES]
-    for n, h in enumerate(kept, 1):
-        lines.append(f"H{n} — {h.likelihood}: {h.title}")
+    for h in kept:  # numbered as in hypotheses.md, which the tasks refer to
+        lines.append(f"H{h.number} — {h.likelihood}: {h.title}")
         lines += [f"  {shape.format(text=text)}" for shape, text in (
             (say.EVIDENCE, "; ".join(h.evidence)), (say.WHERE, ", ".join(h.refs)),
             (say.VERIFY, h.verify)) if text]

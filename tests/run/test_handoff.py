@@ -70,6 +70,7 @@ def test_the_hand_off_reflects_a_persons_edit_and_the_plan_makes_the_block_again
     reply = handoff(gh)
     assert "2. Ask Ana about Windows line endings\n3. Fix the split" in reply
     assert "The reader strips newlines" not in reply  # struck through: not kept
+    assert "H1 — Most likely: The parser drops the last line" in reply
     # `/plan` keeps the person's edits (tasks are stale now: their hypotheses changed, and
     # a person edited them) and makes the block again from the documents as they are.
     run(gh, comment(("plan", "")), PLANNER)
