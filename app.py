@@ -193,7 +193,7 @@ def _enqueue(jobs: Enqueuer, plan: PlanRequest) -> tuple[Response, str]:
         # Never 2xx unless the job is stored: GitHub would not deliver it again.
         return _unavailable("queue unavailable, retry later"), f"unavailable: {exc}"
     if queued is Enqueued.OTHER_LABEL:
-        return _ignored(f"label {plan.label!r} is not the trigger label of {plan.repo}")
+        return _ignored(f"label {plan.label!r} is not a trigger label of {plan.repo}")
     if queued is Enqueued.DUPLICATE:
         return _json(200, status="duplicate", job_id=plan.job_id), f"duplicate of {plan.job_id}"
     return _json(202, status="queued", job_id=plan.job_id), f"queued {plan.job_id}"

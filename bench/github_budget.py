@@ -130,9 +130,10 @@ def world(config: str | None = None) -> Iterator[LoopbackGitHub]:
 def scenarios(state: Path, connection: Redis,
               app: Callable[[LoopbackGitHub], GitHubApp | None] = lambda gh: None,
               ) -> dict[str, Spend]:
-    """A label on a fresh issue (branch mode), then `/plan status` and `/plan` with nothing
-    stale on it; and `/plan` on a repository that asks for comments. `app` makes the App
-    client for a loopback (None: the worker's own, paced as in production)."""
+    """A label on a fresh issue (branch mode), then `/plan status`, `/plan` with nothing
+    stale on it and `/plan handoff`; and `/plan` on a repository that asks for comments.
+    `app` makes the App client for a loopback (None: the worker's own, paced as in
+    production)."""
     results: dict[str, Spend] = {}
     with LoopbackAnthropic(paths=["widgets/save.py"]) as model:
         with world() as gh:
@@ -144,6 +145,7 @@ def scenarios(state: Path, connection: Redis,
             results["label → branch plan"] = one(label_request(gh, "d-branch"))
             results["/plan status"] = one(comment_request(gh, "d-status", "status"))
             results["second /plan, nothing stale"] = one(comment_request(gh, "d-again", ""))
+            results["/plan handoff"] = one(comment_request(gh, "d-handoff", "handoff"))
             assert gh.errors == [], gh.errors
         with world("output: comments\n") as gh:
             results["/plan → comment plan"] = measure(

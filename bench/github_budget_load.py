@@ -58,6 +58,7 @@ def _scale_budget(scale: float) -> None:
     budget.WINDOWS_MS = (round(60_000 / scale), round(3_600_000 / scale))
     budget.LONG_WAIT_SECONDS = budget.LONG_WAIT_SECONDS / scale
     budget.NOTE_WAIT_SECONDS = budget.NOTE_WAIT_SECONDS / scale
+    budget.SEARCH_WINDOW_MS = round(budget.SEARCH_WINDOW_MS / scale)  # search's own minute
     logging.getLogger("bot.run.board").setLevel(logging.ERROR)  # notes refused: expected
 
 
@@ -112,6 +113,7 @@ def run(issues: int, workers: int, scale: float, hours: float, late: int) -> dic
         redis_url = redis_url_for(Settings(state_dir=Path(tmp) / "redis"))
         conn = connect(Settings(redis_url=redis_url))
         gh.write_limits = (budget.PER_MINUTE, budget.PER_HOUR, minute, hour)
+        gh.world.search_limit = (gh.world.search_limit[0], minute)
         for installation, repo in REPOS.items():
             gh.add_repo(repo, FILES, installation_id=installation)
             for number in range(1, (issues if installation == 1 else late) + 1):
@@ -151,6 +153,9 @@ def run(issues: int, workers: int, scale: float, hours: float, late: int) -> dic
             "installation 2: plans": len(second),
             "installation 2: labelled -> published, GitHub s (median, max)":
                 (round(statistics.median(second), 1), round(max(second), 1)) if second else None,
+            "searches (stage 1's related issues), refused by the search limit":
+                (len(gh.calls("GET /search/issues")),
+                 sum(r.status == 403 for r in gh.calls("GET /search/issues"))),
             "loopback errors": len(gh.errors),
         }
 

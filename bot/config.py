@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import yaml
 
-from bot.domain import MAINTAINERS, STAGES
+from bot.domain import MAINTAINERS, STAGES, same_label
 
 CONFIG_PATH = ".github/planbot.yml"
 ASSOCIATIONS = frozenset(
@@ -49,11 +49,41 @@ class Research:
 
 
 MAX_TURNS = 20
+MAX_LABELS = 20  # labels in `labels.trigger` or `labels.skip`
+MAX_MONTHLY_USD = 1_000_000
+DEFAULT_TRIGGER = "plan"
+# One release of grace for the older single-label key (issue 20); shown where config
+# problems are (the status comment and `/plan status`), not an error.
+LABEL_DEPRECATED = (f"`label` in `{CONFIG_PATH}` is deprecated and will stop working in the "
+                    "next release: write `labels:` with `trigger: [{label}]` instead.")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """`labels.trigger`: labels that plan an issue like `/plan`; `labels.skip`: labels that
+    make planbot decline to plan an issue at all."""
+
+    trigger: tuple[str, ...] = (DEFAULT_TRIGGER,)
+    skip: tuple[str, ...] = ()
+
+    def triggers(self, label: str) -> bool:
+        return same_label(label) in {same_label(t) for t in self.trigger}
+
+    def skipping(self, labels: Iterable[str]) -> tuple[str, ...]:
+        """The labels among `labels` that make planbot decline, as the issue spells them."""
+        skip = {same_label(s) for s in self.skip}
+        return tuple(label for label in labels if same_label(label) in skip)
+
+
+@dataclass(frozen=True)
+class Budget:
+    # Lower only: the installation's PLANBOT_MONTHLY_USD, when set, still caps a higher one.
+    monthly_usd: float | None = None
 
 
 @dataclass(frozen=True)
 class RepoConfig:
-    label: str = "plan"
+    labels: Labels = field(default_factory=Labels)
     output: str = "branch"
     plans_dir: str = ".plans"
     branch_prefix: str = "planbot/"
@@ -62,6 +92,8 @@ class RepoConfig:
     allowed: tuple[str, ...] = MAINTAINERS
     context: ContextBudget = field(default_factory=ContextBudget)
     research: Research = field(default_factory=Research)
+    budget: Budget = field(default_factory=Budget)
+    warnings: tuple[str, ...] = ()  # what the file should change, short of an error
 
     def branch(self, issue_number: int) -> str:
         return f"{self.branch_prefix}issue-{issue_number}"
@@ -151,6 +183,31 @@ def _turns(key: str, value: Any) -> int:
     return value
 
 
+def _label_list(key: str, value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or len(items) > MAX_LABELS:
+        raise ConfigError(key, f"must be a label or a list of at most {MAX_LABELS} labels")
+    return tuple(dict.fromkeys(_text(key, item) for item in items))
+
+
+def _labels(key: str, value: Any) -> Labels:
+    labels = Labels(**_mapping(key, value, {"trigger": _label_list, "skip": _label_list}))
+    if not labels.trigger:
+        raise ConfigError(f"{key}.trigger", "must name at least one label")
+    both = [s for s in labels.skip if labels.triggers(s)]
+    if both:
+        raise ConfigError(f"{key}.skip", f"lists {both[0]!r}, which is a trigger label too")
+    return labels
+
+
+def _dollars(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 < value <= MAX_MONTHLY_USD):
+        raise ConfigError(key, f"must be an amount of US dollars above 0 (at most "
+                          f"{MAX_MONTHLY_USD:,})")
+    return float(value)
+
+
 def _mapping(key: str, value: Any, known: Mapping[str, Callable[[str, Any], Any]]
              ) -> dict[str, Any]:
     """Each entry of `value` checked by its key's rule; an unknown key is an error."""
@@ -167,7 +224,8 @@ def _mapping(key: str, value: Any, known: Mapping[str, Callable[[str, Any], Any]
 
 _BUDGET = {f.name: _count for f in fields(ContextBudget)}
 _KEYS: dict[str, Callable[[str, Any], Any]] = {
-    "label": _text,
+    "labels": _labels,
+    "label": _text,  # the older spelling of `labels.trigger`, for one more release
     "output": _output,
     "plans_dir": _plans_dir,
     "branch_prefix": _branch_prefix,
@@ -176,6 +234,7 @@ _KEYS: dict[str, Callable[[str, Any], Any]] = {
     "allowed": _choices(ASSOCIATIONS, upper=True),
     "context": lambda key, value: ContextBudget(**_mapping(key, value, _BUDGET)),
     "research": lambda key, value: Research(**_mapping(key, value, {"max_turns": _turns})),
+    "budget": lambda key, value: Budget(**_mapping(key, value, {"monthly_usd": _dollars})),
 }
 
 
@@ -191,4 +250,12 @@ def parse(text: str | None) -> RepoConfig:
         raise ConfigError("(file)", f"is not valid YAML: {exc}") from exc
     if data is None:
         return RepoConfig()
-    return RepoConfig(**_mapping("(file)", data, _KEYS))
+    values = _mapping("(file)", data, _KEYS)
+    if "label" in values:
+        label = values.pop("label")
+        if "labels" in values:
+            raise ConfigError("label", "is the older spelling of `labels.trigger`: keep only "
+                              "`labels`")
+        values["labels"] = _labels("labels", {"trigger": [label]})
+        values["warnings"] = (LABEL_DEPRECATED.format(label=label),)
+    return RepoConfig(**values)

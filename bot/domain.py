@@ -28,6 +28,11 @@ class Issue:
     labels: tuple[str, ...] = ()
 
 
+def same_label(label: str) -> str:
+    """A label as GitHub compares them: `Plan` and `plan` are one label."""
+    return label.casefold()
+
+
 def is_bot_account(user_type: str, login: str) -> bool:
     """GitHub marks App accounts `type: Bot`; their logins end in `[bot]`."""
     return user_type == "Bot" or login.endswith("[bot]")
@@ -86,6 +91,30 @@ class PullRequest:
 
 
 ReactionTarget = tuple[Literal["issue", "comment"], int]
+
+
+@dataclass(frozen=True)
+class FoundIssue:
+    """An issue or pull request of the repository that a search found."""
+
+    number: int
+    title: str
+    state: str  # "open" or "closed"
+    url: str
+    body: str = ""
+    pull_request: bool = False
+    merged: bool = False  # a pull request that was merged
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed between two commits of the repository (`base...head`)."""
+
+    base: str  # commit shas
+    head: str
+    files: tuple[str, ...]  # changed paths; a renamed file under both names
+    commits: int
+    url: str = ""  # the comparison on GitHub
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,14 @@ _PLAN_PR = re.compile(r"<!--\s*planbot:plan-pr\s+issue=(\d+)\s*-->")
 # A document's last line: `<!-- planbot:stage=<stage> inputs=<hash> generator=<name> ... -->`.
 PROVENANCE = re.compile(r"^<!-- planbot:stage=(?P<stage>\w+)(?P<rest>[^>]*)-->\s*$", re.M)
 
+# The hand-off prompt at the end of tasks.md (bot.documents.handoff), between these lines:
+# derived from all three documents and rewritten when they change, it is never part of
+# what a person edits (bot.documents.provenance.body_of leaves it out).
+HANDOFF_START = "<!-- planbot:handoff inputs={inputs} -->"
+HANDOFF_END = "<!-- planbot:handoff-end -->"
+HANDOFF = re.compile(r"^<!-- planbot:handoff inputs=(?P<inputs>\w*) -->[ \t]*$.*?"
+                     r"^<!-- planbot:handoff-end -->[ \t]*(?:\n|\Z)", re.M | re.S)
+
 # planbot's own label on a planned issue; it must not trigger another run.
 PLANNED_LABEL = "planned"
 

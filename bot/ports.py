@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from bot.domain import (
     Comment,
+    Comparison,
+    FoundIssue,
     HypothesesDraft,
     Issue,
     PlanInput,
@@ -45,6 +47,14 @@ class RateLimited(GitHubError):
         self.resume_at = resume_at
 
 
+class SearchUnavailable(GitHubError):
+    """GitHub's search limit for the installation (30 a minute) is spent, or GitHub said so:
+    the search is skipped, never waited for; the plan goes on without it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 429)
+
+
 class RequestBudget(abc.ABC):
     """One installation's share of GitHub: writes spaced and counted, waits GitHub asked
     for honoured (bot.state.github_budget.InstallationBudget). Raises RateLimited rather
@@ -65,6 +75,15 @@ class RequestBudget(abc.ABC):
     @abc.abstractmethod
     def observe(self, remaining: int | None, reset: float | None) -> None:
         """The primary limit as the last response reported it."""
+
+    @abc.abstractmethod
+    def before_search(self) -> bool:
+        """Take one of the installation's searches this minute; False when none is left
+        (or GitHub asked the installation to wait)."""
+
+    @abc.abstractmethod
+    def search_blocked(self, seconds: float) -> None:
+        """GitHub's search limit is spent for `seconds`: no search until then."""
 
     @abc.abstractmethod
     def place_in_line(self, ticket: str) -> tuple[float, bool]:
@@ -104,6 +123,12 @@ class Conversation(abc.ABC):
 
     @abc.abstractmethod
     def add_label(self, issue_number: int, label: str) -> None: ...
+
+    @abc.abstractmethod
+    def search_issues(self, query: str, limit: int) -> list[FoundIssue]:
+        """The issues and pull requests GitHub's search finds for `query` (best match
+        first, at most `limit`), from one request; SearchUnavailable when the search limit
+        is spent."""
 
     def notes(self) -> contextlib.AbstractContextManager[None]:
         """Writes made inside are notes about the run's place in the queue: they may use
@@ -145,6 +170,10 @@ class PlanBranch(abc.ABC):
     ) -> str:
         """Write `files` in one commit on top of `base_sha`, move (or create) `branch`
         to it, and return the new commit's sha."""
+
+    @abc.abstractmethod
+    def compare(self, base: str, head: str) -> Comparison:
+        """What changed from commit `base` to `head` (a branch or a sha), from one request."""
 
     @abc.abstractmethod
     def find_pull(self, head_branch: str) -> PullRequest | None:

@@ -4,6 +4,7 @@ and by the worker process, and again by the worker for each job (workers.jobs.ru
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class Settings:
     env_file: Path = Path(ENV_FILE)
     log_level: str = "INFO"
     log_format: str = "text"
+    monthly_usd: str = ""  # PLANBOT_MONTHLY_USD as written; `monthly_cap` is its value
     # GitHub caps deliveries at 25 MB; issue and comment events are far smaller.
     # 5 MiB leaves room for huge issue bodies while bounding memory per request.
     max_body_bytes: int = 5 * 1024 * 1024
@@ -58,6 +60,16 @@ class Settings:
     def dry_run_folder(self, repo: str, number: int) -> Path:
         """Where dry-run mode writes an issue's documents and the comments it would post."""
         return self.out_dir / repo / f"issue-{number}"
+
+    @property
+    def monthly_cap(self) -> float | None:
+        """The cap on each installation's estimated model spend a calendar month (UTC), in
+        US dollars; None: no cap (unset, or malformed, which `problems` reports)."""
+        try:
+            cap = float(self.monthly_usd)
+        except ValueError:
+            return None
+        return cap if cap > 0 and math.isfinite(cap) else None
 
     @property
     def offline_planner(self) -> bool:
@@ -120,6 +132,9 @@ def problems(settings: Settings) -> list[str]:
     if not isinstance(logging.getLevelName(settings.log_level), int):
         found.append(f"LOG_LEVEL={settings.log_level!r} is not a level; use DEBUG, INFO, "
                      "WARNING or ERROR")
+    if settings.monthly_usd and settings.monthly_cap is None:
+        found.append(f"PLANBOT_MONTHLY_USD={settings.monthly_usd!r} is not an amount; use a "
+                     "number of US dollars above 0, such as 50, or leave it unset for no cap")
     if settings.log_format not in LOG_FORMATS:
         found.append(f"LOG_FORMAT={settings.log_format!r}: use text or json")
     return found
@@ -165,4 +180,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         env_file=Path(env.get("PLANBOT_ENV_FILE", ENV_FILE)),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         log_format=env.get("LOG_FORMAT", "text").lower(),
+        monthly_usd=env.get("PLANBOT_MONTHLY_USD", "").strip().removeprefix("$"),
     )

@@ -94,3 +94,14 @@ def github() -> Iterator[Any]:
         server.add_issue("Codertocat/Hello-World", 1, issue["title"], issue["body"],
                          author="Codertocat")
         yield server
+
+
+@pytest.fixture
+def loopback_app(gh: Any) -> Iterator[Any]:
+    """The App's client for a test module's own loopback GitHub (its `gh` fixture), with
+    PyGithub's retries off as the loopback needs no politeness."""
+    from bot.adapters.github_app import PyGitHubApp  # only the loopback tests need PyGithub
+    from tests.loopback_github import private_key_pem
+
+    with PyGitHubApp("42", private_key_pem(), gh.url, polite=False) as made:
+        yield made

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 
 from bot.domain import (
     Comment,
+    Comparison,
+    FoundIssue,
     HypothesesDraft,
     Hypothesis,
     Issue,
@@ -24,7 +26,7 @@ from bot.domain import (
     TreeEntry,
 )
 from bot.limits import GITHUB_BODY_CHARS
-from bot.ports import GitHub, GitHubError, Planner
+from bot.ports import GitHub, GitHubError, Planner, SearchUnavailable
 from bot.state.document_cache import blob_sha
 
 
@@ -49,11 +51,17 @@ class FakeGitHub(GitHub):
     calls: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # every comment body, created or edited
     head_sha: str = "sha-0"  # the default branch's commit (a hex id where links are tested)
+    found: list[FoundIssue] = field(default_factory=list)  # what an issue search finds
+    search_spent: bool = False  # the installation's search limit is spent
+    searches: list[str] = field(default_factory=list)  # the queries searched
     _next_id: int = 1000
 
     def __post_init__(self) -> None:
         self.branches.setdefault(self.default_branch, dict(self.files))
         self._shas: dict[str, str] = {self.default_branch: self.head_sha}
+        # Every commit's files, for compare(); a commit's parent, for its history.
+        self._snapshots: dict[str, dict[str, str]] = {self.head_sha: dict(self.files)}
+        self._parents: dict[str, str] = {}
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -133,14 +141,43 @@ class FakeGitHub(GitHub):
         content.update(files)
         self.branches[branch] = content
         sha = f"sha-{len(self.commits) + 1}"
-        self._shas[branch] = sha
+        self._record(branch, sha, content, base_sha)
         self.commits.append((branch, message, dict(files)))
         return sha
 
-    def human_commit(self, branch: str, files: Mapping[str, str]) -> None:
-        """A person pushes to `branch` (not a planbot call)."""
+    def human_commit(self, branch: str, files: Mapping[str, str], sha: str = "") -> None:
+        """A person pushes to `branch` (not a planbot call); `sha`: the new commit's id."""
         self.branches[branch].update(files)
-        self._shas[branch] = f"sha-human-{len(self.commits)}"
+        self._record(branch, sha or f"sha-human-{len(self.commits)}-{len(self._snapshots)}",
+                     self.branches[branch])
+
+    def _record(self, branch: str, sha: str, content: Mapping[str, str],
+                parent: str = "") -> None:
+        if parent or branch in self._shas:
+            self._parents[sha] = parent or self._shas[branch]
+        self._shas[branch] = sha
+        self._snapshots[sha] = dict(content)
+
+    def compare(self, base: str, head: str) -> Comparison:
+        self._call("compare")
+        head_sha = self._shas.get(head, head)
+        if base not in self._snapshots or head_sha not in self._snapshots:
+            raise GitHubError(f"No common ancestor between {base} and {head}", status=404)
+        before, after = self._snapshots[base], self._snapshots[head_sha]
+        changed = tuple(sorted(p for p in before.keys() | after.keys()
+                               if before.get(p) != after.get(p)))
+        commits, at = 0, head_sha
+        while at != base and at in self._parents:
+            commits, at = commits + 1, self._parents[at]
+        return Comparison(base, head_sha, changed, commits,
+                          f"https://github.com/{self.full_name}/compare/{base}...{head_sha}")
+
+    def search_issues(self, query: str, limit: int) -> list[FoundIssue]:
+        self._call("search_issues")
+        self.searches.append(query)
+        if self.search_spent:
+            raise SearchUnavailable("GitHub's search limit for this installation is spent")
+        return self.found[:limit]
 
     def find_pull(self, head_branch: str) -> PullRequest | None:
         self._call("find_pull")

@@ -34,8 +34,12 @@ def helpers(gh: FakeGitHub, planner: Planner) -> Collaborators:
         paths = frozenset(e.path for e in tree.entries)
         return RepoContext(tree.commit_sha, paths, languages=("Python",))
 
+    def paths(repository: Repository) -> frozenset[str]:
+        return frozenset(e.path for e in gh.tree(repository.default_branch).entries)
+
     return Collaborators(gh.repository, lambda r: gh.read_file(CONFIG_PATH, r.default_branch),
-                         store, lambda config: planner, context)
+                         store, lambda config: planner, context, compare=gh.compare,
+                         repo_paths=paths)
 
 
 def comment(*commands: tuple[str, str], association: str = "OWNER", **kw: Any) -> PlanRequest:

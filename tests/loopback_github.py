@@ -31,14 +31,14 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest
+from openapi_core.testing import MockRequest, MockResponse
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from tests import loopback_apps
-from tests.loopback_routes import NOT_FOUND, ROUTES, Call, Commit, Reply, Repo, World, user
+from tests.loopback_routes import NOT_FOUND, NOW, ROUTES, Call, Commit, Reply, Repo, World, user
 
 DESCRIPTION = Path(__file__).parent / "github" / "rest-operations.json"
 SPEC_HOST = "https://api.github.com"  # the description's only server
@@ -55,7 +55,10 @@ APP_OPS = frozenset({
 NO_AUTH = frozenset({"POST /app-manifests/{code}/conversions"})
 # Path parameters that may hold "/" (git refs, file paths): routed greedily, and
 # percent-encoded for validation since a template segment never spans a "/".
-GREEDY = frozenset({"ref", "path"})
+GREEDY = frozenset({"ref", "path", "basehead"})
+# Operations whose answers are checked against the description too (issue 20 added them;
+# the older routes' answers carry only the fields planbot reads).
+CHECKED_ANSWERS = frozenset({"GET /search/issues", "GET /repos/{owner}/{repo}/compare/{basehead}"})
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 CODELOAD = re.compile(r"/_codeload/([\w.-]+/[\w.-]+)/legacy\.tar\.gz/(\w+)")
 
@@ -249,6 +252,15 @@ class LoopbackGitHub:
             pull = self.world.pull(repo, head, repo.default_branch, title, body, draft)
             return int(pull["number"])
 
+    def close(self, full_name: str, number: int, merged: bool = False) -> None:
+        """Someone closes issue `number`, or closes (`merged`: merges) pull request `number`."""
+        with self._lock:
+            repo = self.world.repos[full_name]
+            for item in filter(None, (repo.issues.get(number), repo.pulls.get(number))):
+                item.update(state="closed", closed_at=NOW)
+            if merged:
+                repo.pulls[number].update(merged=True, merged_at=NOW)
+
     def add_review_comment(self, full_name: str, pull_number: int, review_id: int, body: str,
                            path: str, line: int | None = None) -> int:
         with self._lock:
@@ -367,6 +379,7 @@ class LoopbackGitHub:
         failed = Reply(failure[1], failure[3], failure[2]) if failure else None
         if failure and failed and not failure[4]:
             return self._reply(record, failed)
+        answer_args = dict(args)
         owner, name = args.pop("owner", None), args.pop("repo", None)
         repo = self.world.repos.get(f"{owner}/{name}")
         if owner is not None and repo is None:
@@ -375,6 +388,9 @@ class LoopbackGitHub:
                     request.headers.get("Authorization", ""),
                     request.headers.get("If-None-Match", ""))
         done = ROUTES[operation](call, **args)
+        if operation in CHECKED_ANSWERS:
+            self.errors += [f"{operation} answer: {p}" for p in self._validate_answer(
+                request, template, answer_args, done)]
         return self._reply(record, failed or done)
 
     def _over_limit(self, method: str, operation: str, header: str) -> bool:
@@ -422,6 +438,16 @@ class LoopbackGitHub:
                            headers=dict(request.headers),
                            data=None if body is None else json.dumps(body).encode())
         result = _openapi().unmarshal_request(mock)
+        return [f"{type(e).__name__} {e} {e.__cause__ or ''}".strip() for e in result.errors]
+
+    def _validate_answer(self, request: Request, template: str, args: dict[str, Any],
+                         reply: Reply) -> list[str]:
+        path = template.format(**{k: quote(str(v), safe="") for k, v in args.items()})
+        mock = MockRequest(SPEC_HOST, request.method, path, args=dict(request.args),
+                           headers=dict(request.headers))
+        answer = MockResponse(json.dumps(reply.json).encode(), reply.status,
+                              dict(reply.headers))
+        result = _openapi().unmarshal_response(mock, answer)
         return [f"{type(e).__name__} {e} {e.__cause__ or ''}".strip() for e in result.errors]
 
     def _authorize(self, operation: str, args: dict[str, Any], header: str) -> str:

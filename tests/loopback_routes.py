@@ -7,7 +7,9 @@ import hashlib
 import io
 import itertools
 import json
+import re
 import tarfile
+import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,6 +92,10 @@ class World:
     apps: dict[int, Any] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
     setup_errors: list[str] = field(default_factory=list)
+    # GitHub's search limit per installation: (requests, window in seconds); the times of
+    # each installation's searches in the window.
+    search_limit: tuple[int, float] = (30, 60.0)
+    searches: dict[int, list[float]] = field(default_factory=dict)
 
     def next_id(self) -> int:
         return next(self.ids)
@@ -572,3 +578,158 @@ def list_review_comments(c: Call, pull_number: int) -> Reply:
     if pull_number not in c.repo.pulls:
         return NOT_FOUND
     return page(c, c.repo.review_comments.get(pull_number, []))
+
+
+# Search: GitHub's issue search within its limit of its own (30 a minute per installation)
+def simple_user(c: Call, person: dict[str, Any]) -> dict[str, Any]:
+    """A user as the search and commit answers give one (every field the description
+    requires)."""
+    login, api = person["login"], f"{c.world.url}/users/{person['login']}"
+    return {"login": login, "id": person["id"], "node_id": f"U_{person['id']}",
+            "avatar_url": f"{c.world.root}/avatars/{login}", "gravatar_id": "",
+            "url": api, "html_url": f"{c.world.root}/{login}", "type": person["type"],
+            "site_admin": False, **{f"{name}_url": f"{api}/{name}" for name in (
+                "followers", "following", "gists", "starred", "subscriptions",
+                "organizations", "repos", "events", "received_events")}}
+
+
+_QUALIFIER = re.compile(r"^(\w+):(\S+)$")
+
+
+def _search_terms(q: str) -> tuple[list[str], list[str]]:
+    """(the repositories `repo:` names, the lower-cased words), as GitHub reads `a OR b`."""
+    repos, words = [], []
+    for part in q.split():
+        qualifier = _QUALIFIER.match(part)
+        if qualifier and qualifier[1] == "repo":
+            repos.append(qualifier[2])
+        elif part not in ("OR", "AND", "NOT") and not qualifier:
+            words.append(part.lower())
+    return repos, words
+
+
+def _score(item: dict[str, Any], words: list[str]) -> float:
+    title, body = item["title"].lower(), (item.get("body") or "").lower()
+    return sum(2.0 * (word in title) + 1.0 * (word in body) for word in words)
+
+
+def _search_item(c: Call, repo: Repo, issue: dict[str, Any], score: float) -> dict[str, Any]:
+    number, base = issue["number"], c.world.api(repo, f"issues/{issue['number']}")
+    item = {key: issue[key] for key in ("id", "number", "title", "state", "body", "comments",
+                                        "created_at", "updated_at", "html_url",
+                                        "author_association")}
+    item.update(url=base, repository_url=f"{c.world.url}/repos/{repo.full_name}",
+                labels_url=f"{base}/labels{{/name}}", comments_url=f"{base}/comments",
+                events_url=f"{base}/events", node_id=f"I_{issue['id']}", locked=False,
+                assignee=None, milestone=None, closed_at=issue.get("closed_at"), score=score,
+                user=simple_user(c, issue["user"]), labels=issue["labels"])
+    pull = repo.pulls.get(number)
+    if pull is not None:
+        web = pull["html_url"]
+        item["pull_request"] = {"url": pull["url"], "html_url": web, "diff_url": f"{web}.diff",
+                                "patch_url": f"{web}.patch", "merged_at": pull["merged_at"]}
+    return item
+
+
+def _search_slot(c: Call) -> tuple[bool, dict[str, str]]:
+    """(whether the installation may search now, GitHub's X-RateLimit-* for the answer)."""
+    installation = c.world.tokens.get(c.authorization.partition(" ")[2], 0)
+    most, window = c.world.search_limit
+    now = time.time()
+    done = [t for t in c.world.searches.get(installation, []) if t > now - window]
+    allowed = len(done) < most
+    if allowed:
+        c.world.searches[installation] = [*done, now]
+    return allowed, {"X-RateLimit-Limit": str(most),
+                     "X-RateLimit-Remaining": str(max(0, most - len(done) - 1)),
+                     "X-RateLimit-Reset": str(int((done[0] if done else now) + window)),
+                     "X-RateLimit-Resource": "search"}
+
+
+@route("GET /search/issues")
+def search_issues(c: Call) -> Reply:
+    allowed, headers = _search_slot(c)
+    if not allowed:
+        installation = c.world.tokens.get(c.authorization.partition(" ")[2], 0)
+        return Reply(403, {"message": f"API rate limit exceeded for installation ID "
+                                      f"{installation}.",
+                           "documentation_url": "https://docs.github.com/rest/overview/"
+                                                "resources-in-the-rest-api#rate-limiting"},
+                     headers)
+    repos, words = _search_terms(c.query.get("q", ""))
+    found = [(score, repo, issue) for name, repo in c.world.repos.items()
+             if not repos or name in repos for issue in repo.issues.values()
+             if (score := _score(issue, words)) > 0]
+    found.sort(key=lambda f: (-f[0], -f[2]["number"]))
+    per_page = int(c.query.get("per_page", 30))
+    items = [_search_item(c, repo, issue, score) for score, repo, issue in found[:per_page]]
+    return Reply(200, {"total_count": len(found), "incomplete_results": False,
+                       "search_type": "lexical", "items": items}, headers)
+
+
+# Commit comparison
+def history(repo: Repo, sha: str) -> list[str]:
+    """`sha` and its ancestors, newest first (first parents, as planbot's history is)."""
+    out: list[str] = []
+    while sha in repo.commits and sha not in out:
+        out.append(sha)
+        parents = repo.commits[sha].parents
+        sha = parents[0] if parents else ""
+    return out
+
+
+def full_commit_json(c: Call, commit: Commit) -> dict[str, Any]:
+    """A commit as the compare answer lists it (the description's `commit`)."""
+    person = {"name": "planbot", "email": "planbot@example.com", "date": NOW}
+    web = f"{c.world.root}/{c.repo.full_name}/commit/{commit.sha}"
+    return {"url": c.world.api(c.repo, f"commits/{commit.sha}"), "sha": commit.sha,
+            "node_id": f"C_{commit.sha[:8]}", "html_url": web,
+            "comments_url": c.world.api(c.repo, f"commits/{commit.sha}/comments"),
+            "commit": {"url": c.world.api(c.repo, f"git/commits/{commit.sha}"),
+                       "author": person, "committer": person, "message": commit.message,
+                       "comment_count": 0,
+                       "tree": {"sha": commit.tree,
+                                "url": c.world.api(c.repo, f"git/trees/{commit.tree}")}},
+            "author": simple_user(c, BOT), "committer": simple_user(c, BOT),
+            "parents": [{"sha": p, "url": c.world.api(c.repo, f"commits/{p}")}
+                        for p in commit.parents]}
+
+
+def _diff_entry(c: Call, path: str, status: str, head: str) -> dict[str, Any]:
+    files = c.repo.files(head) or {}
+    web = f"{c.world.root}/{c.repo.full_name}"
+    return {"sha": blob_sha(files.get(path, "")), "filename": path, "status": status,
+            "additions": 1, "deletions": 1, "changes": 2,
+            "blob_url": f"{web}/blob/{head}/{path}", "raw_url": f"{web}/raw/{head}/{path}",
+            "contents_url": c.world.api(c.repo, f"contents/{quote(path)}?ref={head}")}
+
+
+@route("GET /repos/{owner}/{repo}/compare/{basehead}")
+def compare(c: Call, basehead: str) -> Reply:
+    base_ref, _, head_ref = basehead.partition("...")
+    base, head = c.repo.resolve(base_ref), c.repo.resolve(head_ref)
+    if base is None or head is None:
+        return NOT_FOUND
+    ahead, behind = history(c.repo, head.sha), history(c.repo, base.sha)
+    merge_base = next((sha for sha in ahead if sha in behind), None)
+    if merge_base is None:
+        return Reply(404, {"message": f"No common ancestor between {base_ref} and {head_ref}."})
+    new = list(reversed(ahead[:ahead.index(merge_base)]))  # oldest first, as GitHub lists
+    before, after = c.repo.files(merge_base) or {}, c.repo.files(head.sha) or {}
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    status = {(False, False): "identical", (True, False): "ahead", (False, True): "behind",
+              (True, True): "diverged"}[(bool(new), merge_base != base.sha)]
+    web = f"{c.world.root}/{c.repo.full_name}/compare"
+    owner = c.repo.owner
+    return Reply(200, {
+        "url": c.world.api(c.repo, f"compare/{basehead}"), "html_url": f"{web}/{basehead}",
+        "permalink_url": f"{web}/{owner}:{base.sha}...{owner}:{head.sha}",
+        "diff_url": f"{web}/{basehead}.diff", "patch_url": f"{web}/{basehead}.patch",
+        "base_commit": full_commit_json(c, base),
+        "merge_base_commit": full_commit_json(c, c.repo.commits[merge_base]),
+        "status": status, "ahead_by": len(new), "behind_by": behind.index(merge_base),
+        "total_commits": len(new),
+        "commits": [full_commit_json(c, c.repo.commits[sha]) for sha in new],
+        "files": [_diff_entry(c, path, "added" if path not in before else
+                              "removed" if path not in after else "modified", head.sha)
+                  for path in changed]})

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import MAX_BYTES, ConfigError, ContextBudget, RepoConfig, Research, parse
+from bot.config import (
+    MAX_BYTES,
+    Budget,
+    ConfigError,
+    ContextBudget,
+    Labels,
+    RepoConfig,
+    Research,
+    parse,
+)
 
 
 def test_an_absent_or_empty_file_means_every_default() -> None:
@@ -13,13 +22,36 @@ def test_an_absent_or_empty_file_means_every_default() -> None:
 
 def test_every_key_is_read() -> None:
     config = parse(
-        "label: needs-plan\noutput: comments\nplans_dir: docs/plans\nbranch_prefix: plans/\n"
+        "labels:\n  trigger: [needs-plan, plan-me]\n  skip: [wontfix]\noutput: comments\n"
+        "plans_dir: docs/plans\nbranch_prefix: plans/\n"
         "stages: [problem]\nmodel: claude-x\nallowed: [owner, member]\n"
-        "context:\n  max_files: 5\n  plan_tokens: 1000\n")
+        "context:\n  max_files: 5\n  plan_tokens: 1000\nbudget:\n  monthly_usd: 12.5\n")
     assert config == RepoConfig(
-        label="needs-plan", output="comments", plans_dir="docs/plans", branch_prefix="plans/",
+        labels=Labels(("needs-plan", "plan-me"), ("wontfix",)), output="comments",
+        plans_dir="docs/plans", branch_prefix="plans/",
         stages=("problem",), model="claude-x", allowed=("OWNER", "MEMBER"),
-        context=ContextBudget(max_files=5, plan_tokens=1000))
+        context=ContextBudget(max_files=5, plan_tokens=1000), budget=Budget(12.5))
+
+
+def test_one_label_may_be_written_without_a_list() -> None:
+    assert parse("labels:\n  trigger: needs-plan\n  skip: duplicate\n").labels == Labels(
+        ("needs-plan",), ("duplicate",))
+    assert parse(None).labels == Labels(("plan",), ())
+
+
+def test_the_older_label_key_still_works_for_one_release_with_a_deprecation_note() -> None:
+    config = parse("label: needs-plan\n")
+    assert config.labels == Labels(("needs-plan",))
+    (note,) = config.warnings
+    assert "`label`" in note and "deprecated" in note and "trigger: [needs-plan]" in note
+    assert parse("labels:\n  trigger: [plan]\n").warnings == ()
+
+
+def test_labels_compare_as_github_does_whatever_their_case() -> None:
+    labels = parse("labels:\n  trigger: [Needs-Plan, plan]\n  skip: [WontFix]\n").labels
+    assert labels.triggers("needs-plan") and labels.triggers("PLAN")
+    assert not labels.triggers("bug")
+    assert labels.skipping(["bug", "wontfix", "Duplicate"]) == ("wontfix",)
 
 
 def test_research_turns_default_to_five_and_zero_means_one_shot() -> None:
@@ -38,6 +70,17 @@ def test_research_turns_default_to_five_and_zero_means_one_shot() -> None:
     ("output: pull-request\n", "output", "`branch` or `comments`"),
     ("label: ''\n", "label", "non-empty string"),
     ("label: [plan]\n", "label", "non-empty string"),
+    ("label: plan\nlabels:\n  trigger: [plan]\n", "label", "keep only `labels`"),
+    ("labels: plan\n", "labels", "mapping"),
+    ("labels:\n  trigger: []\n", "labels.trigger", "at least one label"),
+    ("labels:\n  trigger: [plan, '']\n", "labels.trigger", "non-empty string"),
+    ("labels:\n  trigger: {a: b}\n", "labels.trigger", "a label or a list"),
+    ("labels:\n  skip: [Plan]\n", "labels.skip", "a trigger label too"),
+    ("labels:\n  only: [plan]\n", "labels.only", "unknown key"),
+    ("budget:\n  monthly_usd: 0\n", "budget.monthly_usd", "above 0"),
+    ("budget:\n  monthly_usd: ten\n", "budget.monthly_usd", "US dollars"),
+    ("budget:\n  monthly_usd: true\n", "budget.monthly_usd", "US dollars"),
+    ("budget:\n  daily_usd: 3\n", "budget.daily_usd", "unknown key"),
     ("stages: [problem, design]\n", "stages", "unknown value 'design'"),
     ("stages: [[problem]]\n", "stages", "plain words"),
     ("allowed: [OWNER, EVERYONE]\n", "allowed", "unknown value 'EVERYONE'"),

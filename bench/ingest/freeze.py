@@ -27,7 +27,7 @@ import redis
 
 from bench.ingest import servers
 from bot.intake.signature import sign
-from bot.state.trigger_labels import KEY as TRIGGER_LABEL
+from bot.state.trigger_labels import OLD_KEY as TRIGGER_LABEL
 from tests.e2e import REPO, labeled_plan
 from tests.servers import RedisProcess, redis_process
 
@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                 folder = Path(tmp) / f"{round_number}-{len(rows)}"
                 folder.mkdir()
                 with redis_process(folder) as redis_server:
+                    # The single-label key: a baseline's older code reads only it, and this
+                    # tree's reads it while no run has written the set of labels.
                     redis.Redis.from_url(redis_server.url).set(
                         TRIGGER_LABEL.format(repo=REPO), "plan")
                     server = servers.planbot(name, tree, SECRET, redis_server.url,

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.domain import Comment, Issue, ReactionTarget, ReviewComment
-from bot.ports import Conversation
+from bot.domain import Comment, FoundIssue, Issue, ReactionTarget, ReviewComment
+from bot.ports import Conversation, GitHubError
 
 BOT_LOGIN = "planbot[bot]"
 
@@ -56,3 +56,7 @@ class DryRunConversation(Conversation):
 
     def add_label(self, issue_number: int, label: str) -> None:
         self._log({"label": label, "issue": issue_number})
+
+    def search_issues(self, query: str, limit: int) -> list[FoundIssue]:
+        # Dry-run runs never search (bot.run.wiring says so in the problem definition).
+        raise GitHubError("dry-run mode has no GitHub to search")

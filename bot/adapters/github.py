@@ -7,6 +7,7 @@ import base64
 import contextlib
 import logging
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -21,9 +22,17 @@ from github import (
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest as PyPull
 
-from bot.adapters.github_calls import budgeted, last_page, too_large, translated
+from bot.adapters.github_calls import (
+    budgeted,
+    last_page,
+    rate_limit_wait,
+    too_large,
+    translated,
+)
 from bot.domain import (
     Comment,
+    Comparison,
+    FoundIssue,
     Issue,
     PullRequest,
     ReactionTarget,
@@ -32,10 +41,12 @@ from bot.domain import (
     ReviewComment,
     TreeEntry,
 )
+from bot.observe import metrics
 from bot.ports import (
     GitHub,
     GitHubError,
     RequestBudget,
+    SearchUnavailable,
 )
 from bot.state.github_budget import PLAN_WRITES, InstallationBudget
 
@@ -323,6 +334,48 @@ class PyGitHubRepo(GitHub):
         self._write()
         self._repo.get_issue(issue_number).add_to_labels(label)
 
+    @translated
+    def search_issues(self, query: str, limit: int) -> list[FoundIssue]:
+        # Not @budgeted: search has a limit of its own (30 a minute), kept by the budget's
+        # search slots; a search GitHub refuses for a limit is skipped, never retried, and
+        # blocks the installation's searches only.
+        if not self._budget.before_search():
+            raise SearchUnavailable("GitHub's search limit for this installation is spent")
+        metrics.add("planbot_github_requests", call="search_issues")
+        requester = self._repo.requester
+        core = requester.rate_limiting, requester.rate_limiting_resettime
+        try:
+            answer, data = self._call("GET", "/search/issues", {"q": query, "per_page": limit})
+        except GithubException as exc:
+            wait = rate_limit_wait(exc)
+            if wait is None:
+                raise
+            self._budget.search_blocked(wait)
+            raise SearchUnavailable(f"GitHub's search limit: {exc.status}") from exc
+        finally:
+            # A search's X-RateLimit-* describe the search limit: the core limit that
+            # _observe watches keeps its last reading.
+            requester.rate_limiting, requester.rate_limiting_resettime = core
+        if answer.get("x-ratelimit-remaining") == "0":
+            reset = float(answer.get("x-ratelimit-reset") or 0)
+            self._budget.search_blocked(max(1.0, reset - time.time()))
+        return [_found(item) for item in (data or {}).get("items") or []][:limit]
+
+    @translated
+    @budgeted
+    def compare(self, base: str, head: str) -> Comparison:
+        # No per_page: then the commits stop at 250 and the last one is head's (GitHub's
+        # rule), and the changed files of the whole comparison come with them (up to 300).
+        _, data = self._call(
+            "GET", f"{self._repo.url}/compare/{quote(base, safe='')}...{quote(head, safe='/')}")
+        commits = data.get("commits") or []
+        files: list[str] = []
+        for entry in data.get("files") or []:
+            files += [entry["filename"], *filter(None, [entry.get("previous_filename")])]
+        return Comparison(base, str(commits[-1]["sha"]) if commits else base,
+                          tuple(dict.fromkeys(files)), int(data.get("total_commits") or 0),
+                          str(data.get("permalink_url") or data.get("html_url") or ""))
+
     def _comment(self, comment_id: int) -> IssueComment:
         # PyGithub's Repository has no issue-comment getter; a lazy object by URL is
         # what its own getters build, and it sends nothing until edited or reacted to.
@@ -335,6 +388,14 @@ def _comment_from(c: dict[str, Any]) -> Comment:
     return Comment(int(c["id"]), c.get("body") or "", str(user.get("login", "")),
                    str(user.get("type", "User")), str(c.get("author_association", "NONE")),
                    str(c.get("html_url", "")))
+
+
+def _found(item: dict[str, Any]) -> FoundIssue:
+    pull = item.get("pull_request") or None
+    return FoundIssue(int(item["number"]), str(item.get("title") or ""),
+                      str(item.get("state") or ""), str(item.get("html_url") or ""),
+                      str(item.get("body") or ""), pull is not None,
+                      bool(pull and pull.get("merged_at")))
 
 
 def _to_comment(c: IssueComment) -> Comment:

@@ -24,6 +24,7 @@ from bot.cli.model_backtest import (
 from bot.cli.scores import ROW_HEAD, cited_paths, first_cited, localisable, row, summary
 from bot.config import ContextBudget
 from bot.context import local_context
+from bot.documents.related import BACKTEST, unsearched
 from bot.domain import STAGES, HypothesesDraft, Issue, PlanInput, RepoContext
 from bot.planners.offline import OfflinePlanner
 from bot.run.pipeline import Inputs, Stages, run
@@ -113,7 +114,8 @@ def measure(case: Case, tree: Path, budget: ContextBudget, model: Model | None =
     inputs = Inputs(case.repo, case.issue, (), dict.fromkeys(STAGES))
     before, start, cpu = _max_rss_mb(), time.perf_counter(), time.process_time()
     try:
-        run(inputs, Stages(lambda: planner, context), ("problem", "hypotheses"))
+        run(inputs, Stages(lambda: planner, context, unsearched(BACKTEST)),
+            ("problem", "hypotheses"))
     except Exception as exc:  # one broken case is a row that says so, not a lost run
         result.error = f"{type(exc).__name__}: {exc}"
     result.seconds = round(time.perf_counter() - start, 3)

@@ -11,6 +11,7 @@ from bot.intake.queue import JobQueue
 from bot.ports import GitHubApp, GitHubError
 from bot.settings import Settings, problems
 from bot.state.connection import connect, redis_url_for
+from bot.state.monthly_spend import MonthlySpend, month_of
 
 OK, FAIL, SKIP = "ok", "FAIL", "skip"
 
@@ -86,6 +87,24 @@ def _workers(connection: redis.Redis | None) -> Check:
     return Check(OK, "workers", f"{count} live worker(s) on queue `planbot`")
 
 
+def _spend(settings: Settings, connection: redis.Redis | None) -> Check:
+    cap = settings.monthly_cap
+    rule = (f"cap ${cap:,.2f} per installation (PLANBOT_MONTHLY_USD)" if cap is not None
+            else "no cap (PLANBOT_MONTHLY_USD unset)")
+    if connection is None:
+        return Check(SKIP, "spend", f"Redis is down: this month's spend is unknown; {rule}")
+    months = MonthlySpend(connection).installations()
+    month = month_of()
+    if not months:
+        return Check(OK, "spend", f"{month} (UTC): no model spend yet; {rule}")
+    spent = ", ".join(f"installation {i} ${m.usd:,.2f} ({m.runs} model run"
+                      f"{'' if m.runs == 1 else 's'})" for i, m in sorted(months.items()))
+    capped = [i for i, m in months.items() if cap is not None and m.usd >= cap]
+    over = (f"; at the cap, planning offline until the 1st: installation "
+            f"{', '.join(map(str, sorted(capped)))}" if capped else "")
+    return Check(OK, "spend", f"{month} (UTC): {spent}; {rule}{over}")
+
+
 def _model(settings: Settings, try_model: bool) -> Check:
     if settings.offline_planner:
         return Check(SKIP, "model", "no ANTHROPIC_API_KEY: the offline planner writes plans")
@@ -105,7 +124,8 @@ def checks(settings: Settings, app: Callable[[], GitHubApp], try_model: bool = F
            ) -> list[Check]:
     found = [*_settings(settings), _github(settings, app)]
     redis_check, connection = _redis(settings)
-    found += [redis_check, _workers(connection), _model(settings, try_model)]
+    found += [redis_check, _workers(connection), _model(settings, try_model),
+              _spend(settings, connection)]
     if connection is not None:
         connection.close()
     return found

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.cli.scores import cited_paths, first_cited, first_hit, hit
 from bot.config import RepoConfig, Research
+from bot.documents.related import BACKTEST, unsearched
 from bot.domain import HypothesesDraft, PlanInput, RepoContext, TasksDraft
 from bot.planners import make_planner
 from bot.ports import Planner
@@ -66,7 +67,8 @@ def model_hypotheses(inputs: Inputs, context: RepoContext, settings: Settings,
     planner = _Recording(make_planner(settings, config))
     score = ModelScore()
     try:
-        run(inputs, Stages(lambda: planner, lambda text: context), ("problem", "hypotheses"))
+        run(inputs, Stages(lambda: planner, lambda text: context, unsearched(BACKTEST)),
+            ("problem", "hypotheses"))
     except Exception as exc:  # one failed case is a row that says so, not a lost run
         score.error = f"{type(exc).__name__}: {exc}"
     finally:

@@ -46,6 +46,32 @@ def _outside_code(text: str, change: re.Pattern[str],
     return "".join(out)
 
 
+def _cites(m: re.Match[str]) -> bool:
+    """Whether the span `m` cites a repository path: not one validation marked as not
+    found (or not checked)."""
+    return _target(m["ref"]) is not None and not m.string.startswith(
+        (NOT_FOUND, NOT_VERIFIED), m.end())
+
+
+_NOTE = re.compile(r"^ {0,3}>.*$", re.MULTILINE)  # a document's notes: what validation did
+
+
+def cited_paths(document: str) -> list[str]:
+    """The repository paths `document` cites (`src/a.py:12` as `src/a.py`; a folder keeps
+    its `/`), in order, outside code blocks and notes: what `linked` links, less the paths
+    a note says were dropped."""
+    found: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        match = _REF.match(m["ref"])
+        if match and _cites(m):
+            found.append(match["path"])
+        return m.group(0)
+
+    _outside_code(_NOTE.sub("", document), _SPAN, keep)
+    return list(dict.fromkeys(found))
+
+
 def linked(document: str, repo_url: str, commit: str) -> str:
     """`document` with every cited path (`src/a.py:12`) a link to that line at `commit`.
 
@@ -57,10 +83,7 @@ def linked(document: str, repo_url: str, commit: str) -> str:
     base = f"{repo_url.rstrip('/')}/blob/{commit}"
 
     def link(m: re.Match[str]) -> str:
-        target = _target(m["ref"])
-        if target is None or m.string.startswith((NOT_FOUND, NOT_VERIFIED), m.end()):
-            return m.group(0)
-        return f"[`{m['ref']}`]({base}/{target})"
+        return f"[`{m['ref']}`]({base}/{_target(m['ref'])})" if _cites(m) else m.group(0)
 
     return _outside_code(document, _SPAN, link)
 

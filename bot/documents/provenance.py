@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain import Usage
-from bot.markers import PROVENANCE
+from bot.markers import HANDOFF, PROVENANCE
 from bot.text import normal_newlines
 
 _FIELD = re.compile(r"(\w+)=(\S+)")
@@ -47,9 +47,10 @@ class Provenance:
 
 
 def body_of(document: str) -> str:
-    """A document without its provenance line, normalised so that an editor's line
-    endings or trailing blanks do not count as an edit."""
-    text = PROVENANCE.sub("", normal_newlines(document))
+    """A document without its provenance line (and tasks.md without its hand-off, which is
+    derived), normalised so that an editor's line endings or trailing blanks do not count
+    as an edit."""
+    text = HANDOFF.sub("", PROVENANCE.sub("", normal_newlines(document)))
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.domain import STAGES
 from bot.text import MARKDOWN, normal_newlines
 
-SUBCOMMANDS: frozenset[str] = frozenset({*STAGES, "again", "revise", "status", "help"})
+SUBCOMMANDS: frozenset[str] = frozenset({*STAGES, "again", "revise", "status", "handoff",
+                                         "help"})
 
 # A command is a whole line: up to 3 leading spaces (4 would be an indented code
 # block in Markdown), then `/plan` ending the line or followed by blanks, so that

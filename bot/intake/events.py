@@ -106,10 +106,10 @@ def _labeled(delivery_id: str, payload: Mapping[str, Any]) -> Decision:
         return Ignore(f"label {label!r} is set by planbot itself")
     # Label payloads carry no association for the sender; GitHub itself only lets
     # people with triage access label (see bot.run.replies.may_run), hence association "".
-    # The trigger label is per repository (`label` in .github/planbot.yml), and reading
-    # that file would be a GitHub call in the request path: the decision is the run's.
-    # The queue drops another label only once a run has told the edge the repository's
-    # label (bot.state.trigger_labels); until then the label is queued.
+    # The trigger labels are per repository (`labels.trigger` in .github/planbot.yml), and
+    # reading that file would be a GitHub call in the request path: the decision is the
+    # run's. The queue drops another label only once a run has told the edge the
+    # repository's labels (bot.state.trigger_labels); until then the label is queued.
     issue = _dict(payload.get("issue"))
     return _request(
         delivery_id, payload, issue_number=_number(issue, "issue"), trigger=LABEL,

@@ -36,14 +36,22 @@ RETRY_INTERVALS = [10, 60]
 # and a failed job stays a job that RQ (or a person) can requeue under the same id:
 # GitHub's "Redeliver" of a delivery whose run failed runs it again.
 # A label delivery is dropped here when a worker has recorded the repository's trigger
-# label (bot.state.trigger_labels.TriggerLabels) and this is another label: same round trip.
-# KEYS: job hash, queue list, RQ's set of queues, the repository's trigger-label key.
+# labels (bot.state.trigger_labels.TriggerLabels) and this is none of them: same round trip.
+# The set is read when it exists, else the single label older workers wrote.
+# KEYS: job hash, queue list, RQ's set of queues, the repository's trigger-label set, the
+# older single trigger-label key.
 # ARGV: job id, queue key, the delivery's label ("" for other triggers), hash fields.
 _ENQUEUE_ONCE = """
 if ARGV[3] ~= "" then
-  local trigger = redis.call("GET", KEYS[4])
-  if trigger and trigger ~= ARGV[3] then
-    return "other-label"
+  if redis.call("EXISTS", KEYS[4]) == 1 then
+    if redis.call("SISMEMBER", KEYS[4], ARGV[3]) == 0 then
+      return "other-label"
+    end
+  else
+    local trigger = redis.call("GET", KEYS[5])
+    if trigger and trigger ~= ARGV[3] then
+      return "other-label"
+    end
   end
 end
 if redis.call("EXISTS", KEYS[1]) == 1 then
@@ -64,7 +72,7 @@ class Enqueued(Enum):
 
     QUEUED = "queued"
     DUPLICATE = "duplicate"  # a redelivery: this delivery already has a job
-    OTHER_LABEL = "other-label"  # not the repository's trigger label: nothing queued
+    OTHER_LABEL = "other-label"  # none of the repository's trigger labels: nothing queued
 
 
 class QueueUnavailable(RuntimeError):
@@ -135,7 +143,8 @@ class JobQueue:
         try:
             outcome = self._enqueue_once(
                 keys=[job.key, self.queue.key, Queue.redis_queues_keys,
-                      trigger_labels.KEY.format(repo=request.repo)],
+                      trigger_labels.KEY.format(repo=request.repo),
+                      trigger_labels.OLD_KEY.format(repo=request.repo)],
                 args=[job.id, self.queue.key, label, *_hash_fields(job)],
             )
             if outcome in (b"failed", "failed"):

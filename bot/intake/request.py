@@ -19,7 +19,7 @@ _READABLE_DELIVERY = re.compile(r"[A-Za-z0-9_-]{1,100}")
 class Trigger(StrEnum):
     """What happened on GitHub; the worker's answer depends on it."""
 
-    LABEL = "label"  # issues.labeled: runs the configured stages if it is the trigger label
+    LABEL = "label"  # issues.labeled: runs the configured stages if it is a trigger label
     COMMENT = "comment"  # issue_comment.created: the comment's commands, in order
     REVIEW = "review"  # pull_request_review.submitted, changes requested: revise
     MERGED = "merged"  # pull_request.closed with merged=true: link the plan, label the issue

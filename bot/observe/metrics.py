@@ -30,6 +30,7 @@ from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from bot.intake.queue import QUEUE_NAME, JobQueue
+from bot.state.monthly_spend import MonthlySpend
 
 log = logging.getLogger(__name__)
 KEY = "planbot:metrics"
@@ -54,6 +55,8 @@ WORKER = {
     "planbot_research_turns": ("The model's research turns per hypotheses stage", "summary"),
     "planbot_research_tool_calls": ("Research tool calls per hypotheses stage", "summary"),
     "planbot_research_tool_errors": ("Research tool calls answered with an error", "counter"),
+    "planbot_related_searches": ("Stage 1's searches for related issues by outcome (found, "
+                                 "none, skipped for the search limit, failed)", "counter"),
     "planbot_github_requests": ("GitHub API calls by port method (a listing may page)",
                                 "counter"),
     "planbot_github_rate_limit_waits": ("GitHub rate-limit answers (reason=github) and runs "
@@ -135,6 +138,12 @@ class WorkerCollector(Collector):
         yield jobs
         yield GaugeMetricFamily("planbot_workers_live", "Live RQ workers on the planbot queue",
                                 value=JobQueue(self.connection).live_workers())
+        spend = GaugeMetricFamily("planbot_month_model_spend_usd", "Estimated model spend "
+                                  "this calendar month (UTC), per installation",
+                                  labels=["installation", "month"])
+        for installation, month in sorted(MonthlySpend(self.connection).installations().items()):
+            spend.add_metric([str(installation), month.month], month.usd)
+        yield spend
 
 
 def _families(raw: Mapping[bytes, bytes]) -> Iterator[CounterMetricFamily | SummaryMetricFamily]:

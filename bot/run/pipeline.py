@@ -52,10 +52,13 @@ def should_run(stage: str, current: State, wanted: Sequence[str], forced: Sequen
 class Outcome:
     documents: dict[str, str | None]
     ran: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)  # only derived parts rewritten
+    paths: frozenset[str] | None = None  # the repository's, when the run read its context
 
     @property
     def changed(self) -> dict[str, str]:
-        return {s: d for s, d in self.documents.items() if s in self.ran and d is not None}
+        return {s: d for s, d in self.documents.items()
+                if (s in self.ran or s in self.refreshed) and d is not None}
 
 
 @dataclass
@@ -65,6 +68,8 @@ class Stages:
 
     make_planner: Callable[[], Planner]
     make_context: Callable[[str], RepoContext]
+    # Stage 1's "Related Issues" section for the issue (bot.documents.related); None: none.
+    related: Callable[[Issue], str] | None = None
     _planner: Planner | None = None
     _context: RepoContext | None = None
 
@@ -75,6 +80,10 @@ class Stages:
     def close(self) -> None:
         if self._planner is not None:
             self._planner.close()
+
+    def context_paths(self) -> frozenset[str] | None:
+        """The repository's paths, when this run read its context (else None)."""
+        return self._context.paths if self._context is not None else None
 
     def context(self, problem_md: str) -> RepoContext:
         self._context = self._context or self.make_context(problem_md)
@@ -90,6 +99,8 @@ class Stages:
         expected = expected_inputs(stage, inputs, docs)
         if stage == "problem":
             body = render_problem(inputs.repo, inputs.issue, inputs.comments)
+            if self.related is not None:
+                body += "\n" + self.related(inputs.issue)
             return finish(stage, body, expected, TEMPLATE)
         problem = body_of(docs["problem"] or "")
         plan = PlanInput(problem, self.context(problem), body_of(docs["hypotheses"] or ""),

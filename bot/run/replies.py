@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from bot.config import CONFIG_PATH
 from bot.domain import MAINTAINERS
 from bot.intake.commands import Command
 from bot.intake.request import LABEL, MERGED
@@ -34,6 +35,11 @@ REFUSAL = (
 
 UNKNOWN = "{line} is not a planbot command."
 
+SKIPPED = (
+    "planbot did not plan this issue: it carries {labels}, which `{config}` lists under "
+    "`labels.skip`. To plan it anyway, remove {them} and comment `/plan`."
+)
+
 _HELP = """\
 **planbot** turns this issue into a reviewable plan in three documents: \
 `problem-definition.md`, `hypotheses.md` and `tasks.md`.
@@ -47,12 +53,16 @@ _HELP = """\
 | `/plan again` | regenerate all three stages |
 | `/plan revise <feedback>` | regenerate hypotheses and tasks with your feedback; \
 the lines under the command are part of it |
-| `/plan status` | show each stage: missing, current, edited by a person, or stale |
+| `/plan status` | show each stage: missing, current, edited by a person, or stale; \
+and the files the plan cites that changed since |
+| `/plan handoff` | reply with the plan as a prompt for a coding agent (Copilot, Claude Code, \
+Codex), from the current documents |
 | `/plan help` | show this message |
 
 Write each command at the start of its own line; several command lines run in order. \
-Commands inside code blocks or quotes are ignored. Adding the trigger label \
-(`plan` unless `.github/planbot.yml` says otherwise) works like `/plan`. \
+Commands inside code blocks or quotes are ignored. Adding a trigger label \
+(`plan` unless `labels.trigger` in `.github/planbot.yml` says otherwise) works like `/plan`; \
+an issue with a `labels.skip` label is not planned. \
 On the plan pull request the same commands work in its conversation, and a review \
 that requests changes works like `/plan revise` with the review's text.
 
@@ -82,3 +92,11 @@ def unknown_reply(command: Command, allowed: Iterable[str] = MAINTAINERS) -> str
     # The line is someone else's text: shown as code, it pings nobody.
     line = code_span(strip_invisible(command.arg))
     return UNKNOWN.format(line=line) + "\n\n" + help_text(allowed)
+
+
+def skipped(labels: Sequence[str]) -> str:
+    """The polite refusal to plan an issue carrying a `labels.skip` label (no model call)."""
+    # Labels are other people's text: shown as code, they ping nobody.
+    shown = ", ".join(code_span(strip_invisible(label)) for label in labels)
+    return SKIPPED.format(labels=f"the label{'s' if len(labels) > 1 else ''} {shown}",
+                          config=CONFIG_PATH, them="them" if len(labels) > 1 else "it")

@@ -40,6 +40,11 @@ class Report:
             return headline_of(self.board.current())
         return self._headline
 
+    def says(self, notes: Sequence[str]) -> bool:
+        """Whether the status comment already says each of `notes`."""
+        shown = self.board.current() or ""
+        return all(note in shown for note in notes)
+
     def react(self, content: str) -> None:
         try:
             self.gh.add_reaction(self.trigger, content)

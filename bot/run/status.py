@@ -74,9 +74,10 @@ def failed_rows(rows: Sequence[StageRow]) -> list[StageRow]:
             for r in rows]
 
 
-def status_reply(issue_number: int, rows: Sequence[StageRow]) -> str:
-    """`/plan status`: a heading, one line that sums the rows up, the table, and the
-    command to run next."""
+def status_reply(issue_number: int, rows: Sequence[StageRow], notes: Sequence[str] = ()) -> str:
+    """`/plan status`: a heading, one line that sums the rows up, the table, the command to
+    run next, and `notes` (what the repository's config should change, code changed since
+    the plan)."""
     redo = [r for r in rows if r.state in ("missing", "stale")]
     kept = [r for r in rows if r.state == "edited by a person"]
     if len(redo) == len(rows):
@@ -94,7 +95,7 @@ def status_reply(issue_number: int, rows: Sequence[StageRow]) -> str:
         names = ", ".join(f"`{FILENAMES[r.stage]}`" for r in kept)
         summary += f" Edited by a person: {names}."
     return "\n".join([f"### planbot: plan status for #{issue_number}", "", summary, "",
-                      table(rows), "", f"Next: {then}"]) + "\n"
+                      table(rows), "", f"Next: {then}", *(f"\n{note}" for note in notes)]) + "\n"
 
 
 def pull_body(issue_number: int, rows: Sequence[StageRow]) -> str:

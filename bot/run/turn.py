@@ -3,20 +3,23 @@ and what the run works with (collaborators, state in Redis, the report on the is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
 from bot.config import RepoConfig
-from bot.domain import Issue, RepoContext, Repository
+from bot.domain import Comparison, Issue, RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.ports import Conversation, Planner
+from bot.related.match import Related
+from bot.run.drift import drift_note
 from bot.run.pipeline import Inputs, should_run, states
 from bot.run.report import Report
 from bot.run.stores import PlanStore
 from bot.state.document_cache import DocumentCache
 from bot.state.github_budget import InstallationBudget
 from bot.state.issue_lock import IssueLocks
+from bot.state.monthly_spend import MonthlySpend
 from bot.state.refusals import Refusals
 from bot.state.trigger_labels import TriggerLabels
 
@@ -30,6 +33,13 @@ class Collaborators:
     make_store: Callable[[Repository, RepoConfig, int], PlanStore]
     make_planner: Callable[[RepoConfig], Planner]
     make_context: Callable[[Repository, RepoConfig, str], RepoContext]
+    monthly_cap: float | None = None  # PLANBOT_MONTHLY_USD (bot.run.spend)
+    # Stage 1's one search for related issues (bot.related.lookup); None: no section.
+    find_related: Callable[[Repository, Issue], Related] | None = None
+    # What changed between two commits, for the drift notice (bot.run.drift); None: never.
+    compare: Callable[[str, str], Comparison] | None = None
+    # Every path of the default branch, for the hand-off's test command (bot.run.handoff).
+    repo_paths: Callable[[Repository], frozenset[str]] = lambda repo: frozenset()
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class RunState:
     refusals: Refusals = field(default_factory=Refusals)
     documents: DocumentCache = field(default_factory=DocumentCache)
     budget: Callable[[int], InstallationBudget] = partial(InstallationBudget, None)
+    spend: MonthlySpend = field(default_factory=MonthlySpend)
 
 
 @dataclass
@@ -59,6 +70,9 @@ class Turn:
     report: Report
     fresh: bool = False
     issue_read: bool = False  # GitHub's issue (not the delivery's) is in the inputs
+    installation: int = 0  # whose monthly model spend this run counts against
+    notes: list[str] = field(default_factory=list)  # for the status comment's footer
+    _github_issue: Issue | None = None  # GitHub's answer, asked at most once
 
     @property
     def issue_number(self) -> int:
@@ -80,11 +94,24 @@ class Turn:
             # A problem definition built from an old delivery's copy could miss an edit:
             # GitHub's issue then, and only when stage 1 runs (deciding needs no read).
             self.issue_read = True
-            inputs = replace(inputs, issue=self.gh.issue(self.issue_number))
+            inputs = replace(inputs, issue=self._from_github())
         return inputs
+
+    def drift(self, documents: Mapping[str, str | None], built: Sequence[str] = ()) -> str:
+        """The drift notice for the plan in `documents` (bot.run.drift), "" when none."""
+        return drift_note(self.helpers.compare, self.repo.default_branch, documents, built)
+
+    def issue_labels(self) -> tuple[str, ...]:
+        """The issue's labels: the delivery's copy, else GitHub's issue."""
+        return self._issue().labels
 
     def _issue(self) -> Issue:
         if self.request.issue and not self.issue_read:
             return self.request.issue_seen()
         self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
-        return self.gh.issue(self.issue_number)
+        return self._from_github()
+
+    def _from_github(self) -> Issue:
+        if self._github_issue is None:
+            self._github_issue = self.gh.issue(self.issue_number)
+        return self._github_issue

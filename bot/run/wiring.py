@@ -9,11 +9,15 @@ from redis import Redis
 
 from bot import context as repo_context
 from bot.adapters.dryrun import DryRunConversation
-from bot.config import CONFIG_PATH, RepoConfig
+from bot.config import CONFIG_PATH, ContextBudget, RepoConfig
+from bot.context.snapshot import from_directory
+from bot.documents.related import DRY_RUN
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
 from bot.planners import make_planner
 from bot.ports import GitHub, GitHubApp
+from bot.related.lookup import find_related
+from bot.related.match import Related
 from bot.run.plan_run import PlanRun
 from bot.run.stores import DirectoryStore, PlanStore, store_for
 from bot.run.turn import Collaborators, RunState
@@ -21,6 +25,7 @@ from bot.settings import Settings
 from bot.state.document_cache import DocumentCache
 from bot.state.github_budget import InstallationBudget
 from bot.state.issue_lock import IssueLocks
+from bot.state.monthly_spend import MonthlySpend
 from bot.state.refusals import Refusals
 from bot.state.trigger_labels import TriggerLabels
 
@@ -39,7 +44,7 @@ def state_in(connection: Redis | None, announce: bool = True) -> RunState:
     return RunState(IssueLocks(connection, announce), TriggerLabels(connection),
                     Refusals(connection), DocumentCache(connection),
                     # The installation's budget: every worker shares it.
-                    partial(InstallationBudget, connection))
+                    partial(InstallationBudget, connection), MonthlySpend(connection))
 
 
 def run_for(settings: Settings, request: PlanRequest, state: RunState | None = None,
@@ -54,13 +59,14 @@ def run_for(settings: Settings, request: PlanRequest, state: RunState | None = N
         issue = request.issue_seen()
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
-                       dry_run_collaborators(settings, request.repo, folder, checkout), state)
+                       dry_run_collaborators(settings, request.repo, folder, checkout), state,
+                       installation=request.installation_id or 0)
     app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
     budget = state.budget(installation)
     gh = app.client(installation, request.repo, known_repository(request), budget)
     return PlanRun(request, gh, github_collaborators(settings, gh, state.documents), state,
-                   fresh, budget)
+                   fresh, budget, installation)
 
 
 def known_repository(request: PlanRequest) -> Repository | None:
@@ -86,6 +92,10 @@ def github_collaborators(settings: Settings, gh: GitHub,
         make_store=store,
         make_planner=lambda config: make_planner(settings, config),
         make_context=context,
+        monthly_cap=settings.monthly_cap,
+        find_related=lambda repo, issue: find_related(gh, repo.full_name, issue),
+        compare=gh.compare,
+        repo_paths=lambda repo: frozenset(e.path for e in gh.tree(repo.default_branch).entries),
     )
 
 
@@ -107,4 +117,14 @@ def dry_run_collaborators(settings: Settings, full_name: str, folder: Path,
         make_store=lambda repo, config, number: DirectoryStore(folder),
         make_planner=lambda config: make_planner(settings, config),
         make_context=context,
+        monthly_cap=settings.monthly_cap,
+        find_related=lambda repo, issue: Related(note=DRY_RUN),
+        repo_paths=lambda repo: local_paths(repo_dir),
     )
+
+
+def local_paths(repo_dir: Path | None) -> frozenset[str]:
+    """Every path of a local checkout (git's ignored files left out), or none."""
+    if repo_dir is None:
+        return frozenset()
+    return from_directory(repo_dir, ContextBudget()).paths

@@ -89,6 +89,28 @@ if needed > #w / 2 then at = now + hour
 elseif needed > 0 then at = tonumber(w[2 * needed]) + hour end
 return {math.max(at, tonumber(redis.call('GET', KEYS[2]) or '0')), joined}
 """
+# GitHub's search has its own limit: 30 requests a minute per installation, apart from the
+# primary and secondary limits. A stage-1 run searches once (bot.related.lookup); past this
+# many in the last minute the search is skipped, not waited for. The margin covers the
+# difference between the moment a slot is taken here and the moment GitHub counts it.
+SEARCHES_PER_MINUTE = 25
+SEARCH_WINDOW_MS = 60_000
+# Takes a search slot: 1, or 0 when the minute's searches are spent or GitHub asked the
+# installation (KEYS[3]) or its searches (KEYS[2]) to wait.
+_SEARCH = """
+local now_t = redis.call('TIME')
+local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
+if tonumber(redis.call('GET', KEYS[2]) or '0') > now
+   or tonumber(redis.call('GET', KEYS[3]) or '0') > now then
+  return 0
+end
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window)
+return 1
+"""
 PLAN_WRITES = 7  # what a plan writes (bench.github_budget): 👀, tree, commit, ref, PR,
 # status, 🚀
 
@@ -114,12 +136,14 @@ class InstallationBudget(RedisState, RequestBudget):
         prefix = f"planbot:github:{installation_id}"
         self.writes_key, self.block_key = f"{prefix}:writes", f"{prefix}:blocked"
         self.line_key = f"{prefix}:line"
+        self.search_key, self.search_block_key = f"{prefix}:searches", f"{prefix}:search-blocked"
         # EVALSHA with the script's hash, as RQ's own scripts and the web tier's enqueue do:
         # the source goes to Redis once, not with every write.
         if connection is not None:
             self._reserve = connection.register_script(_RESERVE)
             self._line = connection.register_script(_LINE)
             self._block = connection.register_script(_BLOCK)
+            self._search = connection.register_script(_SEARCH)
 
     def sleep(self, seconds: float) -> None:
         (self._sleep or pause)(seconds)
@@ -149,6 +173,19 @@ class InstallationBudget(RedisState, RequestBudget):
         if wait > 0:
             metrics.add("planbot_github_rate_limit_wait_seconds", wait, reason="blocked")
             self.sleep(wait)
+
+    def before_search(self) -> bool:
+        """One of the installation's searches this minute, shared by every worker; without
+        Redis (or while it fails) the search is made and GitHub's own limit guards."""
+        return bool(self._try(lambda redis: int(self._search(
+            [self.search_key, self.search_block_key, self.block_key],
+            [SEARCHES_PER_MINUTE, SEARCH_WINDOW_MS, uuid.uuid4().hex])),
+            otherwise=1, then="searching unpaced"))
+
+    def search_blocked(self, seconds: float) -> None:
+        until_ms = int((time.time() + seconds) * 1000)
+        self._try(lambda redis: redis.set(self.search_block_key, until_ms,
+                                          px=max(1, int(seconds * 1000))), otherwise=None)
 
     def place_in_line(self, ticket: str) -> tuple[float, bool]:
         """(when the job `ticket` may try again, whether it just joined the line): after

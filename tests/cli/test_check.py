@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import redis
 from bot.adapters.github_app import PyGitHubApp
 from bot.cli.check import FAIL, OK, SKIP, Check, checks
 from bot.settings import Settings
+from bot.state.monthly_spend import MonthlySpend, month_of
 from tests.loopback_github import LoopbackGitHub, private_key_pem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,3 +83,24 @@ def test_the_command_prints_one_line_per_check_and_fails_with_a_bad_setting(
     assert lines[0].startswith("FAIL  APP_ID") and "not a number" in lines[0]
     assert any(line.startswith("FAIL  PRIVATE_KEY") for line in lines)
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_check_shows_this_months_spend_per_installation_and_the_cap(
+        redis_url: str, redis_conn: redis.Redis, github: LoopbackGitHub) -> None:
+    settings = replace(app_settings(redis_url, github), monthly_usd="5")
+    assert run(settings)["spend"].detail.endswith("no model spend yet; cap $5.00 per "
+                                                  "installation (PLANBOT_MONTHLY_USD)")
+    MonthlySpend(redis_conn).add(5, 1.25, new_run=True)
+    MonthlySpend(redis_conn).add(9, 6.0, new_run=True)
+    spend = run(settings)["spend"]
+    assert spend.status == OK
+    assert f"{month_of()} (UTC): installation 5 $1.25 (1 model run), installation 9 $6.00" \
+        in spend.detail
+    assert "at the cap, planning offline until the 1st: installation 9" in spend.detail
+
+
+def test_a_malformed_monthly_cap_names_the_variable(
+        redis_url: str, redis_conn: redis.Redis, github: LoopbackGitHub) -> None:
+    found = run(replace(app_settings(redis_url, github), monthly_usd="lots"))
+    assert found["PLANBOT_MONTHLY_USD"].status == FAIL
+    assert "number of US dollars" in found["PLANBOT_MONTHLY_USD"].detail

@@ -23,6 +23,7 @@ def names(body: str) -> list[tuple[str, str]]:
         ("/plan tasks", [("tasks", "")]),
         ("/plan again", [("again", "")]),
         ("/plan status", [("status", "")]),
+        ("/plan handoff", [("handoff", "")]),
         ("/plan help", [("help", "")]),
         ("/plan HELP", [("help", "")]),
         ("/plan\tstatus", [("status", "")]),

@@ -27,7 +27,7 @@ from bot.intake.queue import (
 from bot.intake.request import COMMENT, LABEL, PlanRequest, job_id
 from bot.settings import Settings
 from bot.state.connection import connect
-from bot.state.trigger_labels import TriggerLabels
+from bot.state.trigger_labels import OLD_KEY, TriggerLabels
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = PlanRequest(
@@ -105,10 +105,16 @@ def test_enqueue_takes_one_redis_round_trip(redis_url: str, redis_conn: redis.Re
     conn.sent = []
     queue = JobQueue(conn)
     queue.enqueue(PlanRequest("warm-up", "octo/widgets", 1, LABEL, label="plan"))  # loads it
+    TriggerLabels(redis_conn).remember("octo/widgets", ["plan", "needs-plan"])
     conn.sent.clear()
     assert queue.enqueue(REQUEST) is Enqueued.QUEUED
     assert queue.enqueue(REQUEST) is Enqueued.DUPLICATE
-    assert conn.sent == ["EVALSHA", "EVALSHA"]
+    # Labels against several trigger labels: still one round trip each.
+    assert queue.enqueue(PlanRequest("d-l", "octo/widgets", 1, LABEL, label="needs-plan")) \
+        is Enqueued.QUEUED
+    assert queue.enqueue(PlanRequest("d-o", "octo/widgets", 1, LABEL, label="bug")) \
+        is Enqueued.OTHER_LABEL
+    assert conn.sent == ["EVALSHA"] * 4
 
 
 def test_label_other_than_the_known_trigger_label_queues_nothing(
@@ -121,6 +127,32 @@ def test_label_other_than_the_known_trigger_label_queues_nothing(
     assert queue.enqueue(bug) is Enqueued.OTHER_LABEL
     assert queue.enqueue(plan) is queue.enqueue(elsewhere) is Enqueued.QUEUED
     assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == [plan.job_id, elsewhere.job_id]
+
+
+def test_every_one_of_several_trigger_labels_is_queued_and_the_others_dropped(
+        redis_conn: redis.Redis) -> None:
+    queue = JobQueue(redis_conn)
+    TriggerLabels(redis_conn).remember("octo/widgets", ["plan", "needs-plan"])
+    outcomes = [queue.enqueue(PlanRequest(f"d-{name}", "octo/widgets", 7, LABEL, label=name))
+                for name in ("plan", "needs-plan", "bug", "wontfix")]
+    assert outcomes == [Enqueued.QUEUED, Enqueued.QUEUED, Enqueued.OTHER_LABEL,
+                        Enqueued.OTHER_LABEL]
+    assert Queue(QUEUE_NAME, connection=redis_conn).job_ids == ["planbot-d-plan",
+                                                                "planbot-d-needs-plan"]
+
+
+def test_the_single_label_an_older_worker_wrote_still_drops_other_labels(
+        redis_conn: redis.Redis) -> None:
+    redis_conn.set(OLD_KEY.format(repo="octo/widgets"), "plan", ex=600)
+    queue = JobQueue(redis_conn)
+    assert queue.enqueue(PlanRequest("d-old-bug", "octo/widgets", 7, LABEL,
+                                     label="bug")) is Enqueued.OTHER_LABEL
+    assert queue.enqueue(PlanRequest("d-old-plan", "octo/widgets", 7, LABEL,
+                                     label="plan")) is Enqueued.QUEUED
+    # A newer run's labels win over the older key, which remembering removes.
+    TriggerLabels(redis_conn).remember("octo/widgets", ["bug", "plan"])
+    assert queue.enqueue(PlanRequest("d-new-bug", "octo/widgets", 7, LABEL,
+                                     label="bug")) is Enqueued.QUEUED
 
 
 def test_the_trigger_label_is_known_whatever_its_case(redis_conn: redis.Redis) -> None:

@@ -11,6 +11,7 @@ from bot.documents.provenance import finish
 from bot.domain import Usage
 from bot.observe.metrics import add, record, recording
 from bot.run.meter import spent
+from bot.state.monthly_spend import MonthlySpend, month_of
 from tests.deliveries import Deliver, load_payload
 from tests.fakes import FakePlanner
 from tests.helpers import LABELED, repo, run
@@ -94,6 +95,15 @@ def test_a_plan_counts_its_research_turns_tool_calls_and_tokens(
     assert sample(text, "planbot_research_tool_errors_total") == 1
     assert sample(text, "planbot_plan_model_tokens_sum") == 12_510 + 2_320
     assert sample(text, "planbot_plan_model_tokens_count") == 1
+
+
+def test_this_months_model_spend_per_installation_shows_at_metrics(
+        client: FlaskClient, redis_conn: redis.Redis) -> None:
+    MonthlySpend(redis_conn).add(3, 0.75, new_run=True)
+    MonthlySpend(redis_conn).add(3, 0.5, new_run=False)
+    text = client.get("/metrics").text
+    assert sample(text, "planbot_month_model_spend_usd", installation="3",
+                  month=month_of()) == 1.25
 
 
 def test_outside_a_job_nothing_is_recorded(client: FlaskClient) -> None:

@@ -46,7 +46,7 @@ def test_trigger_label_commits_three_documents_once_and_opens_one_draft_plan_pr(
 def test_other_labels_cost_nothing_but_a_config_read() -> None:
     gh = repo()
     outcome = run(gh, relabel(LABELED, "bug"))
-    assert "not the trigger label" in outcome
+    assert "not a trigger label" in outcome
     assert set(gh.calls) == {"repository", "read_file"} and not gh.reactions
 
 

@@ -16,7 +16,7 @@ import pytest
 import redis
 from rq import Queue
 
-from bot.documents.provenance import State, digest, provenance
+from bot.documents.provenance import State, body_of, digest, provenance
 from bot.intake.queue import QUEUE_NAME
 from bot.markers import PLANNED_LABEL, STAGE_MARKER, STATUS_MARKER, plan_pr_marker
 from tests.deliveries import Deliver, load_payload
@@ -175,7 +175,8 @@ def review_revises_hypotheses_and_tasks(step: Steps, github: LoopbackGitHub,
     revised = github.branch_sha(REPO, BRANCH) or ""
     assert github.commit(REPO, revised).parents == [touched_up]
     assert touched(github, revised) == {HYPOTHESES, TASKS}
-    (feedback_task,) = [line for line in github.files(REPO, BRANCH)[TASKS].splitlines()
+    # The task itself, not the hand-off prompt after the tasks, which repeats it.
+    (feedback_task,) = [line for line in body_of(github.files(REPO, BRANCH)[TASKS]).splitlines()
                         if "Address review feedback" in line]
     assert "Look at the second line of the README first." in feedback_task
     assert "hypotheses.md:3" in feedback_task and "This hypothesis is too vague." in feedback_task

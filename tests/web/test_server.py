@@ -18,7 +18,7 @@ import redis
 
 from bench.ingest.freeze import measure, post_other_label
 from bench.ingest.slow import SlowClients
-from bot.state.trigger_labels import KEY as TRIGGER_LABEL
+from bot.state.trigger_labels import TriggerLabels
 from tests.deliveries import SECRET, github_headers
 from tests.e2e import REPO, labeled_plan
 from tests.servers import RedisProcess, redis_process, web_tier
@@ -155,7 +155,7 @@ def test_frozen_redis_under_a_load_of_other_label_deliveries_answers_each_within
     the target, not once Redis thaws: the web workers' Redis retries must wait as greenlets.
     (With redis imported in gunicorn's master before gevent patched it, redis-py's retry
     backoff slept the whole worker process, and answers queued up behind each other.)"""
-    redis.Redis.from_url(redis_server.url).set(TRIGGER_LABEL.format(repo=REPO), "plan")
+    TriggerLabels(redis.Redis.from_url(redis_server.url)).remember(REPO, ["plan"])
     url = f"{web}/webhook"
     assert post_other_label(url, 0, SECRET)[0] == 200  # ignored at the edge, as Redis says
     answers = measure(url, redis_server, IN_FLIGHT, FROZEN_FOR, SECRET)

@@ -291,9 +291,21 @@ def test_label_other_than_the_repositorys_known_trigger_label_is_ignored(
     other = deliver("issues", load_payload("issues.labeled"))  # the recording's label: "bug"
     assert (other.status_code, other.json) == (200, {
         "status": "ignored",
-        "reason": "label 'bug' is not the trigger label of Codertocat/Hello-World"})
+        "reason": "label 'bug' is not a trigger label of Codertocat/Hello-World"})
     assert queued_ids(redis_conn) == []
     assert deliver("issues", labeled_plan()).status_code == 202
+
+
+def test_each_of_several_trigger_labels_is_queued_and_other_labels_dropped_at_the_edge(
+        deliver: Deliver, load_payload: Loader, redis_conn: redis.Redis) -> None:
+    TriggerLabels(redis_conn).remember("Codertocat/Hello-World", ["plan", "Needs-Plan"])
+    answers = []
+    for name in ("needs-plan", "plan", "bug", "wontfix"):
+        payload = load_payload("issues.labeled")
+        payload["label"]["name"] = name  # the recording labels the issue "bug"
+        answers.append(deliver("issues", payload).status_code)
+    assert answers == [202, 202, 200, 200]
+    assert len(queued_ids(redis_conn)) == 2
 
 
 def test_ignored_event_is_answered_without_parsing_its_body(deliver: Deliver,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.intake.commands import Command
+from bot.run.handlers.declined import decline_skipped
+from bot.run.handlers.handoff import reply_handoff
 from bot.run.handlers.help import reply_help, reply_unknown
 from bot.run.handlers.merged import note_merged
 from bot.run.handlers.plan import RUN_COMMANDS, plan
@@ -18,6 +20,7 @@ Handler = Callable[[Turn, Command], str]
 HANDLERS: dict[str, Handler] = {
     "help": reply_help,
     "status": reply_status,
+    "handoff": reply_handoff,
     **dict.fromkeys(RUN_COMMANDS, plan),
 }
 
@@ -26,4 +29,4 @@ def handler_for(name: str) -> Handler:
     return HANDLERS.get(name, reply_unknown)
 
 
-__all__ = ["handler_for", "note_merged", "refuse"]
+__all__ = ["decline_skipped", "handler_for", "note_merged", "refuse"]

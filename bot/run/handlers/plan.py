@@ -3,17 +3,19 @@ stages that should run, publish them together, and say so on the issue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.config import RepoConfig
 from bot.documents.provenance import State
-from bot.domain import STAGES, ReviewComment
+from bot.documents.related import related_section
+from bot.domain import STAGES, Issue, ReviewComment
 from bot.intake.commands import Command
 from bot.intake.request import LABEL
 from bot.run import meter
 from bot.run.pipeline import Inputs, Outcome, Stages, run, states
 from bot.run.publish import publish
 from bot.run.report import Report
+from bot.run.spend import SpendGuard
 from bot.run.status import StageRow
 from bot.run.turn import Turn
 
@@ -73,15 +75,27 @@ def review_feedback(body: str, notes: Sequence[ReviewComment], plan_dir: str) ->
 
 def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[str],
            feedback: str) -> Outcome:
-    stages = Stages(lambda: turn.helpers.make_planner(turn.config),
-                    lambda text: turn.helpers.make_context(turn.repo, turn.config, text))
+    guard = SpendGuard(turn.state.spend, turn.installation, turn.helpers.monthly_cap)
+    stages = Stages(lambda: guard.planner(turn.helpers.make_planner, turn.config),
+                    lambda text: turn.helpers.make_context(turn.repo, turn.config, text),
+                    _related(turn))
     progress = Progress(turn.report, states(inputs))
     try:
         outcome = run(inputs, stages, wanted, forced, feedback, progress)
     finally:
         stages.close()
+    outcome.paths = stages.context_paths()
     meter.spent(outcome.documents, outcome.ran)
+    if guard.note:
+        turn.notes.append(guard.note)
     return outcome
+
+
+def _related(turn: Turn) -> Callable[[Issue], str] | None:
+    find = turn.helpers.find_related
+    if find is None:
+        return None
+    return lambda issue: related_section(find(turn.repo, issue))
 
 
 class Progress:

@@ -1,4 +1,5 @@
-"""`/plan status`: each stage's state as a reply, from the current documents (no model call)."""
+"""`/plan status`: each stage's state as a reply, from the current documents, and the files
+the plan cites that changed since (one comparison; no model call)."""
 
 from __future__ import annotations
 
@@ -12,5 +13,7 @@ def reply_status(turn: Turn, command: Command) -> str:
     store = turn.store()
     inputs = turn.inputs(store)
     rows = stage_rows(states(inputs), inputs.documents, store.link)
-    turn.gh.create_comment(turn.issue_number, status_reply(turn.issue_number, rows))
+    notes = [*turn.notes, turn.drift(inputs.documents)]
+    turn.gh.create_comment(turn.issue_number, status_reply(turn.issue_number, rows,
+                                                           list(filter(None, notes))))
     return "status"
