@@ -5,6 +5,7 @@ takes an hour is CI's to run."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 
 from bot.domain import Findings
 from bot.limits import PLANNER_TITLE
@@ -49,9 +50,11 @@ def run_tests(module: str | None, paths: frozenset[str], findings: Findings,
     return RUN_SUITE.format(how=how, why=why)
 
 
-def changelog_task(paths: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
-    """The changelog entry, where the repository keeps a changelog or change notes."""
-    where = layout.changelog(paths)
+def changelog_task(paths: frozenset[str],
+                   files: Mapping[str, str]) -> tuple[str, tuple[str, ...]] | None:
+    """The changelog entry, where the repository keeps one per change (change notes, or a
+    changelog whose top section is still open)."""
+    where = layout.changelog(paths, files)
     if where is None:
         return None
     if where.endswith("/"):

@@ -66,6 +66,7 @@ class OfflinePlanner(Planner):
             feedback_task=(f"Address review feedback: {quote(plan.feedback, 150)}"
                            if plan.feedback.strip() else ""),
             findings=plan.context.findings,
+            files=plan.context.source.files if plan.context.source else {},
         )
         steps = Steps()
         RECIPES[brief.kind](brief, steps)

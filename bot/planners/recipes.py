@@ -71,7 +71,7 @@ def _tests(brief: Brief, steps: Steps, after: Sequence[int], why: str,
     code = brief.targets()
     ran = steps.add(checks.run_tests(code[0] if code else None, brief.paths, brief.findings,
                                      written, why), after)
-    noted = checks.changelog_task(brief.paths)
+    noted = checks.changelog_task(brief.paths, brief.files)
     if noted and brief.kind != FEATURE:  # a feature's docs task holds its changelog entry
         steps.add(noted[0], after[:1], noted[1])
     return ran
@@ -131,10 +131,11 @@ def feature(brief: Brief, steps: Steps) -> None:
                                     "tests of the new behaviour",
                                     "covering the decided arguments, defaults and errors")
     test = steps.add(title.replace(" for the reported case", ""), [implement], where)
-    docs = tuple(p.rstrip("/") for p in (layout.docs_home(brief.paths),
-                                          layout.changelog(brief.paths)) if p)
-    steps.add("Document the feature and add a changelog entry" if docs else
-              "Document the feature in its docstrings and the README", [implement], docs)
+    home, log = layout.docs_home(brief.paths), layout.changelog(brief.paths, brief.files)
+    entry = " and add a changelog entry" if log else ""
+    steps.add(f"Document the feature{entry}" if home else
+              f"Document the feature in its docstrings{entry}", [implement],
+              tuple(p.rstrip("/") for p in (home, log) if p))
     _tests(brief, steps, [implement, test], "and fix anything the feature broke", where)
     _criteria(brief, steps, implement)
 
