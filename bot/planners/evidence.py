@@ -11,6 +11,7 @@ from bot.documents.validate import Grounding
 from bot.domain import RepoContext
 from bot.paths import LINE_SUFFIX, normalise
 from bot.planners import reading
+from bot.planners.copies import in_side, side_folders
 from bot.text import clip
 
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
@@ -87,12 +88,17 @@ class Lead:
 
 
 class TreeMatcher:
-    """The tree as the planner matches the issue's words to it."""
+    """The tree as the planner matches the issue's words (`text`) to it."""
 
-    def __init__(self, context: RepoContext) -> None:
+    def __init__(self, context: RepoContext, text: str = "") -> None:
         self.context = context
         self.ground = Grounding(context)
         self.index = PathIndex(sorted(context.paths))
+        self.side = side_folders(context.paths, text)
+
+    def is_side(self, path: str) -> bool:
+        """In a side copy of live code (bot.planners.copies)."""
+        return in_side(path, self.side)
 
     def resolve(self, raw: str) -> str | None:
         path = normalise(LINE_SUFFIX.sub("", raw.strip().strip("`")))

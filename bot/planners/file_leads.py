@@ -82,7 +82,7 @@ def _namesakes(tree: TreeMatcher, query: Query, text: str, say: Framing) -> list
     """The one code file named after the title's "[component]" or "component:" prefix, or
     after a name in the title."""
     by_stem: dict[str, list[str]] = {}
-    for path in sorted(p for p in tree.context.paths if is_code(p)):
+    for path in sorted(p for p in tree.context.paths if is_code(p) and not tree.is_side(p)):
         by_stem.setdefault(signals.root(path.rsplit("/", 1)[-1].split(".", 1)[0]), []).append(path)
     # `annotated_types.Not`, `dask.array`: what comes before a dot is a package, often
     # another project's; a file of ours with its name is a namesake, not the place.

@@ -41,7 +41,8 @@ def _read_first(tree: TreeMatcher, kind: str) -> list[Lead]:
     """The search's best files of the kind a change goes to, as places to read first."""
     say = framing(kind)
     wanted = (lambda p: kind_of(p) == "docs") if kind == DOCS else is_code
-    paths = [p for p in dict.fromkeys(s.path for s in tree.context.snippets) if wanted(p)]
+    paths = [p for p in dict.fromkeys(s.path for s in tree.context.snippets)
+             if wanted(p) and not tree.is_side(p)]
     leads = []
     for n, path in enumerate(paths[:len(READ_STRENGTH)]):
         why = ", ".join(WHY.get(r, r) for r in tree.context.findings.why(path))

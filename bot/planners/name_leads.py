@@ -24,13 +24,17 @@ MAX_NAMES = 4
 MAX_SETTLED = 3  # a definer the search ranks this high settles which of two definers is meant
 _WEIGHT = {TITLE: weigh.TITLE_NAME, PROSE: weigh.PROSE_NAME, CODE: weigh.SHARED_WORD}
 _SOURCE = {TITLE: "title", PROSE: "issue", CODE: "issue's code"}
+COPY_NOTE = "in a copy kept beside the live code: check the live code first"
 
 
 def _defined(tree: TreeMatcher, name: str) -> list[tuple[str, int | None, str]]:
-    """Where `name` is defined: (file, line, code line if an excerpt shows it)."""
+    """Where `name` is defined: (file, line, code line if an excerpt shows it). A side
+    copy's definitions (a frozen `v1/`, a legacy namespace) count only when the live code
+    has none."""
     found = sorted(((path, line) for n, path, line in tree.context.findings.definitions
                     if n == name and is_code(path)),
                    key=lambda item: (tree.rank(item[0]) or len(tree.context.paths), item[0]))
+    found = [item for item in found if not tree.is_side(item[0])] or found
     in_excerpt = reading.definition(name, tree.context.snippets)
     if in_excerpt and not found:
         snippet, line, code = in_excerpt
@@ -81,12 +85,16 @@ def name_leads(tree: TreeMatcher, text: str, say: Framing) -> list[Lead]:
         shown = f": {as_code(code)}" if code else ""
         call = calls.get(name, "")
         test = f"calling {as_code(call)}" if call else f"calling `{name}` with the issue's input"
-        strength = _WEIGHT[where] - (weigh.AMBIGUOUS if _ambiguous(tree, found) else 0)
+        # Only a side copy defines it: the live code spells it another way, or not at all.
+        copy = tree.is_side(path)
+        doubt = _ambiguous(tree, found) or copy
+        side = f" ({COPY_NOTE})" if copy else ""
         leads.append(Lead(
             path, say.symbol.format(name=name, path=path, source=_SOURCE[where]),
             say.symbol_verify.format(name=name, path=path, test=test),
             [f"The {_SOURCE[where]} says {tree.quoted(line_with(text, name))}",
-             f"`{name}` is defined at `{at}`{shown}"], [at], strength))
+             f"`{name}` is defined at `{at}`{shown}{side}"], [at],
+            _WEIGHT[where] - (weigh.AMBIGUOUS if doubt else 0)))
         if len(leads) == MAX_NAMES:
             break
     return leads

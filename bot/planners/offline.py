@@ -38,12 +38,14 @@ class OfflinePlanner(Planner):
     name = "offline"
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
-        found = hypotheses.ranked(TreeMatcher(plan.context), issue_text(plan.problem_md),
-                                 plan.feedback, plan_kind(plan.problem_md))
+        text = issue_text(plan.problem_md)
+        found = hypotheses.ranked(TreeMatcher(plan.context, text), text, plan.feedback,
+                                  plan_kind(plan.problem_md))
         return HypothesesDraft(tuple(found), self.name, notes=_notes(plan))
 
     def tasks(self, plan: PlanInput) -> TasksDraft:
-        tree = TreeMatcher(plan.context)
+        issue = issue_text(plan.problem_md)
+        tree = TreeMatcher(plan.context, issue)
         notes = list(_notes(plan))
         # A person may have rewritten hypotheses.md: its sections, not stage 2's output, rule.
         written = written_hypotheses(plan.hypotheses_md)
@@ -52,7 +54,6 @@ class OfflinePlanner(Planner):
             written = [WrittenHypothesis(n, h.likelihood, h.title, h.where_to_look,
                                                  h.evidence, h.how_to_verify)
                        for n, h in enumerate(self.hypotheses(plan).items, 1)]
-        issue = issue_text(plan.problem_md)
         # Only hypotheses worth checking get tasks: one a person marked unlikely does not.
         worth = [h for h in _feedback_first(written, plan.feedback, tree)
                  if h.likelihood.casefold() != "unlikely"]

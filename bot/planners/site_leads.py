@@ -36,6 +36,9 @@ def site_leads(tree: TreeMatcher, skip: Sequence[str] = (),
     sites = [s for s in tree.context.findings.sites if not (s.what == "code" and s.quoted in skip)]
     in_frames = {s.quoted for s in sites if s.path in framed}
     sites = [s for s in sites if s.quoted not in in_frames and s.path not in framed]
+    # Text a side copy repeats (a frozen `v1/`) is the live code's.
+    live = {s.quoted for s in sites if not tree.is_side(s.path)}
+    sites = [s for s in sites if not (tree.is_side(s.path) and s.quoted in live)]
     leads = []
     for site in sites:
         title, said, held, verify = _SAID[site.what]

@@ -43,18 +43,19 @@ FILES = {
 DEFINES = re.compile(r"^\s*(?:def|class)\s+(\w+)")
 
 
-def context(text: str, order: tuple[str, ...] = ()) -> RepoContext:
+def context(text: str, order: tuple[str, ...] = (),
+            files: dict[str, str] = FILES) -> RepoContext:
     """The context as the search builds it, with `order` as the search's ranking."""
-    ranked_paths = order or tuple(p for p in FILES if p.endswith(".py") and "tests" not in p)
-    snippets = tuple(Snippet(p, 1, FILES[p].count("\n") or 1, FILES[p]) for p in ranked_paths
-                     if FILES[p])
-    definitions = tuple((m[1], path, n) for path, source in FILES.items()
+    ranked_paths = order or tuple(p for p in files if p.endswith(".py") and "tests" not in p)
+    snippets = tuple(Snippet(p, 1, files[p].count("\n") or 1, files[p]) for p in ranked_paths
+                     if files[p])
+    definitions = tuple((m[1], path, n) for path, source in files.items()
                         for n, line in enumerate(source.splitlines(), 1)
                         if (m := DEFINES.match(line)))
     findings = Findings(reasons=tuple((p, ("content",)) for p in ranked_paths),
-                        sites=find_sites(FILES, text), definitions=definitions,
-                        tests=modules_testing(ranked_paths, FILES, FILES))
-    return RepoContext("abc1234", frozenset(FILES), snippets=snippets, languages=("Python",),
+                        sites=find_sites(files, text), definitions=definitions,
+                        tests=modules_testing(ranked_paths, files, files))
+    return RepoContext("abc1234", frozenset(files), snippets=snippets, languages=("Python",),
                        findings=findings)
 
 
