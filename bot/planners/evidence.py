@@ -26,10 +26,11 @@ _ABSOLUTE = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\~][^\s\"'`()]*\.[A-Za-z]\w{
 FEEDBACK = 100  # a file the review feedback names
 TITLE_FILE = 90  # a file or module the title names, or a frame whose code the title names
 AREA = 86  # the one code file named after the title's "[component]" or "component:" prefix
+LINE = 82  # a line the issue links to, or a code line its output marks: the reporter's pointer
 FRAME = 80  # the innermost frame in the repository, failing in its own code
 CALLER = 78  # the first caller, in another file, of a raise or assert (a check that held)
-SITE = 76  # the one place in the code that holds the reported message or pasted code
-LINK = 74  # a line of a file the issue links
+SITE = 76  # the one place in the code that holds the reported message
+LINK = 74  # a line the issue links that the tree's file does not have (another version)
 TITLE_NAME = 72  # the definition of a name the title uses
 NAMESAKE = 70  # the one code file named after the title's component or name
 NAMED_FILE = 66  # a file, linked file or module the body names
@@ -118,6 +119,12 @@ class TreeMatcher:
         named = list(dict.fromkeys(path for raw, path in spelled if raw != path))
         here = f" (in the tree: {', '.join(f'`{p}`' for p in named)})" if named else ""
         return quote(line) + here
+
+    def holds_line(self, path: str, line: int) -> bool:
+        """`path` has a line `line`, as far as the snapshot read it (unread: assumed)."""
+        source = self.context.source
+        text = source.files.get(path) if source else None
+        return text is None or line <= text.count("\n") + 1
 
     def span(self, path: str) -> str:
         """`path:start-end` of the best snippet of `path`, else the bare path."""

@@ -24,7 +24,7 @@ _SAID = {"message": ("`{at}` emits the message the issue reports", "The issue re
                   "`{at}` is that line: {code}", CODE),
          "value": ("`{at}` sets the value the issue quotes", "The issue quotes {q}",
                    "`{at}` defines it: {code}", VALUE)}
-_STRENGTH = {"message": weigh.SITE, "code": weigh.SITE, "value": weigh.VALUE}
+_STRENGTH = {"message": weigh.SITE, "code": weigh.LINE, "value": weigh.VALUE}
 
 
 def site_leads(tree: TreeMatcher, skip: Sequence[str] = (),

@@ -202,3 +202,21 @@ def test_an_issue_forms_checkboxes_name_no_code() -> None:
             "- [X] [Parsing](https://example.org/docs/parse)\n"
             "- [ ] If using the API, call `build_report` with `verbose=True`\n")
     assert not any("build_report" in h.title for h in plan(text))
+
+
+LINKED = "https://github.com/o/ledger/blob/0a1b2c3/ledger/report.py#L5"
+FAILS = ('```\nTraceback (most recent call last):\n  File "/app/ledger/export.py", line 2, in '
+         "export_rows\n    if rows.flag and rows.columns_ready:\n"
+         "AttributeError: 'list' object has no attribute 'flag'\n```\n")
+
+
+def test_a_line_the_issue_links_outranks_the_traceback_and_a_name_the_title_blames() -> None:
+    items = plan(f"`MoneyField` bug\n{FAILS}Totals come out short, see {LINKED}")
+    assert [h.where_to_look[0] for h in items[:3]] == [
+        "ledger/report.py:5", "ledger/export.py:2", "ledger/money.py:7"]
+
+
+def test_a_line_the_issue_links_is_second_at_worst() -> None:
+    items = plan(f"ledger/money.py bug\n{FAILS}See {LINKED}")
+    assert first_file(items) == "ledger/money.py"
+    assert items[1].where_to_look[0] == "ledger/report.py:5"

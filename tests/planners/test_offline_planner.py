@@ -523,12 +523,13 @@ def test_a_frame_whose_quoted_code_moved_cites_the_line_that_holds_it_now() -> N
     assert "line 5 is from the reporter's version" in covered.note
 
 
-def test_a_link_to_a_file_on_github_is_evidence_for_that_file() -> None:
+def test_a_link_to_a_line_on_github_is_evidence_for_that_line() -> None:
     link = "https://github.com/octo/widgets/blob/0a1b2c3/src/widgets/cache.py#L3"
     first = PLANNER.hypotheses(plan(problem(f"Keys collide here: {link}"))).items[0]
-    assert first.title == "The problem lies in `src/widgets/cache.py`, which the issue names"
+    assert first.title == "The problem lies in `src/widgets/cache.py:3`, which the issue names"
     assert first.evidence == ("The issue links `src/widgets/cache.py`, line 3 at the linked "
                               "commit",)
+    assert first.where_to_look[0] == "src/widgets/cache.py:3"
 
 
 def test_a_question_with_a_traceback_reads_the_frame_for_the_answer_not_for_a_test() -> None:
