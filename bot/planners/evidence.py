@@ -12,6 +12,7 @@ from bot.domain import RepoContext
 from bot.paths import LINE_SUFFIX, normalise
 from bot.planners import reading
 from bot.planners.copies import in_side, side_folders
+from bot.planners.framing import is_located
 from bot.text import clip
 
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
@@ -82,6 +83,10 @@ class Lead:
     sources: int = 1  # independent pieces of evidence merged into it
 
     def absorb(self, other: Lead) -> None:
+        """`other`'s evidence; its title too, when it stands on evidence and this one's
+        is only a place to read."""
+        if is_located(other.title) and not is_located(self.title):
+            self.title, self.verify = other.title, other.verify
         self.evidence += [e for e in other.evidence if e not in self.evidence]
         self.where += [w for w in other.where if w not in self.where]
         self.strength = max(self.strength, other.strength)

@@ -109,6 +109,11 @@ def unlocated_titles() -> frozenset[str]:
     return frozenset(f.unlocated for f in _FRAMINGS.values())
 
 
+def reads_first(title: str) -> bool:
+    """A place to start reading: a search match, or a name the issue only mentions."""
+    return title.startswith(_READ_FIRST_PREFIX)
+
+
 def is_located(title: str) -> bool:
     """A hypothesis that stands on what the issue says, not a place to start reading."""
-    return title not in unlocated_titles() and not title.startswith(_READ_FIRST_PREFIX)
+    return title not in unlocated_titles() and not reads_first(title)

@@ -14,6 +14,7 @@ from bot.planners.standing import (
     PROSE,
     TITLE,
     TITLE_WORD,
+    complains,
     foreign,
     packages,
     shares_title_word,
@@ -25,6 +26,8 @@ MAX_SETTLED = 3  # a definer the search ranks this high settles which of two def
 _WEIGHT = {TITLE: weigh.TITLE_NAME, PROSE: weigh.PROSE_NAME, CODE: weigh.SHARED_WORD}
 _SOURCE = {TITLE: "title", PROSE: "issue", CODE: "issue's code"}
 COPY_NOTE = "in a copy kept beside the live code: check the live code first"
+# A name the issue only mentions: where it is defined is a place to read, not a finding.
+MENTIONED = "Read first: `{name}` in `{path}`, which the {source} mentions"
 
 
 def _defined(tree: TreeMatcher, name: str) -> list[tuple[str, int | None, str]]:
@@ -85,16 +88,21 @@ def name_leads(tree: TreeMatcher, text: str, say: Framing) -> list[Lead]:
         shown = f": {as_code(code)}" if code else ""
         call = calls.get(name, "")
         test = f"calling {as_code(call)}" if call else f"calling `{name}` with the issue's input"
+        said = line_with(text, name)
+        # A name the title uses, or one the issue says goes wrong or the title speaks of,
+        # is what the issue is about; any other is the reporter's setting or a precedent.
+        about = where == TITLE or complains(said) or shares_title_word(name, text)
+        title = say.symbol if about else MENTIONED
         # Only a side copy defines it: the live code spells it another way, or not at all.
         copy = tree.is_side(path)
-        doubt = _ambiguous(tree, found) or copy
         side = f" ({COPY_NOTE})" if copy else ""
         leads.append(Lead(
-            path, say.symbol.format(name=name, path=path, source=_SOURCE[where]),
-            say.symbol_verify.format(name=name, path=path, test=test),
-            [f"The {_SOURCE[where]} says {tree.quoted(line_with(text, name))}",
+            path, title.format(name=name, path=path, source=_SOURCE[where]),
+            say.symbol_verify.format(name=name, path=path, test=test) if about
+            else say.read.format(path=path),
+            [f"The {_SOURCE[where]} says {tree.quoted(said)}",
              f"`{name}` is defined at `{at}`{shown}{side}"], [at],
-            _WEIGHT[where] - (weigh.AMBIGUOUS if doubt else 0)))
+            _WEIGHT[where] - (weigh.AMBIGUOUS if _ambiguous(tree, found) or copy else 0)))
         if len(leads) == MAX_NAMES:
             break
     return leads

@@ -12,6 +12,7 @@ from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
 from bot.planners import hypotheses
 from bot.planners.brief import Brief, Steps
 from bot.planners.evidence import TreeMatcher, quote
+from bot.planners.framing import reads_first
 from bot.planners.recipes import RECIPES
 from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
@@ -22,6 +23,12 @@ NOTE = ("Made by planbot's offline planner (no language model): heuristics over 
 NO_REPO_NOTE = "The repository was not available, so no file could be matched to the issue."
 DERIVED_NOTE = ("hypotheses.md has no `## H<n>` sections: the tasks below follow hypotheses "
                 "derived from the issue again.")
+# When nothing the issue says points into the tree, the hypotheses are search matches: said
+# plainly, so that no one takes H1 for a finding.
+NOTHING_NAMED = ("The issue names nothing in the repository: no traceback frame, file, module, "
+                 "error text or quoted value the tree holds, and no code name it says is at "
+                 "fault. The hypotheses below are places to read first (the repository "
+                 "search's matches, names the issue only mentions), not findings.")
 _HYPOTHESIS_NUMBER = re.compile(r"\bH(\d+)\b")
 
 
@@ -41,7 +48,9 @@ class OfflinePlanner(Planner):
         text = issue_text(plan.problem_md)
         found = hypotheses.ranked(TreeMatcher(plan.context, text), text, plan.feedback,
                                   plan_kind(plan.problem_md))
-        return HypothesesDraft(tuple(found), self.name, notes=_notes(plan))
+        weak = all(reads_first(h.title) for h in found)
+        notes = _notes(plan) + ((NOTHING_NAMED,) if weak else ())
+        return HypothesesDraft(tuple(found), self.name, notes=notes)
 
     def tasks(self, plan: PlanInput) -> TasksDraft:
         issue = issue_text(plan.problem_md)

@@ -15,9 +15,9 @@ from bot.planners.written import WrittenHypothesis
 CHANGE = ("Change the code at the cause the checks confirmed, with the smallest change that "
           "makes the reproduction pass")
 MAX_CHECKED = 3  # hypotheses named in one "if H1 does not hold" task
-LOCALISE = ("Localise the problem: read the files the hypotheses list for the code the issue "
-            "describes; if none holds it, ask the reporter for the exact output, version and "
-            "steps")
+LOCALISE = ("Find where the problem is, starting with the files H1–H3 name (search matches, "
+            "not findings); if none holds what the issue describes, ask the reporter for the "
+            "exact output, version and steps")
 LOCALISE_BY_OUTPUT = "Localise the problem from the reproduction's output"
 FOLLOW = "follow its “How to verify”"
 
@@ -115,9 +115,9 @@ def bug(brief: Brief, steps: Steps) -> None:
 def feature(brief: Brief, steps: Steps) -> None:
     """Where it fits, the design decision, implement, tests, docs and changelog."""
     if brief.unlocated:
-        first = _start(brief, steps, "Decide where the feature belongs: read the files H1 lists "
-                       "and their callers, and write the module into hypotheses.md",
-                       brief.cited())
+        first = _start(brief, steps, "Find where the feature belongs, starting with the files "
+                       "H1–H3 name (search matches, not findings) and their callers, and write "
+                       "the module into hypotheses.md", brief.cited())
     else:
         h1 = brief.hypotheses[0][0]
         first = _start(brief, steps, f"Read where H{h1.number} places the feature, and its "

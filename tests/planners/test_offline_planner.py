@@ -482,7 +482,8 @@ def test_a_change_is_never_aimed_at_tests_docs_or_workflows_the_issue_does_not_n
 
 def test_a_plan_that_cannot_locate_the_problem_changes_no_file_it_merely_searched() -> None:
     items = PLANNER.tasks(stage3(problem("Sometimes it feels slow."))).items
-    assert items[1].title.startswith("Localise the problem: read")
+    assert items[1].title.startswith("Find where the problem is, starting with the files H1–H3 "
+                                     "name (search matches, not findings)")
     assert "ask the reporter" in items[1].title
     assert next(t for t in items if t.title == CHANGE).paths == ()
 
