@@ -24,16 +24,16 @@ def side_folders(paths: Iterable[str], text: str = "") -> frozenset[str]:
     stems: dict[str, set[str]] = defaultdict(set)
     folders: set[str] = set()
     for path in paths:
-        folder, name = posixpath.split(path)
         if not is_code(path):
             continue
-        parts = folder.split("/")
-        folders.update("/".join(parts[:n + 1]) for n, part in enumerate(parts)
-                       if part in SIDE_NAMES)
+        folder, _, name = path.rpartition("/")
+        if not SIDE_NAMES.isdisjoint(parts := folder.split("/")):
+            folders.update("/".join(parts[:n + 1]) for n, part in enumerate(parts)
+                           if part in SIDE_NAMES)
         if name != "__init__.py":
-            stems[folder].add(posixpath.splitext(name)[0])
+            stems[folder].add(name.rpartition(".")[0])
     for folder, own in stems.items():
-        parent = posixpath.dirname(folder)
+        parent = folder.rpartition("/")[0]
         shared = own & stems.get(parent, set()) if folder else set()
         if len(shared) >= MIN_SHARED and len(shared) >= SHARED_PART * len(own):
             folders.add(folder)
