@@ -1,11 +1,12 @@
 """What an offline hypothesis says about named code, per issue kind: a bug's cause is not a
-feature's home, a slow path or the place an answer is found."""
+feature's home, a slow path, the call untrusted input reaches or the place an answer is
+found."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION, SECURITY
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,25 @@ _FRAMINGS = {
         "of the profile into this document; they are the hypotheses to test.",
         "Profile the issue's example and check whether `{path}` is near the top of the "
         "profile; if it is not, rule it out.",
+    ),
+    # A vulnerability is verified with the malicious input, never by asking in public for
+    # an exploit or a traceback.
+    SECURITY: Framing(
+        "`{name}` in `{path}`, which the {source} names, lets untrusted input through",
+        "Feed the malicious input the issue describes to `{name}` in a test ({test}) and "
+        "expect it rejected; if it already is, rule this out.",
+        "The vulnerable code is in `{path}`, which the {source} names",
+        "Read `{path}` for where untrusted input reaches a dangerous call (a process, a file "
+        "path, eval, a query, a URL fetch, deserialisation, HTML output), and write a test "
+        "that feeds it the issue's malicious input; if the input is already rejected, rule "
+        "it out.",
+        "The vulnerable code is not located yet: the issue names no function or file",
+        "Trace where the untrusted input the issue describes enters the code and which "
+        "dangerous call it reaches, starting with the files below; write that call into this "
+        "document. Keep exploit details out of public comments.",
+        "Read `{path}` for where untrusted input reaches a dangerous call (a process, a file "
+        "path, eval, a query, a URL fetch, deserialisation, HTML output); if none does, rule "
+        "it out.",
     ),
     QUESTION: Framing(
         "`{name}` in `{path}` holds the answer",

@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.context.tracebacks import frames
-from bot.documents.kind import BUG, DOCS
+from bot.documents.kind import BUG, DOCS, SECURITY
 from bot.domain import Hypothesis
 from bot.limits import PLANNER_TITLE
 from bot.paths import is_code, kind_of
 from bot.planners import evidence as weigh
 from bot.planners import reading
-from bot.planners.evidence import Lead, TreeMatcher, quote
+from bot.planners.evidence import Lead, TreeMatcher, as_code, quote, where_at
 from bot.planners.file_leads import file_leads, named_leads
 from bot.planners.frame_leads import frame_leads
 from bot.planners.framing import READ_FIRST, framing, is_located
 from bot.planners.name_leads import name_leads
+from bot.planners.sinks import MAX_LINES, sinks
 from bot.planners.site_leads import raise_lead, site_leads
 from bot.text import clip
 
@@ -30,6 +31,9 @@ READ_STRENGTH = (57, 47, 44)
 AGREES = 3  # a lead on one of the search's best files: the two agree
 READ_FILL = 3  # hypotheses the search's best files fill up to when the issue says less
 ORDINAL = ("first", "second", "third")
+# Where the code makes the call the reported attack needs: read before the search's matches.
+SINK_STRENGTH = (59, 55)
+SINK = "Read first: `{at}`, where the code {does}"
 # Why the search ranked a file, in a reader's words.
 WHY = {"traceback": "a traceback frame", "mentioned": "the issue names it",
        "module": "a module the issue names", "tested by a named test": "a named test tests it",
@@ -52,6 +56,26 @@ def _read_first(tree: TreeMatcher, kind: str) -> list[Lead]:
                            f"relevant to the issue{f' ({why})' if why else ''}",
                            "The issue says nothing that points at this file more directly"],
                           [tree.span(path)], READ_STRENGTH[n]))
+    return leads
+
+
+def _sink_reads(tree: TreeMatcher, text: str, kind: str) -> list[Lead]:
+    """For a vulnerability: the files making the call its attack needs, as places to read."""
+    source = tree.context.source
+    if kind != SECURITY or source is None:
+        return []
+    say = framing(kind)
+    found = [f for f in sinks(text, source.files) if not tree.is_side(f.path)]
+    leads = []
+    for found_at, strength in zip(found, SINK_STRENGTH, strict=False):
+        path, lines = found_at.path, found_at.lines[:MAX_LINES]
+        code = source.files[path].splitlines()[lines[0] - 1].strip()
+        leads.append(Lead(path, SINK.format(at=where_at(path, lines[0]), does=found_at.sink.does),
+                          say.read.format(path=path),
+                          [f"The attack the issue describes needs code that "
+                           f"{found_at.sink.does}; `{path}` does, at line {lines[0]}: "
+                           f"{as_code(code)}", "The issue says nothing that points at this "
+                           "file more directly"], [where_at(path, n) for n in lines], strength))
     return leads
 
 
@@ -115,7 +139,8 @@ def ranked(tree: TreeMatcher, text: str, feedback: str, kind: str = BUG) -> list
     if kind == DOCS:  # a page the issue names is what a docs issue is about
         for lead in leads:
             lead.strength += weigh.AMBIGUOUS if kind_of(lead.path) == "docs" else 0
-    found = _merged(leads, _read_first(tree, kind), tree)[:MAX_HYPOTHESES]
+    reads = [*_sink_reads(tree, text, kind), *_read_first(tree, kind)]
+    found = _merged(leads, reads, tree)[:MAX_HYPOTHESES]
     if not found:
         return [_unlocated(tree, error, kind)]
     return [_hypothesis(lead, n == 0) for n, lead in enumerate(found)]

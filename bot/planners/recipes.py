@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION, SECURITY
 from bot.limits import PLANNER_TITLE
 from bot.paths import is_code, kind_of, language_of
 from bot.planners import checks, layout, reading
@@ -161,6 +161,46 @@ def performance(brief: Brief, steps: Steps) -> None:
     _criteria(brief, steps, change)
 
 
+PRIVATE = ("Keep the details out of public channels until a fixed release is out: move the "
+           "discussion to a private security advisory{policy}")
+TRACE = ("Find the input that reaches the dangerous call: where the untrusted input the issue "
+         "describes enters, and how it gets to the code H{n} names")
+TRACE_UNLOCATED = ("Find the input that reaches the dangerous call (a process, a file path, "
+                   "eval, a query, a URL fetch, deserialisation, HTML output), starting with the "
+                   "files H1–H3 name (not findings)")
+BOUNDARY = ("Fix it at the boundary where the untrusted input enters: validate or neutralise "
+            "it there (or make the unsafe default safe), not only at the one call the issue "
+            "shows")
+MALICIOUS = "a regression test with the malicious input the issue describes"
+REJECTED = "that checks it is rejected (it gets through before the fix)"
+ADVISORY = ("Publish the advisory with the affected and fixed versions once the fix is "
+            "released, crediting the reporter")
+_POLICIES = ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "SECURITY.rst")
+
+
+def security(brief: Brief, steps: Steps) -> None:
+    """Private first; trace the input to the dangerous call; fix the boundary; a test with
+    the malicious input; the changed code's tests; the advisory. Never a public request for
+    a traceback or an exploit."""
+    policy = next((p for p in _POLICIES if p in brief.paths), None)
+    first = _start(brief, steps, PRIVATE.format(
+        policy=f" and follow `{policy}`" if policy else ""), (policy,) if policy else ())
+    if brief.unlocated:
+        traced = [steps.add(TRACE_UNLOCATED, first[-1:], brief.cited())]
+    else:
+        h1, paths = brief.hypotheses[0]
+        traced = [steps.add(TRACE.format(n=h1.number), first[-1:], paths)]
+        traced += _others(brief, steps, first[-1])
+    code = brief.targets()
+    fix = steps.add(BOUNDARY, traced, code)
+    title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
+                                       MALICIOUS, REJECTED)
+    test = steps.add(title.replace(" for the reported case", ""), [fix], where)
+    ran = _tests(brief, steps, [fix, test], "and fix anything the change broke", where)
+    steps.add(ADVISORY, [ran])
+    _criteria(brief, steps, fix)
+
+
 def question(brief: Brief, steps: Steps) -> None:
     """Answer from the code and docs, then improve the docs."""
     home = layout.docs_home(brief.paths)
@@ -207,5 +247,6 @@ def docs(brief: Brief, steps: Steps) -> None:
 
 
 RECIPES: dict[str, Callable[[Brief, Steps], None]] = {
-    BUG: bug, FEATURE: feature, PERFORMANCE: performance, QUESTION: question, DOCS: docs,
+    BUG: bug, FEATURE: feature, PERFORMANCE: performance, SECURITY: security,
+    QUESTION: question, DOCS: docs,
 }
