@@ -52,18 +52,22 @@ _FRAMINGS = {
         "Read `{path}` and its callers: the feature belongs here if it fits without changing "
         "what existing callers get; if it does not, rule it out.",
     ),
+    # What the issue measures may be time, memory, or what runs in which order: a cause that
+    # does not dominate a time profile can still decide it.
     PERFORMANCE: Framing(
         "`{name}` in `{path}`, which the {source} names, is where the time or memory goes",
-        "Profile the issue's example and check that `{name}` dominates the profile; if it "
-        "does not, rule this out.",
+        "Run the issue's example and measure what it reports (time, peak memory, or what runs "
+        "in which order); if `{name}` neither dominates the profile nor decides that, rule "
+        "this out.",
         "The slow path is in `{path}`, which the {source} names",
-        "Profile the issue's example and check that `{path}` dominates the profile; if it "
-        "does not, rule this out.",
+        "Run the issue's example and measure what it reports (time, peak memory, or what runs "
+        "in which order); if `{path}` neither dominates the profile nor decides that, rule "
+        "this out.",
         "The slow path is not located yet: the issue names no function or file",
         "Profile the issue's example on the default branch and write the functions at the top "
         "of the profile into this document; they are the hypotheses to test.",
-        "Profile the issue's example and check whether `{path}` is near the top of the "
-        "profile; if it is not, rule it out.",
+        "Run the issue's example under a profiler: if `{path}` is near the top, or decides what "
+        "the issue measures, read it; otherwise rule it out.",
     ),
     # A vulnerability is verified with the malicious input, never by asking in public for
     # an exploit or a traceback.

@@ -429,6 +429,16 @@ def test_a_feature_request_is_placed_designed_built_tested_and_documented() -> N
     assert not any("eproduce" in t or "regression" in t for t in titles)
 
 
+def test_a_request_for_a_better_message_is_designed_as_the_message_a_user_reads() -> None:
+    body = kind_problem("feature request", "`normalise_sku` should say which row is empty.")
+    titles = titles_for(body.replace("**Title:** Import fails",
+                                     "**Title:** Improve the error message for an empty SKU"))
+    assert titles[1].startswith("Decide the message before coding: when it is raised or warned")
+    assert titles[3].startswith("Add tests of the new message in a new file test_sku.py")
+    assert titles[3].endswith("that trigger it with the issue's input and check what it says")
+    assert "public name" not in " ".join(titles)
+
+
 def test_a_performance_issue_is_measured_before_and_after_the_change() -> None:
     body = kind_problem("performance issue", "`load` takes 40 s for 100,000 rows.")
     titles = titles_for(body)
@@ -436,7 +446,10 @@ def test_a_performance_issue_is_measured_before_and_after_the_change() -> None:
                                 "cProfile")
     assert titles[1].startswith("Confirm in the profile H1")
     assert titles[3].startswith("Measure again with the same benchmark and input as task 1")
-    assert len(titles) == 5
+    assert titles[4] == ("Add the issue's example as a regression test to "
+                         "`tests/test_importer.py` that checks what the issue measures (a bound "
+                         "on time or memory, or the order or number of calls it makes)")
+    assert len(titles) == 6
 
 
 def test_a_question_is_answered_from_the_code_then_the_docs_improve() -> None:

@@ -11,7 +11,7 @@ from bot.documents.sections import sections
 from bot.domain import Findings, PlanInput, RepoContext, Snippet, TreeEntry
 from bot.planners.framing import ASK_REPORTER
 from bot.planners.offline import OfflinePlanner
-from bot.planners.recipes import ADVISORY, BOUNDARY
+from bot.planners.security_recipe import ADVISORY, BOUNDARY
 from bot.planners.sinks import sinks
 
 FILES = {
