@@ -19,6 +19,7 @@ from bot.planners.framing import READ_FIRST, framing, is_located
 from bot.planners.name_leads import name_leads
 from bot.planners.sinks import MAX_LINES, sinks
 from bot.planners.site_leads import raise_lead, site_leads
+from bot.planners.worth_reading import worth_reading
 from bot.text import clip
 
 NO_SIGNAL_TITLE = framing(BUG).unlocated
@@ -30,7 +31,8 @@ MAX_WHERE = 3
 READ_STRENGTH = (57, 47, 44)
 AGREES = 3  # a lead on one of the search's best files: the two agree
 READ_FILL = 3  # hypotheses the search's best files fill up to when the issue says less
-ORDINAL = ("first", "second", "third")
+ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+           "ninth", "tenth")
 # Where the code makes the call the reported attack needs: read before the search's matches.
 SINK_STRENGTH = (59, 55)
 SINK = "Read first: `{at}`, where the code {does}"
@@ -45,14 +47,18 @@ def _read_first(tree: TreeMatcher, kind: str) -> list[Lead]:
     """The search's best files of the kind a change goes to, as places to read first."""
     say = framing(kind)
     wanted = (lambda p: kind_of(p) == "docs") if kind == DOCS else is_code
+    files = tree.context.source.files if tree.context.source else {}
     paths = [p for p in dict.fromkeys(s.path for s in tree.context.snippets)
-             if wanted(p) and not tree.is_side(p)]
+             if wanted(p) and not tree.is_side(p) and worth_reading(p, files.get(p))]
     leads = []
     for n, path in enumerate(paths[:len(READ_STRENGTH)]):
         why = ", ".join(WHY.get(r, r) for r in tree.context.findings.why(path))
-        leads.append(Lead(path, READ_FIRST.format(path=path, rank=ORDINAL[n]),
+        # Its place in the search's own ranking, copies and version files included.
+        place = (tree.rank(path) or n + 1) - 1
+        rank = ORDINAL[place] if place < len(ORDINAL) else f"{place + 1}th"
+        leads.append(Lead(path, READ_FIRST.format(path=path, rank=rank),
                           say.read.format(path=path),
-                          [f"The repository search ranks it {ORDINAL[n]} of the files most "
+                          [f"The repository search ranks it {rank} of the files most "
                            f"relevant to the issue{f' ({why})' if why else ''}",
                            "The issue says nothing that points at this file more directly"],
                           [tree.span(path)], READ_STRENGTH[n]))
