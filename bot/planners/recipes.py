@@ -24,9 +24,9 @@ DESIGN = ("Decide the design before coding: the public name, arguments, defaults
           "and what existing callers see; write it under Acceptance Criteria in "
           "problem-definition.md")
 # A request for a better error or warning is designed as the message a user reads.
-DESIGN_MESSAGE = ("Decide the message before coding: when it is raised or warned, what it says "
-                  "(the values that help), and what it tells the user to do; write it under "
-                  "Acceptance Criteria in problem-definition.md")
+DESIGN_MESSAGE = ("Decide the message before coding: when it appears, what it says (the values "
+                  "that help) and what the user should do; write it under Acceptance Criteria "
+                  "in problem-definition.md")
 TEST_FEATURE = ("tests of the new behaviour", "covering the decided arguments, defaults and errors")
 TEST_MESSAGE = ("tests of the new message", "that trigger it with the issue's input and check "
                 "what it says")

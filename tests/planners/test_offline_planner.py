@@ -433,7 +433,7 @@ def test_a_request_for_a_better_message_is_designed_as_the_message_a_user_reads(
     body = kind_problem("feature request", "`normalise_sku` should say which row is empty.")
     titles = titles_for(body.replace("**Title:** Import fails",
                                      "**Title:** Improve the error message for an empty SKU"))
-    assert titles[1].startswith("Decide the message before coding: when it is raised or warned")
+    assert titles[1].startswith("Decide the message before coding: when it appears, what it says")
     assert titles[3].startswith("Add tests of the new message in a new file test_sku.py")
     assert titles[3].endswith("that trigger it with the issue's input and check what it says")
     assert "public name" not in " ".join(titles)
