@@ -94,7 +94,10 @@ def name_leads(tree: TreeMatcher, text: str, say: Framing) -> list[Lead]:
         about = where == TITLE or complains(said) or shares_title_word(name, text)
         title = say.symbol if about else MENTIONED
         # Only a side copy defines it: the live code spells it another way, or not at all.
+        # A name the issue only mentions, found only there, points nowhere.
         copy = tree.is_side(path)
+        if copy and not about:
+            continue
         side = f" ({COPY_NOTE})" if copy else ""
         leads.append(Lead(
             path, title.format(name=name, path=path, source=_SOURCE[where]),

@@ -51,8 +51,15 @@ def test_the_search_matches_to_read_first_skip_side_copies() -> None:
 
 def test_a_name_only_a_side_copy_defines_weighs_less_and_says_so() -> None:
     files = {**COPIED, "ledger/legacy/export.py": "class Exporter:\n    pass\n"}
-    text = "Wrong totals in reports\nI build the rows with `Exporter` and call `build_report`."
+    text = "Wrong totals in reports\n`Exporter` drops the last row, and so does `build_report`."
     items = ranked(TreeMatcher(context(text, (), files), text), text, "")
     assert items[0].where_to_look[0] == "ledger/report.py:4"
     copy = next(h for h in items if h.where_to_look[0].startswith("ledger/legacy/"))
     assert "a copy kept beside the live code" in copy.evidence[1]
+
+
+def test_a_name_the_issue_only_mentions_that_only_a_side_copy_defines_is_no_lead() -> None:
+    files = {**COPIED, "ledger/legacy/export.py": "class Exporter:\n    pass\n"}
+    text = "Support totals per currency\nOur rows come from an `Exporter` we wrote."
+    items = ranked(TreeMatcher(context(text, (), files), text), text, "")
+    assert not any("ledger/legacy/" in w for h in items for w in h.where_to_look)
