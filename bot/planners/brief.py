@@ -31,6 +31,7 @@ class Brief:
     notes: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
     files: Mapping[str, str] = field(default_factory=dict)  # readable text by path
+    side: frozenset[str] = frozenset()  # folders of side copies (bot.planners.copies)
 
     @property
     def unlocated(self) -> bool:

@@ -77,6 +77,7 @@ class OfflinePlanner(Planner):
                            if plan.feedback.strip() else ""),
             findings=plan.context.findings,
             files=plan.context.source.files if plan.context.source else {},
+            side=tree.side,
         )
         steps = Steps()
         RECIPES[brief.kind](brief, steps)

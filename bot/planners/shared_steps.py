@@ -51,7 +51,7 @@ def add_test(brief: Brief, steps: Steps, after: int, what: str,
     test files it cites."""
     code = brief.targets()
     title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
-                                       what, should)
+                                       what, should, brief.side)
     return steps.add(title.replace(" for the reported case", ""), [after], where), where
 
 
@@ -61,7 +61,7 @@ def run_checks(brief: Brief, steps: Steps, after: Sequence[int], why: str,
     keeps a changelog per change."""
     code = brief.targets()
     ran = steps.add(checks.run_tests(code[0] if code else None, brief.paths, brief.findings,
-                                     written, why), after)
+                                     written, why, brief.side), after)
     noted = checks.changelog_task(brief.paths, brief.files)
     if noted and brief.kind != FEATURE:  # a feature's docs task holds its changelog entry
         steps.add(noted[0], after[:1], noted[1])

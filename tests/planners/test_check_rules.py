@@ -21,6 +21,17 @@ def test_the_regression_test_goes_to_the_module_that_already_tests_the_file() ->
     assert cited == ("shop/tests/test_atop.py",)
 
 
+def test_the_tests_of_a_side_copy_are_the_last_resort() -> None:
+    experimental = "shop/experimental/tests/test_overlap_engine.py"
+    found = Findings(tests=(("shop/overlap.py", (experimental, "shop/tests/test_atop.py")),))
+    side = frozenset({"shop/experimental"})
+    title, cited = extend_tests("shop/overlap.py", PATHS | {experimental}, found,
+                                "a regression test", "that fails first", side)
+    assert cited == ("shop/tests/test_atop.py",)
+    assert "`pytest shop/tests/test_atop.py`" in run_tests(
+        "shop/overlap.py", PATHS | {experimental}, found, (), "now", side)
+
+
 def test_the_tests_to_run_are_the_changed_files_own_not_the_whole_suite() -> None:
     assert run_tests("shop/overlap.py", PATHS, IMPORTS, (), "and fix what broke") == (
         "Run the tests of the changed code (`pytest shop/tests/test_atop.py`) and fix what "
