@@ -85,6 +85,16 @@ def standing(text: str) -> dict[str, str]:
     return found
 
 
+_DEFINED = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
+
+
+def reporters_own(text: str) -> set[str]:
+    """Names the issue's own code defines (`def my_task(df):`): the reporter's, however the
+    tree happens to spell a namesake. A traceback's listing of the project's code is not
+    the reporter's."""
+    return set(_DEFINED.findall(_LISTING.sub(" ", text.partition("\n")[2])))
+
+
 def complains(sentence: str) -> bool:
     """The sentence says something goes wrong (fails, is slow, is missing, should …),
     asks for a change (make, add, accept …) or asks a question."""

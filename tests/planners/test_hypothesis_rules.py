@@ -220,3 +220,9 @@ def test_a_line_the_issue_links_is_second_at_worst() -> None:
     items = plan(f"ledger/money.py bug\n{FAILS}See {LINKED}")
     assert first_file(items) == "ledger/money.py"
     assert items[1].where_to_look[0] == "ledger/report.py:5"
+
+
+def test_a_name_the_reporters_own_code_defines_is_theirs_not_the_projects() -> None:
+    text = ("Report memory keeps growing\n```python\ndef build_report(rows):\n"
+            "    return MoneyField().parse(rows)\n```")
+    assert not any("`build_report`" in h.title for h in plan(text))
