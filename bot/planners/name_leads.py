@@ -62,10 +62,11 @@ def _framed_functions(tree: TreeMatcher, text: str) -> set[str]:
 
 def _wanted(text: str, tree: TreeMatcher) -> list[tuple[str, str]]:
     """(name, where it stands) for names worth a hypothesis, strongest standing first: not
-    another project's, not one the reporter's code defines unless the title names it, and
-    a name only inside pasted code only when the title speaks of what it is."""
+    another project's, not one only the reporter's code uses and defines (their helper; a
+    name their prose also uses may be the project's function they propose to rewrite),
+    and a name only inside pasted code only when the title speaks of what it is."""
     said = standing(text)
-    own = {n for n in reporters_own(text) if said.get(n) != TITLE}
+    own = {n for n in reporters_own(text) if said.get(n) == CODE}
     theirs = foreign(text, said, packages(tree.context.paths)) | own
     order = [TITLE, PROSE, CODE]
     # A plain title word ("view", "default") is a word before it is a name: only a name

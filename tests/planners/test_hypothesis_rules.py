@@ -222,7 +222,13 @@ def test_a_line_the_issue_links_is_second_at_worst() -> None:
     assert items[1].where_to_look[0] == "ledger/report.py:5"
 
 
-def test_a_name_the_reporters_own_code_defines_is_theirs_not_the_projects() -> None:
+def test_a_name_only_the_reporters_own_code_uses_and_defines_is_theirs() -> None:
     text = ("Report memory keeps growing\n```python\ndef build_report(rows):\n"
             "    return MoneyField().parse(rows)\n```")
     assert not any("`build_report`" in h.title for h in plan(text))
+
+
+def test_a_function_the_reporter_proposes_to_rewrite_is_still_the_projects() -> None:
+    text = ("Report building is slow\nEvery call to `build_report` zips the rows again.\n"
+            "```python\ndef build_report(rows, totals):\n    return rows\n```")
+    assert first_file(plan(text, PERFORMANCE)) == "ledger/report.py"
