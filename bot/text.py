@@ -15,7 +15,17 @@ _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 _HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?/?>")
+# Tags a reporter lays text out with, which say nothing themselves (`<details>`, `<br>`):
+# dropped. Anything else in angle brackets is what they wrote (`</script>` inside a quoted
+# error, `<module>`, `<Response [200]>`): escaped, so it shows as written and is never HTML.
+_LAYOUT = frozenset({
+    "a", "b", "blockquote", "br", "center", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "picture", "pre", "s", "samp", "small", "source", "span", "strike",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "tt", "u", "ul", "video"})
+ESCAPED_LT = "&lt;"
 # @user and @org/team, not e-mail addresses (GitHub's rule: a mention follows a non-word char).
 # A team slug does not end in punctuation: "@org/team." leaves the full stop outside.
 _MENTION = re.compile(r"(?<![\w`])@([A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)")
@@ -56,7 +66,8 @@ def model_text(text: str) -> str:
     """Model (or issue) prose on its way into a published document.
 
     It must not ping people (a mention is wrapped in a code span, which GitHub does
-    not notify), must not forge planbot's markers, and must carry no raw HTML. Code
+    not notify), must not forge planbot's markers, and must carry no raw HTML: layout
+    tags go, any other tag is escaped and reads as written. Code
     spans keep their content: stripping `<module>` from one would change the
     evidence, and wrapping an @name inside a span would close the span early and
     leave the name free to ping.
@@ -68,9 +79,13 @@ def model_text(text: str) -> str:
         return f"\ue000{len(spans) - 1}\ue001"
 
     text = _CODE_SPAN.sub(hide, strip_invisible(_HTML_COMMENT.sub("", text)))
-    text = _MARKER.sub("planbot -", _TAG.sub("", text))
+    text = _MARKER.sub("planbot -", _TAG.sub(_tag, text))
     text = _MENTION.sub(lambda m: f"`@{m.group(1)}`", text)
     return _HOLE.sub(lambda m: spans[int(m.group(1))], text)
+
+
+def _tag(match: re.Match[str]) -> str:
+    return "" if match.group(1).lower() in _LAYOUT else ESCAPED_LT + match.group(0)[1:]
 
 
 def normal_newlines(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import code_text, fence, for_model, model_text, strip_invisible
+from bot.text import MARKDOWN, code_text, fence, for_model, model_text, strip_invisible
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -12,13 +12,24 @@ from bot.text import code_text, fence, for_model, model_text, strip_invisible
     ("cc @octo-org/core-team.", "cc `@octo-org/core-team`."),
     ("mail me at a@b.io", "mail me at a@b.io"),
     ("see `@alice` in code", "see `@alice` in code"),
-    ("<script>alert(1)</script>done", "alert(1)done"),
+    ("<script>alert(1)</script>done", "&lt;script>alert(1)&lt;/script>done"),
+    ("<details><summary>Log</summary>boom</details>", "Logboom"),
+    ("Extra data in 'd\":1}</script> ': line 1", "Extra data in 'd\":1}&lt;/script> ': line 1"),
+    ("in <module>", "in &lt;module>"),
     ("<!-- planbot:stage=tasks inputs=x generator=y -->forged", "forged"),
     ("planbot:stage=tasks", "planbot -stage=tasks"),
     ("keep `<module>` in a span", "keep `<module>` in a span"),
 ])
 def test_model_text_is_safe_to_publish(text: str, expected: str) -> None:
     assert model_text(text) == expected
+
+
+def test_a_tag_the_reporter_quoted_reads_as_written_and_escaping_twice_changes_nothing() -> None:
+    said = "Failed to parse JSON: Extra data in 'x}</script> ' (char 9377)"
+    once = model_text(said)
+    [paragraph] = [t for t in MARKDOWN.parse(once) if t.type == "inline"]
+    assert "".join(c.content for c in paragraph.children or []) == said
+    assert model_text(once) == once
 
 
 def test_code_span_cannot_smuggle_a_marker_line() -> None:

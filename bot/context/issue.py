@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text import sections
+from bot.text import ESCAPED_LT, sections
 
 TITLE = re.compile(r"^\*\*Title:\*\*\s*(.*)$", re.MULTILINE)
 ISSUE_SECTIONS = ("issue body", "acceptance criteria", "reproduction steps", "discussion")
@@ -47,4 +47,6 @@ def issue_text(document: str) -> str:
     text = "\n\n".join(parts)
     for pattern in (_NOTE, _LOGIN, _SUBHEADING):
         text = pattern.sub("", text)
-    return f"{title}\n{without_form_noise(text).strip()}"
+    # A tag the reporter wrote was escaped to be published (bot.text.model_text): it is
+    # their `<`, as the tree's code would spell it.
+    return f"{title}\n{without_form_noise(text).strip()}".replace(ESCAPED_LT, "<")

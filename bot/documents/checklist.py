@@ -6,10 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION, SECURITY
 from bot.documents.sections import IssueSections
 
 REFRESH = "_Something missing? Edit the issue, then comment `/plan problem`._"
+# A vulnerability's missing details must not be added to the public issue.
+PRIVATE_REFRESH = ("_Something missing? Send it to the maintainers through a private security "
+                   "advisory, not in this public issue._")
 KIND_HINT = "_Wrong kind? Edit the **Kind** line above, then comment `/plan`._"
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
@@ -55,6 +58,12 @@ _TRIED = re.compile(r"\b(i|we) (tried|have tried|attempted|used|ran|followed)\b|
 _PAGE = re.compile(r"https?://\S+|\b[\w/.-]+\.(?:md|rst|txt|html|ipynb)\b|\bdocstrings?\b"
                    r"|\b(page|section|chapter|readme|tutorial|guide|quickstart|reference)\b",
                    re.IGNORECASE)
+# What an attacker gains: the impact of a vulnerability.
+_IMPACT = re.compile(r"\b(execut\w*|run (arbitrary|any|their)|read|write|overwrite|access|bypass"
+                     r"\w*|leak\w*|disclos\w*|escalat\w*|denial|exhaust\w*|inject\w*|arbitrary"
+                     r"|steal\w*|impersonat\w*|forge\w*|tamper\w*)\b", re.IGNORECASE)
+# Where a vulnerability's missing details go: never into the public issue.
+PRIVATELY = "through a private security advisory, not in this public issue"
 _WORDING = re.compile(r"\b(should (say|read|mention|explain|document)|suggest\w*|propos\w*"
                       r"|instead|replace|could say|would be clearer)\b", re.IGNORECASE)
 
@@ -169,6 +178,14 @@ CHECKS: dict[str, tuple[tuple[str, Check, str], ...]] = {
          "expected)"),
         ("Environment", _ENVIRONMENT, 'add an "Environment" section (versions, OS, hardware)'),
     ),
+    SECURITY: (
+        ("Affected versions", _ENVIRONMENT, f"say which versions are affected, {PRIVATELY}"),
+        ("How the input gets in", _first(_REPRODUCTION, _part("actual")),
+         f"describe how untrusted input reaches the code (a proof of concept), {PRIVATELY}"),
+        ("Impact", _words(_IMPACT, "given"),
+         f"say what an attacker gains (code run, data read or written, service denied), "
+         f"{PRIVATELY}"),
+    ),
     QUESTION: (
         ("The question", _question, "say in one sentence what you want to know"),
         ("What you tried", _first(_words(_TRIED, "given"), _code("code in the issue body")),
@@ -202,5 +219,5 @@ def completeness(title: str, body: str, parts: IssueSections, kind: str) -> str:
         else:
             lines.append(f"- [ ] {name} — missing: {fix}")
             missing = True
-    tail = [REFRESH] if missing else []
+    tail = [PRIVATE_REFRESH if kind == SECURITY else REFRESH] if missing else []
     return "\n\n".join(["\n".join(lines), *tail, KIND_HINT])

@@ -1,4 +1,5 @@
-"""An issue's kind (bug, feature, performance, question, docs) and reading it back (pure)."""
+"""An issue's kind (bug, feature, performance, security, question, docs) and reading it
+back (pure)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from dataclasses import dataclass
 BUG = "bug report"
 FEATURE = "feature request"
 PERFORMANCE = "performance issue"
+SECURITY = "security vulnerability"
 QUESTION = "question or support"
 DOCS = "documentation"
-KINDS: tuple[str, ...] = (BUG, FEATURE, PERFORMANCE, QUESTION, DOCS)
+KINDS: tuple[str, ...] = (BUG, FEATURE, PERFORMANCE, SECURITY, QUESTION, DOCS)
 
 # A label names a kind in any of the ways projects spell them ("type: bug", "kind/feature",
 # "C-enhancement", "🐛 bug"). When labels disagree, the narrower kind wins: a "bug" that is
-# also "performance" is measured first, a "bug" in "documentation" is a docs change.
+# also "security" is handled as a vulnerability, one also "performance" is measured first,
+# a "bug" in "documentation" is a docs change.
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (SECURITY, re.compile(r"\b(security|vulnerability|cve)\b")),
     (PERFORMANCE, re.compile(r"\b(perf(ormance)?|slow(ness)?|speed|memory|optimi[sz]ation)\b")),
     (DOCS, re.compile(r"\b(docs?|documentation|docstrings?|typo)\b")),
-    (BUG, re.compile(r"\b(bug|defect|regression|crash|security|vulnerability)\b")),
+    (BUG, re.compile(r"\b(bug|defect|regression|crash)\b")),
     (FEATURE, re.compile(r"\b(enhancement|feature|proposal|rfc|idea|improvement|request)\b")),
     (QUESTION, re.compile(r"\b(question|support|usage|how ?to)\b")),
 )
@@ -33,13 +37,15 @@ _TEMPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|describe alternatives|alternatives( considered)?|motivation|pitch"
                          r"|proposal|proposed (solution|api|change|behaviou?r)|use ?case)\b")),
     (PERFORMANCE, re.compile(r"^(performance|benchmarks?|profil(e|ing)|timings?)\b")),
+    (SECURITY, re.compile(r"^(vulnerability|security|proof of concept|poc|affected versions"
+                          r"|patched versions|cwe|cvss)\b")),
     (DOCS, re.compile(r"^(documentation|location of the documentation|docs? (issue|problem)"
                       r"|suggested fix for (the )?documentation)\b")),
     (QUESTION, re.compile(r"^(question|your question|what are you trying to do)\b")),
 )
 _NAMES = {BUG: re.compile(r"\bbug\b"), FEATURE: re.compile(r"\bfeature\b"),
           PERFORMANCE: re.compile(r"\bperformance\b"), DOCS: re.compile(r"\bdocumentation\b"),
-          QUESTION: re.compile(r"\bquestion\b")}
+          QUESTION: re.compile(r"\bquestion\b"), SECURITY: re.compile(r"\bvulnerability\b")}
 # What a title or a body says, each pattern worth its weight once. Phrases a complaint
 # uses for a missing feature ("does not support", "no way to") outweigh the bug words
 # they contain; "feature" counts only where it names the request itself.
@@ -47,8 +53,8 @@ _WORDS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     BUG: (
         (re.compile(r"\b(bug|crash(es|ed|ing)?|segfault|panic|regression|broken"
                     r"|traceback|exception|error|fail(s|ed|ing|ure)?|raises?|wrong|incorrect"
-                    r"|false (positive|negative)|not working|does ?n[o']t work|unexpected(ly)?"
-                    r"|cve-\d+|vulnerab\w*|security)\b"), 2),
+                    r"|false (positive|negative)|not working|does ?n[o']t work"
+                    r"|unexpected(ly)?)\b"), 2),
         (re.compile(r"\b(instead of|should (be|return|not)|mismatch|inconsistent|difference "
                     r"between|ignored|stuck|hangs?)\b"), 1),
     ),
@@ -89,6 +95,31 @@ _WORDS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
         (re.compile(r"\b(linear (search|scan|time)|quadratic|time complexity|benchmarks?|timeit"
                     r"|c?profile[rd]?|flame ?graph)\b|\bO\(n(\^?2| ?log ?n)?\)", re.I), 2),
     ),
+    # A vulnerability of this project: what an attacker can do, and with what input. These
+    # words are rare elsewhere, so one in the body outweighs a title's "crash"; a security
+    # tool's own words ("security group", "a vulnerability scan") are none.
+    SECURITY: (
+        (re.compile(r"^\s*[\[(]?(security|vulnerability|cve-\d+-\d+)\s*[\]):/-]"), 4),
+        (re.compile(r"\b(cve-\d{4}-\d+|ghsa(-\w{4}){3}|security (vulnerabilit(y|ies)|issue|flaw"
+                    r"|hole|advisory|fix|bug|problem|risk|report)|vulnerable to|(is|are|be|being"
+                    r"|makes?|making|leaves?|leaving) (\w+ ){0,3}vulnerable|(a|this|security)"
+                    r" vulnerabilit(y|ies)\b(?! ?(scan|check|database|db|feed|data|list|id"
+                    r"|report))|vulnerabilit(y|ies) in|exploit(s|able|ed|ing)?"
+                    r"|(remote|arbitrary) (code|command)( execution)?|code execution|\brce\b"
+                    r"|(sql|command|code|shell|header|template|ldap|xpath|html|script|prompt|os"
+                    r"|crlf|log|csv|formula) ?injection|(path|directory) traversal|zip ?slip"
+                    r"|\bssrf\b"
+                    r"|\bxss\b|cross[- ]site (scripting|request forgery)|\bcsrf\b"
+                    r"|denial[- ]of[- ]service|\bredos\b|dos attack|privilege escalation"
+                    r"|(untrusted|malicious|attacker[- ]controlled) (input|data|file|code|user"
+                    r"|search path|path|url|payload|archive|wheel|package)|specially crafted"
+                    r"|crafted (input|file|request|payload|archive|url|header|wheel|package)"
+                    r"|attackers?|(overly )?permissive (file )?permissions|world[- ](readable"
+                    r"|writable)|open redirect|(insecure|unsafe) deserializ\w*|timing attack"
+                    r"|padding oracle|bleichenbacher|authentication bypass|bypass(es)? (the )?"
+                    r"(authentication|authori[sz]ation|sandbox)|(secrets?|credentials?|tokens?)"
+                    r" (leak(s|ed)?|exposed|in (the )?logs))"), 7),
+    ),
     QUESTION: (
         (re.compile(r"^\s*[\[(]?(question|help|how (do|can|should|to)|what is the|is there a"
                     r"|is it possible|can (i|we|you)|should (i|we)|why does|why is)\b"), 3),
@@ -109,7 +140,7 @@ _TEMPLATE_WEIGHT = 6  # a template's headings say what the reporter chose to fil
 _TRACEBACK_WEIGHT = 4
 _QUESTION_TITLE = 6  # a title that asks (" ... ?", "How do I") makes a pasted error evidence
 # Ties go to the narrower kind: its plan (measure, answer, edit a page) fits it better.
-_TIES = (PERFORMANCE, DOCS, QUESTION, FEATURE, BUG)
+_TIES = (SECURITY, PERFORMANCE, DOCS, QUESTION, FEATURE, BUG)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
                     re.MULTILINE | re.DOTALL)
 _HEADING = re.compile(r"^ {0,3}(?:#{1,6}\s+(?P<atx>.+?)\s*#*|\*\*(?P<bold>[^*\n]+?)\*\*:?)\s*$",
@@ -121,11 +152,12 @@ KIND_LINE = "- Kind: **{kind}** ({reason})"
 _KIND_LINE = re.compile(r"^\s*[-*]\s*(?:kind|reads as an?)\s*:?\s*(?P<value>.+)$",
                         re.IGNORECASE | re.MULTILINE)
 _SPELLINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (SECURITY, re.compile(r"secur|vulnerab|cve")),
     (PERFORMANCE, re.compile(r"perf|slow|speed|memory")),
     (DOCS, re.compile(r"doc")),
     (QUESTION, re.compile(r"question|support|help")),
     (FEATURE, re.compile(r"feature|enhancement|request|proposal")),
-    (BUG, re.compile(r"bug|defect|crash|error|security")),
+    (BUG, re.compile(r"bug|defect|crash|error")),
 )
 
 

@@ -3,7 +3,7 @@ titles always fit PLANNER_TITLE."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.documents.kind import DOCS
@@ -18,7 +18,8 @@ from bot.text import clip
 @dataclass
 class Brief:
     """What the recipes read: the issue's kind and words, its checkable hypotheses with
-    the files each cites, the files the issue names, and the repository's tree."""
+    the files each cites, the files the issue names, and the repository's tree (and the
+    text of what it could read)."""
 
     kind: str
     sections: dict[str, str]
@@ -29,6 +30,8 @@ class Brief:
     feedback_task: str = ""
     notes: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
+    files: Mapping[str, str] = field(default_factory=dict)  # readable text by path
+    side: frozenset[str] = frozenset()  # folders of side copies (bot.planners.copies)
 
     @property
     def unlocated(self) -> bool:

@@ -11,6 +11,8 @@ from bot.documents.validate import Grounding
 from bot.domain import RepoContext
 from bot.paths import LINE_SUFFIX, normalise
 from bot.planners import reading
+from bot.planners.copies import in_side, side_folders
+from bot.planners.framing import is_located
 from bot.text import clip
 
 _MARKUP = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?")
@@ -25,10 +27,11 @@ _ABSOLUTE = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\~][^\s\"'`()]*\.[A-Za-z]\w{
 FEEDBACK = 100  # a file the review feedback names
 TITLE_FILE = 90  # a file or module the title names, or a frame whose code the title names
 AREA = 86  # the one code file named after the title's "[component]" or "component:" prefix
+LINE = 82  # a line the issue links to, or a code line its output marks: the reporter's pointer
 FRAME = 80  # the innermost frame in the repository, failing in its own code
 CALLER = 78  # the first caller, in another file, of a raise or assert (a check that held)
-SITE = 76  # the one place in the code that holds the reported message or pasted code
-LINK = 74  # a line of a file the issue links
+SITE = 76  # the one place in the code that holds the reported message
+LINK = 74  # a line the issue links that the tree's file does not have (another version)
 TITLE_NAME = 72  # the definition of a name the title uses
 NAMESAKE = 70  # the one code file named after the title's component or name
 NAMED_FILE = 66  # a file, linked file or module the body names
@@ -80,6 +83,10 @@ class Lead:
     sources: int = 1  # independent pieces of evidence merged into it
 
     def absorb(self, other: Lead) -> None:
+        """`other`'s evidence; its title too, when it stands on evidence and this one's
+        is only a place to read."""
+        if is_located(other.title) and not is_located(self.title):
+            self.title, self.verify = other.title, other.verify
         self.evidence += [e for e in other.evidence if e not in self.evidence]
         self.where += [w for w in other.where if w not in self.where]
         self.strength = max(self.strength, other.strength)
@@ -87,12 +94,17 @@ class Lead:
 
 
 class TreeMatcher:
-    """The tree as the planner matches the issue's words to it."""
+    """The tree as the planner matches the issue's words (`text`) to it."""
 
-    def __init__(self, context: RepoContext) -> None:
+    def __init__(self, context: RepoContext, text: str = "") -> None:
         self.context = context
         self.ground = Grounding(context)
         self.index = PathIndex(sorted(context.paths))
+        self.side = side_folders(context.paths, text)
+
+    def is_side(self, path: str) -> bool:
+        """In a side copy of live code (bot.planners.copies)."""
+        return in_side(path, self.side)
 
     def resolve(self, raw: str) -> str | None:
         path = normalise(LINE_SUFFIX.sub("", raw.strip().strip("`")))
@@ -112,6 +124,12 @@ class TreeMatcher:
         named = list(dict.fromkeys(path for raw, path in spelled if raw != path))
         here = f" (in the tree: {', '.join(f'`{p}`' for p in named)})" if named else ""
         return quote(line) + here
+
+    def holds_line(self, path: str, line: int) -> bool:
+        """`path` has a line `line`, as far as the snapshot read it (unread: assumed)."""
+        source = self.context.source
+        text = source.files.get(path) if source else None
+        return text is None or line <= text.count("\n") + 1
 
     def span(self, path: str) -> str:
         """`path:start-end` of the best snippet of `path`, else the bare path."""

@@ -11,7 +11,7 @@ from bot.context.query import TITLE_NAME_WEIGHT, Query, parse_query
 from bot.context.tracebacks import frames, mentioned_paths
 from bot.paths import is_code
 from bot.planners import evidence as weigh
-from bot.planners.evidence import Lead, TreeMatcher, line_with
+from bot.planners.evidence import Lead, TreeMatcher, line_with, where_at
 from bot.planners.framing import Framing
 
 _PACKAGE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.[A-Za-z_]")
@@ -30,12 +30,18 @@ def file_leads(tree: TreeMatcher, text: str, source: str, say: Framing,
     leads = []
     for link in blob_links(text):  # a link to the file on GitHub, maybe to one line
         path = tree.resolve(link.path)
-        if path is not None:
-            line = f", line {link.line} at the linked commit" if link.line else ""
-            weight = max(strength, weigh.LINK) if link.line else strength
-            leads.append(Lead(path, say.file.format(path=path, source=source),
-                              say.file_verify.format(path=path),
-                              [f"The {source} links `{path}`{line}"], [tree.span(path)], weight))
+        if path is None:
+            continue
+        # The line linked is the reporter's pointer: where to look first, and as strong
+        # as the traceback (a name the title blames is their diagnosis, weighed below it).
+        at = link.line if link.line and tree.holds_line(path, link.line) else None
+        line = f", line {link.line} at the linked commit" if link.line else ""
+        leads.append(Lead(path, say.file.format(path=where_at(path, at), source=source),
+                          say.file_verify.format(path=where_at(path, at)),
+                          [f"The {source} links `{path}`{line}"],
+                          [*([where_at(path, at)] if at else []), tree.span(path)],
+                          max(strength, weigh.LINE if at else weigh.LINK if link.line
+                              else strength)))
     for raw in mentioned_paths(text):
         path = tree.resolve(raw)
         # A mention on a frame's own line is that frame, however the reporter's tool
@@ -82,7 +88,7 @@ def _namesakes(tree: TreeMatcher, query: Query, text: str, say: Framing) -> list
     """The one code file named after the title's "[component]" or "component:" prefix, or
     after a name in the title."""
     by_stem: dict[str, list[str]] = {}
-    for path in sorted(p for p in tree.context.paths if is_code(p)):
+    for path in sorted(p for p in tree.context.paths if is_code(p) and not tree.is_side(p)):
         by_stem.setdefault(signals.root(path.rsplit("/", 1)[-1].split(".", 1)[0]), []).append(path)
     # `annotated_types.Not`, `dask.array`: what comes before a dot is a package, often
     # another project's; a file of ours with its name is a namesake, not the place.

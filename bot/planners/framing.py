@@ -1,11 +1,12 @@
 """What an offline hypothesis says about named code, per issue kind: a bug's cause is not a
-feature's home, a slow path or the place an answer is found."""
+feature's home, a slow path, the call untrusted input reaches or the place an answer is
+found."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION, SECURITY
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,41 @@ _FRAMINGS = {
         "Read `{path}` and its callers: the feature belongs here if it fits without changing "
         "what existing callers get; if it does not, rule it out.",
     ),
+    # What the issue measures may be time, memory, or what runs in which order: a cause that
+    # does not dominate a time profile can still decide it.
     PERFORMANCE: Framing(
         "`{name}` in `{path}`, which the {source} names, is where the time or memory goes",
-        "Profile the issue's example and check that `{name}` dominates the profile; if it "
-        "does not, rule this out.",
+        "Run the issue's example and measure what it reports (time, peak memory, or what runs "
+        "in which order); if `{name}` neither dominates the profile nor decides that, rule "
+        "this out.",
         "The slow path is in `{path}`, which the {source} names",
-        "Profile the issue's example and check that `{path}` dominates the profile; if it "
-        "does not, rule this out.",
+        "Run the issue's example and measure what it reports (time, peak memory, or what runs "
+        "in which order); if `{path}` neither dominates the profile nor decides that, rule "
+        "this out.",
         "The slow path is not located yet: the issue names no function or file",
         "Profile the issue's example on the default branch and write the functions at the top "
         "of the profile into this document; they are the hypotheses to test.",
-        "Profile the issue's example and check whether `{path}` is near the top of the "
-        "profile; if it is not, rule it out.",
+        "Run the issue's example under a profiler: if `{path}` is near the top, or decides what "
+        "the issue measures, read it; otherwise rule it out.",
+    ),
+    # A vulnerability is verified with the malicious input, never by asking in public for
+    # an exploit or a traceback.
+    SECURITY: Framing(
+        "`{name}` in `{path}`, which the {source} names, lets untrusted input through",
+        "Feed the malicious input the issue describes to `{name}` in a test ({test}) and "
+        "expect it rejected; if it already is, rule this out.",
+        "The vulnerable code is in `{path}`, which the {source} names",
+        "Read `{path}` for where untrusted input reaches a dangerous call (a process, a file "
+        "path, eval, a query, a URL fetch, deserialisation, HTML output), and write a test "
+        "that feeds it the issue's malicious input; if the input is already rejected, rule "
+        "it out.",
+        "The vulnerable code is not located yet: the issue names no function or file",
+        "Trace where the untrusted input the issue describes enters the code and which "
+        "dangerous call it reaches, starting with the files below; write that call into this "
+        "document. Keep exploit details out of public comments.",
+        "Read `{path}` for where untrusted input reaches a dangerous call (a process, a file "
+        "path, eval, a query, a URL fetch, deserialisation, HTML output); if none does, rule "
+        "it out.",
     ),
     QUESTION: Framing(
         "`{name}` in `{path}` holds the answer",
@@ -109,6 +133,11 @@ def unlocated_titles() -> frozenset[str]:
     return frozenset(f.unlocated for f in _FRAMINGS.values())
 
 
+def reads_first(title: str) -> bool:
+    """A place to start reading: a search match, or a name the issue only mentions."""
+    return title.startswith(_READ_FIRST_PREFIX)
+
+
 def is_located(title: str) -> bool:
     """A hypothesis that stands on what the issue says, not a place to start reading."""
-    return title not in unlocated_titles() and not title.startswith(_READ_FIRST_PREFIX)
+    return title not in unlocated_titles() and not reads_first(title)

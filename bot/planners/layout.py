@@ -4,8 +4,9 @@ measures them, guessed from its file tree."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.paths import TEST_DIRS, in_test_dir, is_test_module, language_of
 
@@ -127,8 +128,20 @@ def suite_commands(paths: frozenset[str]) -> list[str]:
 _CHANGELOGS = ("CHANGELOG.md", "CHANGELOG.rst", "CHANGES.md", "CHANGES.rst", "CHANGES.txt",
                "HISTORY.md", "HISTORY.rst", "NEWS.md", "NEWS.rst", "docs/changelog.md",
                "docs/changelog.rst", "docs/changes.rst", "docs/history.rst")
-# Folders of one-file-per-change fragments (towncrier and the like).
-_FRAGMENTS = ("CHANGES", "changes", "changelog.d", "newsfragments", "news", "changelog")
+# Folders of one-file-per-change fragments (towncrier, changesets and the like).
+_FRAGMENTS = ("CHANGES", "changes", "changelog.d", "newsfragments", "news", "changelog",
+              ".changeset")
+# A changelog's headings: Markdown (`## 1.2 (2024-05-01)`) or reStructuredText (a line
+# underlined with = - ~ ^).
+_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<md>\S[^\n]*)$|^(?P<rst>\S[^\n]*)\n[=~^-]{3,}[ \t]*$",
+                      re.MULTILINE)
+_UNRELEASED = re.compile(r"\b(unreleased|not yet released|upcoming|next|in progress"
+                         r"|in development|development version|tbd|tba)\b", re.IGNORECASE)
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE = re.compile(rf"\b\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\b|\b{_MONTH} \d{{1,2}},? \d{{4}}\b"
+                   rf"|\b\d{{1,2}} {_MONTH},? \d{{4}}\b", re.IGNORECASE)
+_VERSION = re.compile(r"\d+\.\d+")
+_HEAD_CHARS = 20_000  # the top of a changelog says how it is kept
 
 
 def docs_home(paths: frozenset[str]) -> str | None:
@@ -141,13 +154,29 @@ def docs_home(paths: frozenset[str]) -> str | None:
                 None)
 
 
-def changelog(paths: frozenset[str]) -> str | None:
-    """The changelog file, or the folder of change fragments, if the repository keeps one."""
+def changelog(paths: frozenset[str], files: Mapping[str, str]) -> str | None:
+    """Where a change records its own entry, if the repository keeps per-change entries:
+    a folder of change fragments, or a changelog (`files` holds its text) whose top
+    section is still open. A changelog written at release time takes none from a change."""
     folders = {p.split("/", 1)[0] for p in paths if "/" in p}
     fragments = next((f for f in _FRAGMENTS if f in folders), None)
     if fragments:
         return fragments + "/"
-    return next((p for p in _CHANGELOGS if p in paths), None)
+    return next((p for p in _CHANGELOGS if p in paths and _open_at_top(files.get(p, ""))),
+                None)
+
+
+def _open_at_top(text: str) -> bool:
+    """The first section names no release yet: "Unreleased", "Next release", or a version
+    without the date that the sections below it carry."""
+    heads = [m["md"] or m["rst"] for m in _HEADING.finditer(text[:_HEAD_CHARS])]
+    sections = [h for h in heads if _UNRELEASED.search(h) or _VERSION.search(h)]
+    if not sections:
+        return False
+    top, below = sections[0], sections[1:]
+    if _UNRELEASED.search(top):
+        return True
+    return not _DATE.search(top) and any(_DATE.search(h) for h in below)
 
 
 def docs_build(paths: frozenset[str]) -> str | None:

@@ -12,6 +12,7 @@ from bot.paths import CODE_SPAN, LINE_SUFFIX, normalise
 from bot.planners import hypotheses
 from bot.planners.brief import Brief, Steps
 from bot.planners.evidence import TreeMatcher, quote
+from bot.planners.framing import reads_first
 from bot.planners.recipes import RECIPES
 from bot.planners.written import WrittenHypothesis, written_hypotheses
 from bot.ports import Planner
@@ -22,6 +23,12 @@ NOTE = ("Made by planbot's offline planner (no language model): heuristics over 
 NO_REPO_NOTE = "The repository was not available, so no file could be matched to the issue."
 DERIVED_NOTE = ("hypotheses.md has no `## H<n>` sections: the tasks below follow hypotheses "
                 "derived from the issue again.")
+# When nothing the issue says points into the tree, the hypotheses are search matches: said
+# plainly, so that no one takes H1 for a finding.
+NOTHING_NAMED = ("The issue names nothing in the repository: no traceback frame, file, module, "
+                 "error text or quoted value the tree holds, and no code name it says is at "
+                 "fault. The hypotheses below are places to read first (the repository "
+                 "search's matches, names the issue only mentions), not findings.")
 _HYPOTHESIS_NUMBER = re.compile(r"\bH(\d+)\b")
 
 
@@ -38,12 +45,16 @@ class OfflinePlanner(Planner):
     name = "offline"
 
     def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
-        found = hypotheses.ranked(TreeMatcher(plan.context), issue_text(plan.problem_md),
-                                 plan.feedback, plan_kind(plan.problem_md))
-        return HypothesesDraft(tuple(found), self.name, notes=_notes(plan))
+        text = issue_text(plan.problem_md)
+        found = hypotheses.ranked(TreeMatcher(plan.context, text), text, plan.feedback,
+                                  plan_kind(plan.problem_md))
+        weak = all(reads_first(h.title) for h in found)
+        notes = _notes(plan) + ((NOTHING_NAMED,) if weak else ())
+        return HypothesesDraft(tuple(found), self.name, notes=notes)
 
     def tasks(self, plan: PlanInput) -> TasksDraft:
-        tree = TreeMatcher(plan.context)
+        issue = issue_text(plan.problem_md)
+        tree = TreeMatcher(plan.context, issue)
         notes = list(_notes(plan))
         # A person may have rewritten hypotheses.md: its sections, not stage 2's output, rule.
         written = written_hypotheses(plan.hypotheses_md)
@@ -52,7 +63,6 @@ class OfflinePlanner(Planner):
             written = [WrittenHypothesis(n, h.likelihood, h.title, h.where_to_look,
                                                  h.evidence, h.how_to_verify)
                        for n, h in enumerate(self.hypotheses(plan).items, 1)]
-        issue = issue_text(plan.problem_md)
         # Only hypotheses worth checking get tasks: one a person marked unlikely does not.
         worth = [h for h in _feedback_first(written, plan.feedback, tree)
                  if h.likelihood.casefold() != "unlikely"]
@@ -66,6 +76,8 @@ class OfflinePlanner(Planner):
             feedback_task=(f"Address review feedback: {quote(plan.feedback, 150)}"
                            if plan.feedback.strip() else ""),
             findings=plan.context.findings,
+            files=plan.context.source.files if plan.context.source else {},
+            side=tree.side,
         )
         steps = Steps()
         RECIPES[brief.kind](brief, steps)

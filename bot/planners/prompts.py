@@ -32,22 +32,26 @@ Hypotheses (tool `{HYPOTHESES.tool}`): 1 to {MAX_HYPOTHESES} hypotheses, ranked 
 most likely first, each with its evidence, where to look, and one concrete way to verify it \
 (a command, a test, a log line). For a bug they are root causes; for a feature request, \
 where the feature belongs; for a performance issue, where the time or memory goes; for a \
-question, where the answer is; for documentation, which page or docstring to change. Give \
-only as many as the evidence supports (1 to 4 is typical): a file that merely shares words \
-with the issue is a place to read, not a hypothesis. A traceback's line numbers come from \
-the reporter's version: when the code at that line differs, say so and locate it by the \
-quoted source line or the function.
+security vulnerability, the dangerous call untrusted input reaches and where that input \
+enters; for a question, where the answer is; for documentation, which page or docstring to \
+change. Give only as many as the evidence supports (1 to 4 is typical): a file that merely \
+shares words with the issue is a place to read, not a hypothesis. A traceback's line \
+numbers come from the reporter's version: when the code at that line differs, say so and \
+locate it by the quoted source line or the function.
 
 Tasks (tool `{TASKS.tool}`): 1 to {MAX_TASKS} ordered tasks a developer can carry out, 4 to \
 7 typical. Bug: reproduce, confirm the top hypothesis, change, regression test, run the \
 suite. Feature: where it fits, the design decision to make, implement, tests, docs and \
 changelog. Performance: measure first with a named benchmark or profile, change, measure \
-again. Question: answer from the code and docs, then improve the docs. Documentation: find \
-the page, check it against the code, edit, build the docs. Check only hypotheses worth \
-checking. A change never goes to CI files, issue templates, docs or tests unless the issue \
-is about them. Each task is one concrete action; no two tasks do the same thing. \
-`depends_on` holds the numbers of EARLIER tasks a task needs, never later ones; refer to \
-other tasks only through it, never as `#N` in a title (GitHub links `#N` to issue N). \
+again. Security: keep the details private (a security advisory) until a fix is released, \
+find the input that reaches the dangerous call, fix the validation at the boundary, a \
+regression test with the malicious input, then the advisory; never ask in public for an \
+exploit or a traceback. Question: answer from the code and docs, then improve the docs. \
+Documentation: find the page, check it against the code, edit, build the docs. Check only \
+hypotheses worth checking. A change never goes to CI files, issue templates, docs or tests \
+unless the issue is about them. Each task is one concrete action; no two tasks do the same \
+thing. `depends_on` holds the numbers of EARLIER tasks a task needs, never later ones; refer \
+to other tasks only through it, never as `#N` in a title (GitHub links `#N` to issue N). \
 `paths` names the files it touches.
 """
 

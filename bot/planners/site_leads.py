@@ -24,7 +24,7 @@ _SAID = {"message": ("`{at}` emits the message the issue reports", "The issue re
                   "`{at}` is that line: {code}", CODE),
          "value": ("`{at}` sets the value the issue quotes", "The issue quotes {q}",
                    "`{at}` defines it: {code}", VALUE)}
-_STRENGTH = {"message": weigh.SITE, "code": weigh.SITE, "value": weigh.VALUE}
+_STRENGTH = {"message": weigh.SITE, "code": weigh.LINE, "value": weigh.VALUE}
 
 
 def site_leads(tree: TreeMatcher, skip: Sequence[str] = (),
@@ -36,6 +36,9 @@ def site_leads(tree: TreeMatcher, skip: Sequence[str] = (),
     sites = [s for s in tree.context.findings.sites if not (s.what == "code" and s.quoted in skip)]
     in_frames = {s.quoted for s in sites if s.path in framed}
     sites = [s for s in sites if s.quoted not in in_frames and s.path not in framed]
+    # Text a side copy repeats (a frozen `v1/`) is the live code's.
+    live = {s.quoted for s in sites if not tree.is_side(s.path)}
+    sites = [s for s in sites if not (tree.is_side(s.path) and s.quoted in live)]
     leads = []
     for site in sites:
         title, said, held, verify = _SAID[site.what]

@@ -33,6 +33,25 @@ _OUTPUT = re.compile(r"^(?:\s*>.*|(?: {4}|\t).*|\s*-+>.*)$", re.MULTILINE)
 # to-do. The form offers it; the reporter does not say with it what goes wrong.
 _FORM_OPTION = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s.*$", re.MULTILINE)
 _ONE_NAME = re.compile(r"^[A-Za-z_][\w.]*(?:\(.*\))?$")
+# A traceback's listing of the project's code: a frame's line and the source under it, a
+# numbered line (IPython's `--> 730 x = f(a)`, `    729 check(args)`), pytest's `>   x`.
+# Names there are the frames' evidence (bot.planners.frame_leads), not the reporter's.
+_LISTING = re.compile(r"^[>\s]*File \"[^\"\n]+\", line \d+[^\n]*\n[^\n]*$"
+                      r"|^[>\s]*(?:-+>)?[ \t]*\d+[ \t]+\S[^\n]*$|^>[ \t]{3,}\S[^\n]*$",
+                      re.MULTILINE)
+# What a sentence says goes wrong with what it names, asks of it or asks about it: a name
+# said with it is what the issue is about; a name said without it is the reporter's
+# setting ("I need a `PositiveOddInt`", "a function `foo` that expects …") or a precedent.
+_COMPLAINT = re.compile(
+    r"\b(fail\w*|errors?|exceptions?|rais(e|es|ed|ing)|throw\w*|crash\w*|wrong|incorrect\w*"
+    r"|broken|breaks?|bugs?|buggy|slow\w*|hang\w*|stuck|freez\w*|loop\w*|leak\w*"
+    r"|(too|very|so) (long|much|many|slow|large)|a lot of|instead|should(n't| not)?"
+    r"|(does|do|is|are|was|were|did|can|could|will|would)(n't| not)|cannot|unable"
+    r"|ignor\w*|missing|lost|loses|drop(s|ped)?|never|no longer|unexpected\w*|regress\w*"
+    r"|inconsistent\w*|mismatch\w*|empty|takes?|took|taking|seconds?|minutes?|hours?|memory"
+    r"|\d+(\.\d+)? ?(ms|s|sec|min|h|[kmg]i?b)"
+    r"|make|let|allow|accept|support|add|expose|extend|improve|deprecate|rename"
+    r"|configurable|changeable)\b|\?\s*$", re.IGNORECASE)
 # The language's own names (`len`, `complex`, `type`) and the words every tool uses.
 COMMON = frozenset(n.lower() for n in dir(builtins)) | {
     "self", "main", "run", "test", "setup", "init", "get", "set", "post", "put", "delete",
@@ -53,9 +72,10 @@ def standing(text: str) -> dict[str, str]:
     title, _, body = text.partition("\n")
     body = _FORM_OPTION.sub(" ", body)
     prose = _ERROR_TEXT.sub(" ", _OUTPUT.sub(" ", FENCE.sub(" ", body)))
+    code = _LISTING.sub(" ", body)
     found: dict[str, str] = {}
     for words, where in ((_code_names(_ERROR_TEXT.sub(" ", title)), TITLE),
-                         (_code_names(prose), PROSE), (_code_names(body), CODE),
+                         (_code_names(prose), PROSE), (_code_names(code), CODE),
                          (PLAIN_WORD.findall(title), TITLE_WORD)):
         for word in words:
             name = word.split(".")[-1]
@@ -63,6 +83,22 @@ def standing(text: str) -> dict[str, str]:
                     and name.lower() not in STOPWORDS | COMMON):
                 found.setdefault(name, where)
     return found
+
+
+_DEFINED = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
+
+
+def reporters_own(text: str) -> set[str]:
+    """Names the issue's own code defines (`def my_task(df):`): the reporter's, however the
+    tree happens to spell a namesake. A traceback's listing of the project's code is not
+    the reporter's."""
+    return set(_DEFINED.findall(_LISTING.sub(" ", text.partition("\n")[2])))
+
+
+def complains(sentence: str) -> bool:
+    """The sentence says something goes wrong (fails, is slow, is missing, should …),
+    asks for a change (make, add, accept …) or asks a question."""
+    return bool(_COMPLAINT.search(sentence))
 
 
 def _aliases(text: str) -> dict[str, str]:

@@ -61,6 +61,15 @@ def test_query_from_a_problem_definition_leaves_out_planbots_template_text() -> 
         assert template_word not in tokens
 
 
+def test_a_tag_the_reporter_quoted_is_searched_as_written_though_published_escaped() -> None:
+    issue = Issue(8, "Parse fails: Extra data in '}</script> '", "Seen in <module> too.")
+    document = render_problem("acme/shop", issue, [])
+    assert "</script>" not in document
+    text = issue_text(document)
+    assert text.startswith("Parse fails: Extra data in '}</script> '\n")
+    assert "Seen in <module> too." in text
+
+
 def test_identifiers_are_split_and_stop_words_checked_before_plurals() -> None:
     tokens = tokenize("this does parseHeaders for snake_case in dask.dataframe.core queries")
     assert {"parseheaders", "parse", "header", "snake_case", "snake", "case", "dask",

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from bot.context.issue import issue_text
 from bot.context.sites import find_sites
+from bot.context.snapshot import Snapshot
 from bot.context.tested import modules_testing
-from bot.domain import Findings, RepoContext, Snippet
+from bot.domain import Findings, RepoContext, Snippet, TreeEntry
 
 COMMIT = "3f9a2c41d0b7e65f8a1c2d3e4f5a6b7c8d9e0f1a"
 FILES: dict[str, str] = {
     "pyproject.toml": '[project]\nname = "invoicer"\nversion = "2.3.0"\n',
     "README.md": "# invoicer\n\nTotals and CSV exports for invoices.\n",
-    "CHANGES.md": "# Changes\n\n## 2.3.0\n\n- CSV export.\n",
+    "CHANGES.md": "# Changes\n\n## Unreleased\n\n## 2.3.0 (2024-05-02)\n\n- CSV export.\n",
     ".github/workflows/ci.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
     ".github/ISSUE_TEMPLATE/bug_report.md": "**Describe the bug**\n\n**To Reproduce**\n",
     "docs/conf.py": 'project = "invoicer"\n',
@@ -56,6 +57,7 @@ FILES: dict[str, str] = {
         "def test_thousands():\n    assert str(parse_amount('1,250.00')) == '1250.00'\n"),
     "tests/test_totals.py": "from invoicer.totals import total\n",
 }
+ENTRIES = tuple(TreeEntry(path, len(text)) for path, text in sorted(FILES.items()))
 # What the repository search would hand the planner: whole small files, most relevant first
 # for every issue alike, so that these documents show wording, not ranking.
 _ORDER = ("invoicer/export.py", "invoicer/parse.py", "invoicer/totals.py", "invoicer/cli.py",
@@ -72,4 +74,4 @@ def context(text: str = "") -> RepoContext:
     findings = Findings(sites=find_sites(FILES, issue_text(text)),
                         tests=modules_testing(_ORDER, FILES, FILES))
     return RepoContext(COMMIT, frozenset(FILES), snippets=snippets, languages=("Python",),
-                       findings=findings)
+                       findings=findings, source=Snapshot(COMMIT, ENTRIES, FILES))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION
+from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION, SECURITY
 from bot.domain import FILENAMES, Comment, Issue
 from bot.planners.offline import OfflinePlanner
 from bot.run.pipeline import Inputs, Stages, run
@@ -50,6 +50,11 @@ ISSUES: dict[str, tuple[Issue, list[Comment]]] = {
         "the time grows much faster than the number of lines.\n\n"
         "```python\nfrom invoicer.totals import total\ntotal(lines)  # 50,000 lines\n```\n\n"
         "invoicer 2.3.0, Python 3.12\n"), "cy", URL.format(43)), []),
+    SECURITY: (Issue(46, "CSV injection in `export_csv`", (
+        "An item named `=HYPERLINK(\"http://evil.example\",\"Pay\")` is written to the CSV as "
+        "it is, and a spreadsheet opening the export runs it as a formula: an attacker who can "
+        "name an item makes the accountant's spreadsheet fetch their URL.\n\n"
+        "invoicer 2.3.0\n"), "fay", URL.format(46)), []),
     QUESTION: (Issue(44, "How do I round totals to 5 cents?", (
         "Swiss invoices are rounded to 0.05. I tried `total(lines, rounding=Decimal('0.05'))` "
         "and got `TypeError: total() got an unexpected keyword argument 'rounding'`.\n\n"
@@ -60,8 +65,8 @@ ISSUES: dict[str, tuple[Issue, list[Comment]]] = {
         "`export_csv`, so the example no longer runs. It should show "
         "`export_csv(rows, 'out.csv')`.\n"), "eve", URL.format(45), ("docs",)), []),
 }
-NAMES = {BUG: "bug", FEATURE: "feature", PERFORMANCE: "performance", QUESTION: "question",
-         DOCS: "docs"}
+NAMES = {BUG: "bug", FEATURE: "feature", PERFORMANCE: "performance", SECURITY: "security",
+         QUESTION: "question", DOCS: "docs"}
 
 
 def documents(kind: str) -> dict[str, str]:

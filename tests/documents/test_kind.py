@@ -11,6 +11,7 @@ from bot.documents.kind import (
     KINDS,
     PERFORMANCE,
     QUESTION,
+    SECURITY,
     Reading,
     detect,
     kind_line,
@@ -52,10 +53,6 @@ TABLE: list[tuple[str, str, tuple[str, ...], str]] = [
     ("dev: Missing Text Inside Tables When Converting from DOCX to Markdown",
      "### Bug\n\nText inside table cells is lost when converting a DOCX file.\n\n"
      "### Steps to reproduce\n\n1. Convert the attached file", (), BUG),
-    ("dev: Overly permissive file permissions in `luigi/lock.py`",
-     "The pid file is created world-writable, a security issue on shared hosts.", (), BUG),
-    ("dev: Lazy import allows wheel to execute code on install.",
-     "A crafted wheel can run code during install: a vulnerability.", (), BUG),
     ("Export crashes when the name has an emoji",
      "Exporting a report called `🎉 Q3` crashes.\n\n"
      + TB.format(error="UnicodeEncodeError: 'ascii' codec can't encode character"), (), BUG),
@@ -146,6 +143,52 @@ TABLE: list[tuple[str, str, tuple[str, ...], str]] = [
     ("dev: Task input persisted leading to memory not being released (same for output).",
      "### Describe the current behavior\n\nPassing large data to tasks eats up all memory.\n\n"
      "### Describe the proposed behavior\n\nRelease it after the flow run.", (), PERFORMANCE),
+    # security vulnerabilities: what an attacker can do with what input
+    ("dev: Overly permissive file permissions in `luigi/lock.py`",
+     "The pid file is created world-writable, a security issue on shared hosts.", (), SECURITY),
+    ("dev: Lazy import allows wheel to execute code on install.",
+     "Versions since 24.1b1 allow someone to run arbitrary code after a specially crafted "
+     "wheel is installed.", (), SECURITY),
+    ("dev: CVE-2023-40590: Untrusted search path on Windows systems leading to arbitrary code "
+     "execution", "This appeared in the CVE additional information.", (), SECURITY),
+    ("dev: The pyca/cryptography RSA PKCS#1 v1.5 is unsafe, making the users of it vulnerable "
+     "to Bleichenbacher attacks", "It is one of the APIs used for key management.", (),
+     SECURITY),
+    ("dev: Security: allowed origins should not be * by default",
+     "CORS headers should be restricted to the current domain at least, by default.", (),
+     SECURITY),
+    ("Path traversal in the static file handler",
+     "`GET /static/..%2f..%2fetc/passwd` returns the file.", (), SECURITY),
+    ("SQL injection through the `order_by` parameter",
+     "The value is formatted into the query string unescaped.", (), SECURITY),
+    ("Comment preview renders raw HTML", "An attacker can post `<script>` that runs for every "
+     "reader (stored XSS).", (), SECURITY),
+    ("The webhook URL is fetched from inside the network",
+     "Setting it to http://169.254.169.254/ returns cloud credentials: SSRF.", (), SECURITY),
+    ("A crafted header makes the parser take minutes",
+     "The regex backtracks on `a` * 50000 followed by `!`: a ReDoS that blocks the server.",
+     (), SECURITY),
+    ("Deeply nested JSON crashes the server",
+     "A 1 MB request of nested arrays exhausts the stack: denial of service for every user.",
+     (), SECURITY),
+    ("Cache files are loaded with pickle",
+     "Anyone who can write to the cache directory gets code execution through unsafe "
+     "deserialization.", (), SECURITY),
+    ("Tokens are printed in debug logs", "Running with `-v` shows the API token in full.",
+     ("security",), SECURITY),
+    # ...and issues that use a security tool's or a framework's words
+    ("Check for security groups open to the world reports FAIL for closed groups",
+     "The EC2 check fails although the group allows no ingress.", (), BUG),
+    ("False positive: the vulnerability scan flags patched versions",
+     "`pkg 2.1.4` is reported although the advisory says it is fixed in 2.1.3.", (), BUG),
+    ("Add support for SSO login", "We'd like to sign in with our identity provider.", (),
+     FEATURE),
+    ("Injection of dependencies fails with a custom provider",
+     "Registering a provider for `Session` raises KeyError.", (), BUG),
+    ("Permissions of the output file are lost on copy",
+     "The copied file is no longer executable.", (), BUG),
+    ("Add an option to escape HTML in the report", "Names with `<` break the layout.", (),
+     FEATURE),
     # questions and support, including questions with tracebacks
     ("How do I use a client certificate with the session?",
      "I have a `.pem` and a key; which argument takes them?", (), QUESTION),
@@ -217,6 +260,8 @@ def test_the_kind_line_reads_back_as_written(kind: str) -> None:
     ("- kind: question", QUESTION),
     ("* Kind: docs (fixed by hand)", DOCS),
     ("- Kind: perf", PERFORMANCE),
+    ("- Kind: security", SECURITY),
+    ("- Kind: **vulnerability** (from the title)", SECURITY),
     ("- Reads as a feature request", FEATURE),
 ])
 def test_a_kind_a_person_wrote_is_read_however_they_spelled_it(line: str, kind: str) -> None:

@@ -3,6 +3,8 @@ the command that runs it, and a changelog entry where the repository keeps one."
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain import Findings
 from bot.limits import PLANNER_TITLE
 from bot.planners.checks import changelog_task, extend_tests, run_tests
@@ -17,6 +19,17 @@ def test_the_regression_test_goes_to_the_module_that_already_tests_the_file() ->
                                 "that fails first")
     assert title == "Add a regression test to `shop/tests/test_atop.py` that fails first"
     assert cited == ("shop/tests/test_atop.py",)
+
+
+def test_the_tests_of_a_side_copy_are_the_last_resort() -> None:
+    experimental = "shop/experimental/tests/test_overlap_engine.py"
+    found = Findings(tests=(("shop/overlap.py", (experimental, "shop/tests/test_atop.py")),))
+    side = frozenset({"shop/experimental"})
+    title, cited = extend_tests("shop/overlap.py", PATHS | {experimental}, found,
+                                "a regression test", "that fails first", side)
+    assert cited == ("shop/tests/test_atop.py",)
+    assert "`pytest shop/tests/test_atop.py`" in run_tests(
+        "shop/overlap.py", PATHS | {experimental}, found, (), "now", side)
 
 
 def test_the_tests_to_run_are_the_changed_files_own_not_the_whole_suite() -> None:
@@ -36,13 +49,35 @@ def test_without_a_changed_file_or_pytest_the_whole_suite_runs() -> None:
         "Run the whole test suite (`npm test`) now")
 
 
-def test_a_changelog_entry_only_where_the_repository_keeps_one() -> None:
-    assert changelog_task(PATHS) == ("Add a changelog entry for the change to `CHANGES.md`",
-                                     ("CHANGES.md",))
+OPEN = "# Changes\n\n## Unreleased\n\n- Fix totals.\n\n## 1.2.0 (2024-05-01)\n\n- CSV.\n"
+
+
+def test_a_changelog_entry_only_where_each_change_writes_one() -> None:
+    assert changelog_task(PATHS, {"CHANGES.md": OPEN}) == (
+        "Add a changelog entry for the change to `CHANGES.md`", ("CHANGES.md",))
     fragments = frozenset({"changes/123.bugfix.md", "shop/a.py"})
-    assert changelog_task(fragments) == (
+    assert changelog_task(fragments, {}) == (
         "Add a change note under `changes/`, in the form its other notes take", ("changes",))
-    assert changelog_task(frozenset({"shop/a.py"})) is None
+    assert changelog_task(frozenset({"shop/a.py"}), {}) is None
+
+
+@pytest.mark.parametrize("top", [
+    "Release notes\n=============\n\nNext release\n------------\n\n- Faster.\n",
+    "# Log\n\n## 1.3.0\n\n- Faster.\n\n## 1.2.0 (May 1, 2024)\n\n- CSV.\n",
+    "## [Unreleased]\n\n### Fixed\n\n- Totals.\n",
+])
+def test_a_changelog_open_at_the_top_takes_an_entry_per_change(top: str) -> None:
+    assert changelog_task(PATHS, {"CHANGES.md": top}) is not None
+
+
+@pytest.mark.parametrize("top", [
+    "## v1.3.0 (2024-06-01)\n\n### Fixes\n\n- Totals.\n\n## v1.2.0 (2024-05-01)\n",
+    "Shop changelog\n==============\n\n1.3.0\n-----\n\n- Totals.\n\n1.2.0\n-----\n",
+    "# Changes\n\nNothing here yet.\n",
+    "",  # not read: nothing says a change writes its own entry
+])
+def test_a_changelog_written_at_release_time_takes_no_entry_from_a_change(top: str) -> None:
+    assert changelog_task(PATHS, {"CHANGES.md": top}) is None
 
 
 def test_the_test_command_fits_a_task_title_however_long_the_paths() -> None:

@@ -43,18 +43,19 @@ FILES = {
 DEFINES = re.compile(r"^\s*(?:def|class)\s+(\w+)")
 
 
-def context(text: str, order: tuple[str, ...] = ()) -> RepoContext:
+def context(text: str, order: tuple[str, ...] = (),
+            files: dict[str, str] = FILES) -> RepoContext:
     """The context as the search builds it, with `order` as the search's ranking."""
-    ranked_paths = order or tuple(p for p in FILES if p.endswith(".py") and "tests" not in p)
-    snippets = tuple(Snippet(p, 1, FILES[p].count("\n") or 1, FILES[p]) for p in ranked_paths
-                     if FILES[p])
-    definitions = tuple((m[1], path, n) for path, source in FILES.items()
+    ranked_paths = order or tuple(p for p in files if p.endswith(".py") and "tests" not in p)
+    snippets = tuple(Snippet(p, 1, files[p].count("\n") or 1, files[p]) for p in ranked_paths
+                     if files[p])
+    definitions = tuple((m[1], path, n) for path, source in files.items()
                         for n, line in enumerate(source.splitlines(), 1)
                         if (m := DEFINES.match(line)))
     findings = Findings(reasons=tuple((p, ("content",)) for p in ranked_paths),
-                        sites=find_sites(FILES, text), definitions=definitions,
-                        tests=modules_testing(ranked_paths, FILES, FILES))
-    return RepoContext("abc1234", frozenset(FILES), snippets=snippets, languages=("Python",),
+                        sites=find_sites(files, text), definitions=definitions,
+                        tests=modules_testing(ranked_paths, files, files))
+    return RepoContext("abc1234", frozenset(files), snippets=snippets, languages=("Python",),
                        findings=findings)
 
 
@@ -201,3 +202,33 @@ def test_an_issue_forms_checkboxes_name_no_code() -> None:
             "- [X] [Parsing](https://example.org/docs/parse)\n"
             "- [ ] If using the API, call `build_report` with `verbose=True`\n")
     assert not any("build_report" in h.title for h in plan(text))
+
+
+LINKED = "https://github.com/o/ledger/blob/0a1b2c3/ledger/report.py#L5"
+FAILS = ('```\nTraceback (most recent call last):\n  File "/app/ledger/export.py", line 2, in '
+         "export_rows\n    if rows.flag and rows.columns_ready:\n"
+         "AttributeError: 'list' object has no attribute 'flag'\n```\n")
+
+
+def test_a_line_the_issue_links_outranks_the_traceback_and_a_name_the_title_blames() -> None:
+    items = plan(f"`MoneyField` bug\n{FAILS}Totals come out short, see {LINKED}")
+    assert [h.where_to_look[0] for h in items[:3]] == [
+        "ledger/report.py:5", "ledger/export.py:2", "ledger/money.py:7"]
+
+
+def test_a_line_the_issue_links_is_second_at_worst() -> None:
+    items = plan(f"ledger/money.py bug\n{FAILS}See {LINKED}")
+    assert first_file(items) == "ledger/money.py"
+    assert items[1].where_to_look[0] == "ledger/report.py:5"
+
+
+def test_a_name_only_the_reporters_own_code_uses_and_defines_is_theirs() -> None:
+    text = ("Report memory keeps growing\n```python\ndef build_report(rows):\n"
+            "    return MoneyField().parse(rows)\n```")
+    assert not any("`build_report`" in h.title for h in plan(text))
+
+
+def test_a_function_the_reporter_proposes_to_rewrite_is_still_the_projects() -> None:
+    text = ("Report building is slow\nEvery call to `build_report` zips the rows again.\n"
+            "```python\ndef build_report(rows, totals):\n    return rows\n```")
+    assert first_file(plan(text, PERFORMANCE)) == "ledger/report.py"

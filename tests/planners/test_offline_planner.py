@@ -429,6 +429,16 @@ def test_a_feature_request_is_placed_designed_built_tested_and_documented() -> N
     assert not any("eproduce" in t or "regression" in t for t in titles)
 
 
+def test_a_request_for_a_better_message_is_designed_as_the_message_a_user_reads() -> None:
+    body = kind_problem("feature request", "`normalise_sku` should say which row is empty.")
+    titles = titles_for(body.replace("**Title:** Import fails",
+                                     "**Title:** Improve the error message for an empty SKU"))
+    assert titles[1].startswith("Decide the message before coding: when it appears, what it says")
+    assert titles[3].startswith("Add tests of the new message in a new file test_sku.py")
+    assert titles[3].endswith("that trigger it with the issue's input and check what it says")
+    assert "public name" not in " ".join(titles)
+
+
 def test_a_performance_issue_is_measured_before_and_after_the_change() -> None:
     body = kind_problem("performance issue", "`load` takes 40 s for 100,000 rows.")
     titles = titles_for(body)
@@ -436,7 +446,10 @@ def test_a_performance_issue_is_measured_before_and_after_the_change() -> None:
                                 "cProfile")
     assert titles[1].startswith("Confirm in the profile H1")
     assert titles[3].startswith("Measure again with the same benchmark and input as task 1")
-    assert len(titles) == 5
+    assert titles[4] == ("Add the issue's example as a regression test to "
+                         "`tests/test_importer.py` that checks what the issue measures (a bound "
+                         "on time or memory, or the order or number of calls it makes)")
+    assert len(titles) == 6
 
 
 def test_a_question_is_answered_from_the_code_then_the_docs_improve() -> None:
@@ -482,7 +495,8 @@ def test_a_change_is_never_aimed_at_tests_docs_or_workflows_the_issue_does_not_n
 
 def test_a_plan_that_cannot_locate_the_problem_changes_no_file_it_merely_searched() -> None:
     items = PLANNER.tasks(stage3(problem("Sometimes it feels slow."))).items
-    assert items[1].title.startswith("Localise the problem: read")
+    assert items[1].title.startswith("Find where the problem is, starting with the files H1–H3 "
+                                     "name (search matches, not findings)")
     assert "ask the reporter" in items[1].title
     assert next(t for t in items if t.title == CHANGE).paths == ()
 
@@ -523,12 +537,13 @@ def test_a_frame_whose_quoted_code_moved_cites_the_line_that_holds_it_now() -> N
     assert "line 5 is from the reporter's version" in covered.note
 
 
-def test_a_link_to_a_file_on_github_is_evidence_for_that_file() -> None:
+def test_a_link_to_a_line_on_github_is_evidence_for_that_line() -> None:
     link = "https://github.com/octo/widgets/blob/0a1b2c3/src/widgets/cache.py#L3"
     first = PLANNER.hypotheses(plan(problem(f"Keys collide here: {link}"))).items[0]
-    assert first.title == "The problem lies in `src/widgets/cache.py`, which the issue names"
+    assert first.title == "The problem lies in `src/widgets/cache.py:3`, which the issue names"
     assert first.evidence == ("The issue links `src/widgets/cache.py`, line 3 at the linked "
                               "commit",)
+    assert first.where_to_look[0] == "src/widgets/cache.py:3"
 
 
 def test_a_question_with_a_traceback_reads_the_frame_for_the_answer_not_for_a_test() -> None:

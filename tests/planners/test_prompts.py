@@ -18,7 +18,8 @@ def test_the_kind_line_a_maintainer_corrected_reaches_the_model() -> None:
 
 def test_the_system_prompt_names_a_plan_shape_for_every_kind() -> None:
     shapes = {"bug report": "Bug:", "feature request": "Feature:",
-              "performance issue": "Performance:", "question or support": "Question:",
+              "performance issue": "Performance:", "security vulnerability": "Security:",
+              "question or support": "Question:",
               "documentation": "Documentation:"}
     assert set(shapes) == set(KINDS)
     assert all(shape in SYSTEM_PROMPT for shape in shapes.values())
