@@ -46,7 +46,10 @@ _DEFINES = r"(?:[\w\]'\"]\s*(?::[^=\n]{0,40})?=|['\"]\s*:)\s*[\[({]?\s*"
 # Content words a message needs to be the project's: fewer ("object has no attribute",
 # "length mismatch") are the runtime's own templates, found in any code that words alike.
 MIN_WORDS = 3
-MIN_SHARE = 0.75  # of a fragment's words a window must hold
+MIN_SHARE = 0.75  # of a fragment's words a window must hold, in the message's order
+# Words the code may hold between two of a message's words: placeholders and their
+# expressions (`{len(chunks[i])}`), an f-string's next line (`"\n    f"`).
+MAX_GAP = 6
 MIN_CODE = 20  # a shorter pasted line ("return x") is in too many files to point anywhere
 MAX_FILES = 3  # text found in more files than this points nowhere
 MAX_MESSAGES = 4
@@ -127,7 +130,7 @@ def _hits(text: str, needle: Needle) -> Iterator[tuple[int, str]]:
         if needle.what == "message":
             after = text.find("\n", end + 1)
             window = text[text.rfind("\n", 0, max(start - 1, 0)) + 1:after if after >= 0 else None]
-            held = len(set(needle.words) & set(_WORD.findall(window)))
+            held = _in_order(needle.words, _WORD.findall(window))
             quoted = "'" in line or '"' in line
             if quoted and not _COMMENT.match(line) and held >= MIN_SHARE * len(needle.words):
                 yield number, line.strip()
@@ -137,6 +140,24 @@ def _hits(text: str, needle: Needle) -> Iterator[tuple[int, str]]:
         elif re.search(_DEFINES + r"(['\"]?)" + re.escape(needle.anchor) + r"\1(?![\w.])", line):
             yield number, line.strip()
         at = text.find(needle.anchor, end)
+
+
+def _in_order(words: tuple[str, ...], window: list[str]) -> int:
+    """How many of a message's words the window holds in the message's order, each within
+    MAX_GAP words of the one before: a docstring that happens to use the same words in
+    another order, far apart, is not the code that prints the message."""
+    best = 0
+    for start, token in enumerate(window):
+        if token not in words:
+            continue
+        at, found, last = words.index(token) + 1, 1, start
+        for position in range(start + 1, min(len(window), start + 1 + MAX_GAP * len(words))):
+            if at >= len(words) or position - last > MAX_GAP + 1:
+                break
+            if window[position] in words[at:]:
+                at, found, last = words.index(window[position], at) + 1, found + 1, position
+        best = max(best, found)
+    return best
 
 
 def find_sites(files: Mapping[str, str], text: str) -> tuple[Site, ...]:

@@ -61,3 +61,13 @@ def test_a_message_of_the_runtimes_own_words_is_looked_for_nowhere() -> None:
     # "object has no attribute": any code may word a message alike; it names no place.
     assert not [n for n in needles("AttributeError: 'Row' object has no attribute 'flag'")
                 if n.what == "message"]
+
+
+def test_a_docstring_holding_the_messages_words_in_another_order_is_no_site() -> None:
+    files = {
+        "shop/run.py": ('"""For each abc item: the expected Quantity is never\n'
+                        "below zero, as we count.\"\"\"\n"),
+        "shop/cart.py": SHOP["shop/cart.py"],
+    }
+    issue = 'It says "Quantity 9 is below zero for item abc, expected a count"'
+    assert {(s.path, s.what) for s in find_sites(files, issue)} == {("shop/cart.py", "message")}
