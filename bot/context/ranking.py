@@ -108,13 +108,14 @@ def search(snapshot: Snapshot, text: str, k: int = 12) -> Ranking:
 
 def _definitions(index: SymbolIndex, query: Query,
                  order: dict[str, int]) -> tuple[tuple[str, str, int], ...]:
-    """Where the names the issue's words say (not only its pasted code) are defined, for
-    the names few files define; the best-ranked definers first."""
+    """Where the names the issue's words say (not only its pasted code) are defined, spelt
+    as the issue spells them, for the names few files define; the best-ranked definers
+    first."""
     said = [n for n, weight in query.names if weight >= SAID_WEIGHT][:MAX_SAID]
     return tuple((name, path, line) for name in said
                  for path in sorted(index.defining(name), key=lambda p: (
                      order.get(p, len(order)), p))[:MAX_DEFINERS_CITED]
-                 for line in index.lines(path, [name])[:1])
+                 for line in index.lines(path, [name], exact=True)[:1])
 
 
 def rank(snapshot: Snapshot, text: str, k: int = 12) -> list[RankedFile]:

@@ -70,9 +70,16 @@ def _matches(path: str, text: str, patterns: Patterns) -> list[re.Match[str]]:
     for pattern in patterns.python:
         for m in pattern.finditer(text):
             before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()
-            if not before or before == ["async"]:
+            if (not before or before == ["async"]) and not _in_docstring(text, m.start()):
                 found.append(m)
     return sorted(found, key=lambda m: m.start())
+
+
+def _in_docstring(text: str, at: int) -> bool:
+    """Whether `at` lies inside a triple-quoted string: a docstring's example
+    (`class Foo(Bar): ...`) defines nothing. Counting the quotes before it is exact for
+    the docstrings code is written with, and costs nothing for the few lines matched."""
+    return text.count('"""', 0, at) % 2 == 1 or text.count("'''", 0, at) % 2 == 1
 
 
 class SymbolIndex:
@@ -98,11 +105,13 @@ class SymbolIndex:
         found = self.definers.get(name.lower(), [])
         return found if len(found) <= MAX_DEFINERS else []
 
-    def lines(self, path: str, names: list[str]) -> list[int]:
-        """1-based lines in `path` where any of `names` is defined, in file order."""
+    def lines(self, path: str, names: list[str], exact: bool = False) -> list[int]:
+        """1-based lines in `path` where any of `names` is defined, in file order; with
+        `exact`, only where it is spelt as given (Python's names are case-sensitive: an
+        issue's `foo` is not defined by `class Foo`)."""
         text = self.files.get(path)
         if text is None or not names or self.patterns is None:
             return []
-        wanted = {n.lower() for n in names}
+        wanted = set(names) if exact else {n.lower() for n in names}
         return [text.count("\n", 0, m.start(1)) + 1 for m in _matches(path, text, self.patterns)
-                if m.group(1).lower() in wanted]
+                if (m.group(1) if exact else m.group(1).lower()) in wanted]

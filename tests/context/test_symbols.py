@@ -73,3 +73,19 @@ def test_go_receivers_and_rust_pub_functions_are_definitions() -> None:
 
 def test_names_match_definitions_in_any_case() -> None:
     assert index(["couponbook"]).defining("CouponBook") == ["shop/coupons.py"]
+
+
+def test_a_class_in_a_docstrings_example_is_no_definition() -> None:
+    files = {"shop/bases.py": ('def strip_bases(defn):\n'
+                               '    """Remove extra bases, for example from this class:\n\n'
+                               '      class CouponBook(Base, Generic[T]): ...\n'
+                               '    """\n'),
+             "shop/coupons.py": "class CouponBook:\n    pass\n"}
+    assert SymbolIndex(files, ["CouponBook"]).defining("CouponBook") == ["shop/coupons.py"]
+
+
+def test_a_definition_spelt_otherwise_counts_for_ranking_but_has_no_exact_line() -> None:
+    found = index(["couponbook"])
+    assert found.lines("shop/coupons.py", ["couponbook"]) != []
+    assert found.lines("shop/coupons.py", ["couponbook"], exact=True) == []
+    assert found.lines("shop/coupons.py", ["CouponBook"], exact=True) != []
