@@ -25,9 +25,12 @@ SPACING_MS = 50  # scaled down from GitHub's 1 s so that the test takes a second
 
 
 def _writer(redis_url: str, installation: int, writes: int, out: Any,
-            name: str) -> None:
+            name: str, ready: Any) -> None:
     budget = InstallationBudget(connect(Settings(redis_url=redis_url)), installation,
                                 spacing_ms=SPACING_MS)
+    # Start together: a process still importing on a loaded machine would otherwise find
+    # the other one's writes all done, and the test would see no turns taken.
+    ready.wait(60)
     for _ in range(writes):
         budget.before_write()
         out.put((name, installation, time.time()))
@@ -36,8 +39,8 @@ def _writer(redis_url: str, installation: int, writes: int, out: Any,
 def _run_writers(redis_url: str, plan: list[tuple[str, int, int]]) -> list[tuple[str, int,
                                                                                   float]]:
     ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(redis_url, inst, n, out, name))
+    out, ready = ctx.Queue(), ctx.Barrier(len(plan))
+    procs = [ctx.Process(target=_writer, args=(redis_url, inst, n, out, name, ready))
              for name, inst, n in plan]
     for p in procs:
         p.start()
