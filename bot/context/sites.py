@@ -31,6 +31,7 @@ _QUOTED = re.compile(r"\"(?P<a>[^\"\n]{12,200})\"|“(?P<b>[^”\n]{12,200})”"
 # Runtime values inside a message: quoted names, placeholders, numbers, paths, URLs.
 _VALUES = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`|<[^<>\n]*>|\S*[/\\]\S*[/\\]\S*"
                      r"|\[[^\]\n]*\]|[^\s:;,]*\d[^\s:;,]*")
+_CAUSED_BY = re.compile(r" \(caused by", re.IGNORECASE)
 _SEGMENT = re.compile(r"[.;!?:]\s+|\s\(|\)\s")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_]+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
@@ -67,7 +68,9 @@ class Needle:
 
 def _fragments(message: str) -> list[tuple[str, ...]]:
     """The literal word runs of a message, runtime values taken out."""
-    plain = _VALUES.sub(" ", message.split(" (caused by", 1)[0])
+    # What a library appends after the message itself ("… (Caused by NewConnectionError(…))",
+    # as urllib3 words it) is another exception's text, not this message's.
+    plain = _VALUES.sub(" ", _CAUSED_BY.split(message, 1)[0])
     runs = [tuple(w for w in _WORD.findall(part) if w.lower() not in STOPWORDS)
             for part in _SEGMENT.split(plain)]
     # In the message's order: what a program appends to its messages (hints, where to

@@ -112,11 +112,12 @@ _WORDS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
                     r"|\bxss\b|cross[- ]site (scripting|request forgery)|\bcsrf\b"
                     r"|denial[- ]of[- ]service|\bredos\b|dos attack|privilege escalation"
                     r"|(untrusted|malicious|attacker[- ]controlled) (input|data|file|code|user"
-                    r"|search path|path|url|payload|archive|wheel|package)|specially crafted"
-                    r"|crafted (input|file|request|payload|archive|url|header|wheel|package)"
+                    r"|search path|path|url|payload|archive|package)|specially crafted"
+                    r"|crafted (input|file|request|payload|archive|url|header|package)"
+                    r"|(allows?|lets?|can) (\w+ ){0,3}(execute|run) (arbitrary |malicious )?code"
                     r"|attackers?|(overly )?permissive (file )?permissions|world[- ](readable"
                     r"|writable)|open redirect|(insecure|unsafe) deserializ\w*|timing attack"
-                    r"|padding oracle|bleichenbacher|authentication bypass|bypass(es)? (the )?"
+                    r"|padding oracle|authentication bypass|bypass(es)? (the )?"
                     r"(authentication|authori[sz]ation|sandbox)|(secrets?|credentials?|tokens?)"
                     r" (leak(s|ed)?|exposed|in (the )?logs))"), 7),
     ),

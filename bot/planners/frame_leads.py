@@ -21,7 +21,9 @@ from bot.planners.standing import CODE, PROSE, TITLE, shares_title_word, standin
 
 _DELIBERATE = re.compile(r"^\s*(?:raise\b|assert\b|self\.raise_|raise_|panic!?\(|throw\b)")
 # A function whose job is to raise (`raise_no_formats`, `_fail`, `throw_error`).
-_RAISER = re.compile(r"^_*(?:raise|throw|fail|abort|report_error)(?:_|$)")
+# A function named for raising or reporting a failure (raise_for_status, fail_json,
+# report_error): the frame that calls it is where the failure was decided.
+_RAISER = re.compile(r"^_*(?:raise|throw|fail|abort|report_(?:error|exception|failure))(?:_|$)")
 SHORT_SOURCE = 20  # a shorter printed line ("raise ValueError(") is in a file many times
 FAILS = "The failure originates in {at}"
 CHECK = "The check at {at} rejects what it is given: is the check or its input wrong?"
