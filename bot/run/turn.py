@@ -69,7 +69,6 @@ class Turn:
     state: RunState
     report: Report
     fresh: bool = False
-    issue_read: bool = False  # GitHub's issue (not the delivery's) is in the inputs
     installation: int = 0  # whose monthly model spend this run counts against
     notes: list[str] = field(default_factory=list)  # for the status comment's footer
     _github_issue: Issue | None = None  # GitHub's answer, asked at most once
@@ -93,7 +92,6 @@ class Turn:
                 "problem", states(inputs)["problem"], wanted, forced):
             # A problem definition built from an old delivery's copy could miss an edit:
             # GitHub's issue then, and only when stage 1 runs (deciding needs no read).
-            self.issue_read = True
             inputs = replace(inputs, issue=self._from_github())
         return inputs
 
@@ -105,11 +103,15 @@ class Turn:
         """The issue's labels: the delivery's copy, else GitHub's issue."""
         return self._issue().labels
 
+    @property
+    def issue_read(self) -> bool:
+        """GitHub's issue (not the delivery's) is in the inputs."""
+        return self._github_issue is not None
+
     def _issue(self) -> Issue:
         if self.request.issue and not self.issue_read:
             return self.request.issue_seen()
-        self.issue_read = True  # a plan PR's delivery describes the PR, not the issue
-        return self._from_github()
+        return self._from_github()  # a plan PR's delivery describes the PR, not the issue
 
     def _from_github(self) -> Issue:
         if self._github_issue is None:

@@ -104,3 +104,12 @@ def test_the_offline_planner_is_never_capped_or_counted(redis_conn: redis.Redis)
     month = MonthlySpend(redis_conn).month(7)
     assert (month.usd, month.runs) == (100.0, 1)
 
+
+
+def test_two_capped_commands_in_one_comment_say_the_cap_once(redis_conn: redis.Redis) -> None:
+    MonthlySpend(redis_conn).add(7, 49.9, new_run=True)
+    gh = repo()
+    plan(gh, redis_conn, PricedPlanner(), cap=50.0,
+         request=comment(("problem", ""), ("hypotheses", ""), ("tasks", "")))
+    status = gh.bot_comments(1)[0].body
+    assert status.count("Made without a model") == 1

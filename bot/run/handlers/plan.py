@@ -86,7 +86,7 @@ def _build(turn: Turn, inputs: Inputs, wanted: Sequence[str], forced: Sequence[s
         stages.close()
     outcome.paths = stages.context_paths()
     meter.spent(outcome.documents, outcome.ran)
-    if guard.note:
+    if guard.note and guard.note not in turn.notes:  # one comment's second capped command
         turn.notes.append(guard.note)
     return outcome
 
