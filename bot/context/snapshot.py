@@ -169,6 +169,11 @@ def _walk(root: Path, ignore: Callable[[str], bool]) -> list[TreeEntry]:
     return sorted(entries, key=lambda e: e.path)
 
 
+def directory_paths(root: Path) -> frozenset[str]:
+    """The paths `from_directory` would list, without reading any file."""
+    return frozenset(e.path for e in _walk(root, _ignored(_ignore_spec(root))))
+
+
 def from_directory(root: Path, budget: ContextBudget) -> Snapshot:
     """A working copy on disk, walked once; .gitignore and noise folders are skipped, and
     the byte budget chooses what is read."""

@@ -35,8 +35,7 @@ class Provenance:
     @property
     def token_total(self) -> int:
         """All tokens the `tokens=in:..,out:..,...` field counts (0 without one)."""
-        counts = (part.partition(":")[2] for part in self.tokens.split(","))
-        return sum(int(n) for n in counts if n.isdigit())
+        return sum(n for _, n in counts(self.tokens))
 
     def line(self) -> str:
         fields = [f"stage={self.stage}", f"inputs={self.inputs}", f"generator={self.generator}"]
@@ -114,3 +113,9 @@ def state(document: str | None, expected_inputs: str) -> State:
     if mark.inputs != expected_inputs:
         return State.STALE
     return State.CURRENT
+
+
+def counts(field: str) -> list[tuple[str, int]]:
+    """A provenance field of counts: `in:12,out:3` -> [("in", 12), ("out", 3)]."""
+    pairs = (part.partition(":") for part in filter(None, field.split(",")))
+    return [(kind, int(count)) for kind, _, count in pairs if count.isdigit()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 
-from bot.documents.provenance import provenance
+from bot.documents.provenance import counts, provenance
 from bot.observe import metrics
 
 
@@ -32,12 +32,12 @@ def spent(documents: Mapping[str, str | None], ran: Iterable[str]) -> None:
         mark = provenance(documents.get(stage) or "")
         if mark is None:
             continue
-        for kind, count in _counts(mark.tokens):
+        for kind, count in counts(mark.tokens):
             metrics.add("planbot_model_tokens", count, kind=kind)
-        tokens += mark.token_total
+            tokens += count
         if mark.cost:
             metrics.add("planbot_model_cost_usd", float(mark.cost.lstrip("$")))
-        research = dict(_counts(mark.research))
+        research = dict(counts(mark.research))
         if research:
             metrics.add("planbot_research_turns", research.get("turns", 0))
             metrics.add("planbot_research_tool_calls", research.get("calls", 0))
@@ -45,8 +45,3 @@ def spent(documents: Mapping[str, str | None], ran: Iterable[str]) -> None:
     if tokens:
         metrics.add("planbot_plan_model_tokens", tokens)
 
-
-def _counts(field: str) -> list[tuple[str, int]]:
-    """`in:12,out:3` -> [("in", 12), ("out", 3)]."""
-    pairs = (part.partition(":") for part in filter(None, field.split(",")))
-    return [(kind, int(count)) for kind, _, count in pairs if count.isdigit()]

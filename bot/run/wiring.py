@@ -9,8 +9,8 @@ from redis import Redis
 
 from bot import context as repo_context
 from bot.adapters.dryrun import DryRunConversation
-from bot.config import CONFIG_PATH, ContextBudget, RepoConfig
-from bot.context.snapshot import from_directory
+from bot.config import CONFIG_PATH, RepoConfig
+from bot.context.snapshot import directory_paths
 from bot.documents.related import DRY_RUN
 from bot.domain import RepoContext, Repository
 from bot.intake.request import PlanRequest
@@ -59,8 +59,7 @@ def run_for(settings: Settings, request: PlanRequest, state: RunState | None = N
         issue = request.issue_seen()
         checkout = repo_dir or settings.repo_dir
         return PlanRun(request, DryRunConversation(issue, folder),
-                       dry_run_collaborators(settings, request.repo, folder, checkout), state,
-                       installation=request.installation_id or 0)
+                       dry_run_collaborators(settings, request.repo, folder, checkout), state)
     app = app or github_app(settings.app_id, settings.private_key, settings.github_api_url)
     installation = request.installation_id or app.installation_id(request.repo)
     budget = state.budget(installation)
@@ -127,4 +126,4 @@ def local_paths(repo_dir: Path | None) -> frozenset[str]:
     """Every path of a local checkout (git's ignored files left out), or none."""
     if repo_dir is None:
         return frozenset()
-    return from_directory(repo_dir, ContextBudget()).paths
+    return directory_paths(repo_dir)
