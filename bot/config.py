@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -12,6 +13,12 @@ import yaml
 from bot.domain import MAINTAINERS, STAGES, same_label
 
 CONFIG_PATH = ".github/planbot.yml"
+
+
+def read_local(checkout: Path | None) -> str | None:
+    """A local checkout's config file, as the default branch would hold it (None: none)."""
+    config = checkout / CONFIG_PATH if checkout is not None else None
+    return config.read_text(errors="replace") if config and config.is_file() else None
 ASSOCIATIONS = frozenset(
     {"OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR",
      "FIRST_TIMER", "MANNEQUIN", "NONE"}

@@ -14,6 +14,9 @@ MARKDOWN = MarkdownIt("commonmark").enable("table")
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+# A fenced code block, as CommonMark opens and closes it (an unclosed one runs to the end).
+FENCED_BLOCK = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
+                          re.MULTILINE | re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?/?>")
 # Tags a reporter lays text out with, which say nothing themselves (`<details>`, `<br>`):

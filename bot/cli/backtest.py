@@ -17,6 +17,7 @@ from bot.cli.checkouts import checkout
 from bot.cli.model_backtest import (
     MODEL_HEAD,
     ModelScore,
+    Recording,
     model_hypotheses,
     model_row,
     model_summary,
@@ -25,7 +26,7 @@ from bot.cli.scores import ROW_HEAD, cited_paths, first_cited, localisable, row,
 from bot.config import ContextBudget
 from bot.context import local_context
 from bot.documents.related import BACKTEST, unsearched
-from bot.domain import STAGES, HypothesesDraft, Issue, PlanInput, RepoContext
+from bot.domain import STAGES, Issue, RepoContext
 from bot.planners.offline import OfflinePlanner
 from bot.run.pipeline import Inputs, Stages, run
 from bot.settings import Settings
@@ -78,16 +79,6 @@ def load_cases(path: Path, limit: int | None = None) -> list[Case]:
     return cases[:limit] if limit else cases
 
 
-class _Recording(OfflinePlanner):
-    """The offline planner, keeping the draft as it came, before validation drops anything."""
-
-    draft: HypothesesDraft | None = None
-
-    def hypotheses(self, plan: PlanInput) -> HypothesesDraft:
-        self.draft = super().hypotheses(plan)
-        return self.draft
-
-
 def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -104,7 +95,7 @@ def measure(case: Case, tree: Path, budget: ContextBudget, model: Model | None =
     """Stages 1 and 2 as the pipeline runs them, on the tree at the case's commit (and
     again with the model, over the same context, when asked)."""
     result = Result(case.instance_id, case.category, list(case.gold_files))
-    planner = _Recording()
+    planner = Recording(OfflinePlanner())
     contexts: list[RepoContext] = []
 
     def context(text: str) -> RepoContext:

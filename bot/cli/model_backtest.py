@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.cli.scores import cited_paths, first_cited, first_hit, hit
+from bot.cli.scores import cited_paths, first_cited, hit, rank_cell
 from bot.config import RepoConfig, Research
 from bot.documents.related import BACKTEST, unsearched
 from bot.domain import HypothesesDraft, PlanInput, RepoContext, TasksDraft
@@ -41,7 +41,7 @@ class Scored(Protocol):
     model: ModelScore | None
 
 
-class _Recording(Planner):
+class Recording(Planner):
     """A planner whose hypotheses draft is kept as it came, before validation."""
 
     def __init__(self, inner: Planner) -> None:
@@ -64,7 +64,7 @@ def model_hypotheses(inputs: Inputs, context: RepoContext, settings: Settings,
                      max_turns: int | None = None) -> ModelScore:
     """Stages 1 and 2 with the Anthropic planner over the context the offline run had."""
     config = RepoConfig() if max_turns is None else RepoConfig(research=Research(max_turns))
-    planner = _Recording(make_planner(settings, config))
+    planner = Recording(make_planner(settings, config))
     score = ModelScore()
     try:
         run(inputs, Stages(lambda: planner, lambda text: context, unsearched(BACKTEST)),
@@ -87,15 +87,10 @@ MODEL_HEAD = ("| case | offline H1 | offline H1–H3 | model H1 | model H1–H3 
               "| tokens | $ | error |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 
 
-def _rank(ranked: Sequence[str], gold: Sequence[str]) -> str:
-    found = first_hit(ranked, gold)
-    return str(found) if found else "—"
-
-
 def model_row(r: Scored) -> str:
     m = r.model or ModelScore(error="not run")
-    return (f"| {r.case} | {_rank(r.first, r.gold)} | {_rank(r.hypotheses, r.gold)} "
-            f"| {_rank(m.h1, r.gold)} | {_rank(m.hypotheses, r.gold)} | {m.turns} "
+    return (f"| {r.case} | {rank_cell(r.first, r.gold)} | {rank_cell(r.hypotheses, r.gold)} "
+            f"| {rank_cell(m.h1, r.gold)} | {rank_cell(m.hypotheses, r.gold)} | {m.turns} "
             f"| {m.tool_calls} | {m.tokens:,} | {m.cost_usd:.4f} | {m.error[:120]} |")
 
 

@@ -96,7 +96,7 @@ def localisable(text: str, context: RepoContext) -> list[str]:
     return found
 
 
-def _rank(ranked: Sequence[str], gold: Sequence[str]) -> str:
+def rank_cell(ranked: Sequence[str], gold: Sequence[str]) -> str:
     found = first_hit(ranked, gold)
     return str(found) if found else "—"
 
@@ -110,8 +110,9 @@ def row(r: Scored) -> str:
     if r.error and not r.context:
         return f"| {r.case} | {r.category} | error: {r.error} | | | | | | | |"
     h1 = "too little" if r.too_little else "yes" if h1_hit(r) else "no"
-    return (f"| {r.case} | {r.category} | {_rank(r.context, r.gold)} | {h1} "
-            f"| {_rank(r.hypotheses, r.gold)} | {_rank(r.bm25, r.gold)} | {len(r.invented)} "
+    return (f"| {r.case} | {r.category} | {rank_cell(r.context, r.gold)} | {h1} "
+            f"| {rank_cell(r.hypotheses, r.gold)} | {rank_cell(r.bm25, r.gold)} "
+            f"| {len(r.invented)} "
             f"| {r.seconds:.2f} | {r.cpu_seconds:.2f} | {r.peak_mb:.0f} |")
 
 

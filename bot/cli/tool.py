@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.config import CONFIG_PATH, ConfigError, ContextBudget, parse
+from bot.config import ConfigError, ContextBudget, parse, read_local
 from bot.context.snapshot import from_directory
 from bot.research.results import ToolResult
 from bot.research.tools import Toolbox
@@ -15,9 +15,8 @@ BAD_JSON = "ARGS_JSON is not JSON ({error}); e.g. '{{\"path\": \"src/app.py\", \
 
 def budget_of(repo_dir: Path) -> ContextBudget:
     """The checkout's own `context` budget, as a run would read it (defaults if none)."""
-    config = repo_dir / CONFIG_PATH
     try:
-        return parse(config.read_text(errors="replace") if config.is_file() else None).context
+        return parse(read_local(repo_dir)).context
     except ConfigError:
         return ContextBudget()
 

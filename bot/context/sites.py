@@ -18,6 +18,7 @@ from bot.context.tokens import STOPWORDS
 from bot.context.tracebacks import frames
 from bot.domain import Site
 from bot.paths import CODE_SPAN, is_code
+from bot.text import FENCED_BLOCK
 
 # "ValueError: bad date", "pydantic_core.ValidationError: 1 validation error", "UserWarning: …"
 _ERROR_LINE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Fault)"
@@ -34,8 +35,6 @@ _VALUES = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`|<[^<>\n]*>|\S*[/\\]\S*[/
 _CAUSED_BY = re.compile(r" \(caused by", re.IGNORECASE)
 _SEGMENT = re.compile(r"[.;!?:]\s+|\s\(|\)\s")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_]+")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
-                    re.MULTILINE | re.DOTALL)
 # IPython marks the line a frame stopped at: "--> 632     if v.flag:", "---> 35  assert …"
 _MARKED = re.compile(r"^\s*-+>\s*\d*\s+(?P<code>\S[^\n]*)$", re.MULTILINE)
 _CODE_LIKE = re.compile(r"[(=\[.:]")
@@ -79,7 +78,7 @@ def _fragments(message: str) -> list[tuple[str, ...]]:
 
 
 def _messages(text: str) -> list[str]:
-    prose = _FENCE.sub("\n", text)
+    prose = FENCED_BLOCK.sub("\n", text)
     found = [m["message"] for m in _ERROR_LINE.finditer(text)]
     found += [m["message"] for m in _LOG_LINE.finditer(text)]
     found += [m["a"] or m["b"] or m["c"] for m in _QUOTED.finditer(prose)]
@@ -100,7 +99,7 @@ def _code_lines(text: str) -> list[str]:
 
 def _values(text: str) -> list[str]:
     """Literal values the title or prose quotes: numbers, and quoted strings without spaces."""
-    spans = CODE_SPAN.findall(_FENCE.sub("\n", text))
+    spans = CODE_SPAN.findall(FENCED_BLOCK.sub("\n", text))
     return [s for s in dict.fromkeys(spans)
             if re.fullmatch(r"-?\d+(?:\.\d+)?|0[xob][\da-fA-F]+", s) and len(s) >= 2
             or re.fullmatch(r"(['\"])[^'\"\s]{1,40}\1", s)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.documents.kind import BUG, DOCS, FEATURE, PERFORMANCE, QUESTION, SECURITY
 from bot.documents.sections import IssueSections
+from bot.text import FENCED_BLOCK
 
 REFRESH = "_Something missing? Edit the issue, then comment `/plan problem`._"
 # A vulnerability's missing details must not be added to the public issue.
@@ -15,8 +16,6 @@ PRIVATE_REFRESH = ("_Something missing? Send it to the maintainers through a pri
                    "advisory, not in this public issue._")
 KIND_HINT = "_Wrong kind? Edit the **Kind** line above, then comment `/plan`._"
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
-                    re.MULTILINE | re.DOTALL)
 _STEPS = re.compile(r"^ {0,3}1[.)]\s+\S.*\n(?:.*\n)*? {0,3}2[.)]\s+\S", re.MULTILINE)
 _ERROR_OUTPUT = re.compile(r"Traceback \(most recent call last\)|\b\w+(?:Error|Exception)\b:"
                            r"|^\s*at [\w.$<>]+\(.*:\d+\)|^panic: |^error(?:\[\w+\])?: "
@@ -78,11 +77,11 @@ class Issue:
 
     @property
     def prose(self) -> str:
-        return _FENCE.sub("", self.body)
+        return FENCED_BLOCK.sub("", self.body)
 
     @property
     def has_code(self) -> bool:
-        return _FENCE.search(self.body) is not None or "\n    " in self.body
+        return FENCED_BLOCK.search(self.body) is not None or "\n    " in self.body
 
     def heading(self, pattern: re.Pattern[str]) -> bool:
         return any(pattern.search(a or b) for a, b in _HEADING.findall(self.prose))
@@ -110,7 +109,7 @@ def _words(pattern: re.Pattern[str], where: str, title: bool = True) -> Check:
 def _said(pattern: re.Pattern[str]) -> Check:
     """Said in the description's own sentences (not under another section's heading)."""
     return lambda issue: "said in the issue" if pattern.search(
-        _FENCE.sub("", issue.parts.free_text)) else ""
+        FENCED_BLOCK.sub("", issue.parts.free_text)) else ""
 
 
 def _code(where: str) -> Check:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.text import FENCED_BLOCK
+
 BUG = "bug report"
 FEATURE = "feature request"
 PERFORMANCE = "performance issue"
@@ -142,8 +144,6 @@ _TRACEBACK_WEIGHT = 4
 _QUESTION_TITLE = 6  # a title that asks (" ... ?", "How do I") makes a pasted error evidence
 # Ties go to the narrower kind: its plan (measure, answer, edit a page) fits it better.
 _TIES = (SECURITY, PERFORMANCE, DOCS, QUESTION, FEATURE, BUG)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
-                    re.MULTILINE | re.DOTALL)
 _HEADING = re.compile(r"^ {0,3}(?:#{1,6}\s+(?P<atx>.+?)\s*#*|\*\*(?P<bold>[^*\n]+?)\*\*:?)\s*$",
                       re.MULTILINE)
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s+at [\w.$]+\(.*:\d+\)"
@@ -207,7 +207,7 @@ def detect(title: str, body: str, labels: Iterable[str] = ()) -> Reading:
     by_label = _label_kind(labels)
     if by_label:
         return by_label
-    prose = _FENCE.sub("", body or "")
+    prose = FENCED_BLOCK.sub("", body or "")
     scores = _score(title.lower(), _TITLE_WEIGHT)
     titled = dict(scores)
     if _TRACEBACK.search(body or "") and scores[QUESTION] < _QUESTION_TITLE:

@@ -8,9 +8,8 @@ from collections.abc import Callable
 
 from bot.documents.validate import NOT_FOUND, NOT_VERIFIED
 from bot.paths import FILE_EXTENSIONS, LINES
+from bot.text import FENCED_BLOCK
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
-                    re.MULTILINE | re.DOTALL)
 # A single-backtick span that is not already the text of a link.
 _SPAN = re.compile(r"(?<![`\[])`(?P<ref>[^`\n]+)`(?!`|\]\()")
 _REF = re.compile(rf"^(?P<path>[\w.+-]+(?:/[\w.+-]+)*/?)(?P<lines>{LINES})?$")
@@ -39,7 +38,7 @@ def _target(ref: str) -> str | None:
 def _outside_code(text: str, change: re.Pattern[str],
                   replace: Callable[[re.Match[str]], str]) -> str:
     out, at = [], 0
-    for block in _FENCE.finditer(text):
+    for block in FENCED_BLOCK.finditer(text):
         out += [change.sub(replace, text[at:block.start()]), block.group(0)]
         at = block.end()
     out.append(change.sub(replace, text[at:]))

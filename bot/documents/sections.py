@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from bot.text import MARKDOWN, for_model, normal_newlines
+from bot.text import FENCED_BLOCK, MARKDOWN, for_model, normal_newlines
 
 KINDS: tuple[str, ...] = ("acceptance", "reproduction", "expected", "actual", "environment")
 
@@ -52,8 +52,6 @@ _LABEL_LINE = re.compile(
 _NO_RESPONSE = "_No response_"
 _LABEL_LEVEL = 7  # below every ATX level: a label never ends a section under a real heading
 DESCRIPTION_WORDS = 10  # a line this long is a sentence, not an environment fact
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
-                    re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -139,7 +137,7 @@ def _trim(lines: Sequence[str]) -> str:
 
 def describes(content: Sequence[str]) -> bool:
     """Sentences of a description, not facts of an environment ("OS: Linux", versions)."""
-    prose = _FENCE.sub("", "\n".join(content))
+    prose = FENCED_BLOCK.sub("", "\n".join(content))
     return any(len(line.split()) >= DESCRIPTION_WORDS for line in prose.splitlines())
 
 

@@ -14,6 +14,7 @@ from bot.domain import Issue
 # readable; any other header value is hashed under another prefix, so no two deliveries
 # share a job id and no header value can make an invalid one.
 _READABLE_DELIVERY = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_READABLE_JOB = "planbot-"
 
 
 class Trigger(StrEnum):
@@ -86,6 +87,12 @@ def job_id(delivery_id: str) -> str:
     """The job id of a delivery: GitHub redelivers with the same X-GitHub-Delivery, so a
     redelivery maps to the same job and is recognised as a duplicate."""
     if _READABLE_DELIVERY.fullmatch(delivery_id):
-        return f"planbot-{delivery_id}"
+        return f"{_READABLE_JOB}{delivery_id}"
     digest = hashlib.sha256(delivery_id.encode("utf-8", "surrogatepass")).hexdigest()
     return f"planbot_{digest}"  # "_" never follows "planbot" in the readable form
+
+
+def delivery_of(job: str) -> str:
+    """The delivery a job id names, "" when it names none readably (a hashed one)."""
+    delivery = job.removeprefix(_READABLE_JOB)
+    return delivery if delivery != job and _READABLE_DELIVERY.fullmatch(delivery) else ""

@@ -7,11 +7,12 @@ import contextvars
 import json
 import logging
 import logging.config
-import re
 import sys
 import time
 from collections.abc import Iterator
 from typing import Any
+
+from bot.intake.request import delivery_of
 
 # This module is imported by gunicorn.conf.py, in the web tier's master process: it must not
 # import redis (and with it ssl) there, or each gevent worker patches ssl after the import,
@@ -35,19 +36,12 @@ def delivery(delivery_id: str) -> Iterator[None]:
         _DELIVERY.reset(token)
 
 
-# RQ's worker names the job in its lines, and logs the one that takes a job before the job
-# runs: a job id of a GitHub delivery is "planbot-<delivery>" (bot.intake.request.job_id).
-_JOB_ID = re.compile(r"planbot-([A-Za-z0-9_-]{1,100})")
-
-
 def _delivery_named_by_rq(record: logging.LogRecord) -> str:
+    """RQ's worker names the job in its lines, and logs the one that takes a job before the
+    job runs: the job id names the delivery (bot.intake.request.job_id)."""
     if not record.name.startswith("rq.") or not isinstance(record.args, tuple):
         return ""
-    for arg in record.args:
-        found = _JOB_ID.fullmatch(arg) if isinstance(arg, str) else None
-        if found:
-            return found.group(1)
-    return ""
+    return next(filter(None, (delivery_of(a) for a in record.args if isinstance(a, str))), "")
 
 
 class Context(logging.Filter):

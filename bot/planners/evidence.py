@@ -36,7 +36,6 @@ TITLE_NAME = 72  # the definition of a name the title uses
 NAMESAKE = 70  # the one code file named after the title's component or name
 NAMED_FILE = 66  # a file, linked file or module the body names
 VALUE = 64  # a value the issue quotes, where it is defined
-TITLE_WORD = 62  # the definition of a plain title word ("bincount")
 RAISE = 60  # the raise or assert itself: its check may be right
 PROSE_NAME = 58  # the definition of a name the body's prose uses
 OUTER_FRAME = 52  # the next frame out, in the same file or after a failing frame
@@ -80,7 +79,6 @@ class Lead:
     evidence: list[str] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
     strength: float = 0.0
-    sources: int = 1  # independent pieces of evidence merged into it
 
     def absorb(self, other: Lead) -> None:
         """`other`'s evidence; its title too, when it stands on evidence and this one's
@@ -90,7 +88,6 @@ class Lead:
         self.evidence += [e for e in other.evidence if e not in self.evidence]
         self.where += [w for w in other.where if w not in self.where]
         self.strength = max(self.strength, other.strength)
-        self.sources += other.sources
 
 
 class TreeMatcher:

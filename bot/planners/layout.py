@@ -79,7 +79,7 @@ def test_task(module: str | None, paths: frozenset[str], what: str,
     if not module or language is None:
         folder = _test_dir(tests)
         where = f" next to the existing tests in `{folder}/`" if folder else ""
-        return f"Add {what} for the reported case{where} {should}", (
+        return f"Add {what}{where} {should}", (
             (folder,) if folder else ())
     if language == "Python":
         own = [p for p in tests if p.endswith(".py")]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.domain import Snippet
 from bot.paths import CODE_SPAN
-from bot.text import MARKDOWN
+from bot.text import FENCED_BLOCK, MARKDOWN
 
 # "_Not given in the issue._", "N/A", "_No response_": what an empty section says instead.
 _PLACEHOLDER = re.compile(
@@ -36,8 +36,6 @@ _LITERALS = re.compile(
     r"^\s*(?:(?:'[^']*'|\"[^\"]*\"|-?\d[\d.]*|None|True|False|null|true|false|nil)\s*"
     r"(?:,\s*|$))*$"
 )
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)",
-                    re.MULTILINE | re.DOTALL)
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(.*\))?$")
 # snake_case and camelCase words in prose are names copied from code.
 _CODE_WORD = re.compile(r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*)\b")
@@ -73,7 +71,7 @@ def items(text: str) -> list[str]:
 
 def prose(text: str) -> str:
     """`text` without its fenced code blocks: what the reporter wrote in their own words."""
-    return _FENCE.sub("", text)
+    return FENCED_BLOCK.sub("", text)
 
 
 def errors(text: str) -> list[str]:

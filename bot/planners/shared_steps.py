@@ -52,7 +52,7 @@ def add_test(brief: Brief, steps: Steps, after: int, what: str,
     code = brief.targets()
     title, where = checks.extend_tests(code[0] if code else None, brief.paths, brief.findings,
                                        what, should, brief.side)
-    return steps.add(title.replace(" for the reported case", ""), [after], where), where
+    return steps.add(title, [after], where), where
 
 
 def run_checks(brief: Brief, steps: Steps, after: Sequence[int], why: str,

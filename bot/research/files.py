@@ -14,7 +14,6 @@ MAX_SUGGESTIONS = 5
 OUTSIDE = "`{path}` is outside the repository: paths are relative to its root"
 UNREAD = ("`{path}` is in the tree, but its text was not read (a binary, larger than "
           "`context.max_file_bytes`, or beyond the size budget)")
-NOT_FOUND = "no file {path} at this commit"
 
 
 def relative(path: str) -> str:
@@ -44,7 +43,7 @@ def read_file(index: Index, path: str, start: int = 1, end: int | None = None) -
     """Lines `start`..`end` of one file, numbered, at most MAX_LINES of them."""
     name = relative(path)
     snapshot = index.snapshot
-    if name in index.folders and name not in snapshot.paths:
+    if name not in snapshot.paths and name in index.folders:
         raise ToolError(f"`{name or '.'}` is a folder: use list_dir")
     if name not in snapshot.paths:
         raise ToolError(f"`{_shown(path)}` is not a file in the repository at this commit"

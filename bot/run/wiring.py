@@ -9,7 +9,7 @@ from redis import Redis
 
 from bot import context as repo_context
 from bot.adapters.dryrun import DryRunConversation
-from bot.config import CONFIG_PATH, RepoConfig
+from bot.config import CONFIG_PATH, RepoConfig, read_local
 from bot.context.snapshot import directory_paths
 from bot.documents.related import DRY_RUN
 from bot.domain import RepoContext, Repository
@@ -102,8 +102,7 @@ def dry_run_collaborators(settings: Settings, full_name: str, folder: Path,
                           repo_dir: Path | None = None) -> Collaborators:
     """No GitHub: documents go to `folder`, the repository (if any) is a local checkout."""
     def read_config(repo: Repository) -> str | None:
-        config = repo_dir / CONFIG_PATH if repo_dir is not None else None
-        return config.read_text(errors="replace") if config and config.is_file() else None
+        return read_local(repo_dir)
 
     def context(repo: Repository, config: RepoConfig, text: str) -> RepoContext:
         if repo_dir is None:
